@@ -1,0 +1,52 @@
+"""Developer behaviour: which lab's ecosystem to build skills, tools and fine-tunes in.
+
+A multinomial logit over the labs' ecosystems with network effects (log share), capability,
+the freedom of open weights, trust, liability and the lock-in of invested skills. The common
+part of each ecosystem's appeal is computed once a month per region; a developer's own taste
+for open tooling and its current ecosystem enter multiplicatively, so a review costs no
+exponentials.
+"""
+
+import numpy as np
+from numba import njit
+
+from ..params.spec import G
+from .enterprise import draw_index, next_review_month
+from .rng import stream_id, uniform
+from .technology import enabler_level
+
+__all__ = ["ecosystem_appeal", "developer_decision", "DEV_STREAM"]
+
+DEV_STREAM = 3
+
+
+@njit(cache=True)
+def ecosystem_appeal(P: np.ndarray, gap: float, share: float, is_open: int, penalty: float,
+                     liability: int, t: float) -> float:
+    """Common appeal (utility) of one ecosystem for developers of one region."""
+    u = -P[G.DEV_QUALITY_WEIGHT] * max(gap, 0.0)
+    u += P[G.DEV_NETWORK] * P[G.ECOSYSTEM_STRENGTH] * np.log(share + 0.01)
+    if is_open:
+        u += P[G.DEV_OPEN_BONUS] * enabler_level(P, t)
+        u -= liability * P[G.LIABILITY_STRENGTH] * P[G.LIABILITY_USER_PENALTY]
+    return u - penalty
+
+
+@njit(cache=True)
+def developer_decision(P: np.ndarray, d, idx: int, month: int, seed: np.int64,
+                       exp_appeal: np.ndarray, is_open: np.ndarray, weights: np.ndarray):
+    """A developer's review: (ecosystem, next review month)."""
+    st = stream_id(DEV_STREAM, idx, 1)
+    stay = np.exp(P[G.DEV_INERTIA])
+    for k in range(exp_appeal.shape[0]):
+        w = exp_appeal[k]
+        if is_open[k]:
+            w *= d.taste
+        if k == d.eco:
+            w *= stay
+        weights[k] = w
+    eco = draw_index(weights, uniform(seed, st, 4 * month))
+    if eco < 0:
+        eco = d.eco
+    nxt = next_review_month(P[G.DEV_REVIEW_MONTHS], uniform(seed, st, 4 * month + 1), month)
+    return eco, nxt

@@ -1,0 +1,35 @@
+"""Geopolitical fragmentation: trust in foreign models and export controls on compute."""
+
+import numpy as np
+from numba import njit
+
+from ..params.spec import G
+
+__all__ = ["foreign_penalty", "export_control_compute_loss"]
+
+_CN = 2
+_ROW = 3
+
+
+@njit(cache=True)
+def foreign_penalty(P: np.ndarray, home: int, region: int, export_shocks: int) -> float:
+    """Utility lost when a user in ``region`` relies on a lab from ``home``.
+
+    Chinese models lose trust in North America and Europe and US/EU models are barely
+    available in China; the rest of the world is in between. Each export-control tightening
+    deepens the split by a quarter.
+    """
+    if home == region:
+        return 0.0
+    base = P[G.FOREIGN_TRUST_PENALTY] * P[G.GEOPOLITICS_STRENGTH] * (1.0 + 0.25 * export_shocks)
+    if home == _CN or region == _CN:
+        if region == _ROW or home == _ROW:
+            return 0.5 * base
+        return base
+    return 0.0
+
+
+@njit(cache=True)
+def export_control_compute_loss(P: np.ndarray) -> float:
+    """OOM of effective compute a Chinese lab loses at each export-control tightening."""
+    return P[G.EXPORT_CONTROL_STEP] * P[G.GEOPOLITICS_STRENGTH]

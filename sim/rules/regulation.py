@@ -1,0 +1,43 @@
+"""Regulators: AI Act phases, safety incidents, regulatory pressure and strict liability."""
+
+import numpy as np
+from numba import njit
+
+from ..params.spec import G
+
+__all__ = ["incident_prob", "pressure_decay", "liability_prob", "export_control_prob",
+           "EU_PHASE_MONTHS", "EXPORT_CONTROL_MONTHS"]
+
+# EU AI Act: entry into force 2024-08, GPAI obligations 2025-08, high-risk rules 2026-08.
+EU_PHASE_MONTHS = (19, 31, 43)
+# US export-control tightenings on the calendar: 2023-10 and 2024-12 (2022-10 predates it).
+EXPORT_CONTROL_MONTHS = (9, 23)
+
+
+@njit(cache=True)
+def incident_prob(P: np.ndarray, dev_open_share: float, open_cap: float) -> float:
+    """Chance of a publicised safety incident with a maliciously fine-tuned open model this
+    month: grows with the open developer base and with open models' capability."""
+    capability = max(0.0, 1.0 + (open_cap - P[G.CAP_REF]) / 2.0)
+    rate = P[G.INCIDENT_RATE] / 12.0 * dev_open_share * capability * P[G.LIABILITY_STRENGTH]
+    return 1.0 - np.exp(-rate)
+
+
+@njit(cache=True)
+def pressure_decay(P: np.ndarray) -> float:
+    """Monthly decay factor of regulatory pressure."""
+    return 0.5 ** (1.0 / P[G.PRESSURE_HALF_LIFE])
+
+
+@njit(cache=True)
+def liability_prob(P: np.ndarray, pressure: float) -> float:
+    """Monthly chance that strict liability for open weights is enacted."""
+    if pressure < P[G.LIABILITY_THRESHOLD]:
+        return 0.0
+    return min(1.0, P[G.LIABILITY_HAZARD] * P[G.LIABILITY_STRENGTH])
+
+
+@njit(cache=True)
+def export_control_prob(P: np.ndarray) -> float:
+    """Monthly chance of a further export-control tightening beyond the calendar."""
+    return 1.0 - np.exp(-P[G.EXPORT_CONTROL_HAZARD] * P[G.GEOPOLITICS_STRENGTH] / 12.0)

@@ -1,0 +1,168 @@
+"""The state in January 2023: labs and clouds from the scenario, a drawn population, the
+calendar's first events."""
+
+import numpy as np
+from numba import njit
+
+from ..params.spec import C, G, L
+from ..state import EV, OPT, A
+from .clearing import apply_enterprise
+from .enterprise import draw_index
+from .eventlog import emit
+from .regulation import EU_PHASE_MONTHS, EXPORT_CONTROL_MONTHS
+from .rng import normal, stream_id, uniform
+from .technology import log_flop_per_usd, serve_cost
+
+__all__ = ["init_state", "SETUP_STREAM"]
+
+SETUP_STREAM = 5
+_MEDIAN_TOKENS = 10.0   # M tokens a month for a median enterprise in 2023
+_LARGE_FACTOR = 30.0    # large organisations use ~30x more
+
+
+@njit(cache=True)
+def _region(P: np.ndarray, u: float) -> int:
+    eu, cn, row = P[G.REGION_EU], P[G.REGION_CN], P[G.REGION_ROW]
+    na = max(0.0, 1.0 - eu - cn - row)
+    if u < na:
+        return 0
+    if u < na + eu:
+        return 1
+    if u < na + eu + cn:
+        return 2
+    return 3
+
+
+@njit(cache=True)
+def init_state(P, LP, CP, seed, months, labs, clouds, ents, devs, mkt, hist, vol, ent_head,
+               dev_head, outbox):
+    """Fill freshly allocated state arrays for one run and emit the first events."""
+    m = mkt[0]
+    m.seed = seed
+    m.month = 0
+    m.months = months
+    m.demand = 1.0
+    m.exemption = 1
+    n_labs = labs.shape[0]
+    n_clouds = clouds.shape[0]
+    vol[:, :] = 0.0
+    hist[:] = 0.0
+    ent_head[:] = -1
+    dev_head[:] = -1
+    # labs
+    for k in range(n_labs):
+        lb = labs[k]
+        lb.open = int(LP[k, L.OPEN0])
+        lb.alive = 1
+        lb.bigtech = int(LP[k, L.BIGTECH])
+        lb.funding = int(LP[k, L.FUNDING])
+        lb.cap = LP[k, L.CAP0]
+        if LP[k, L.CAP0] > 0:
+            if lb.open:
+                lb.cap_open = LP[k, L.CAP0]
+            else:
+                lb.cap_closed = LP[k, L.CAP0]
+        lb.markup = LP[k, L.MARKUP0]
+        lb.cash = LP[k, L.CASH0]
+        lb.budget_cap = LP[k, L.SPONSOR_CAP]
+        first = LP[k, L.FIRST_RELEASE] + uniform(seed, stream_id(1, k, 4), 0)
+        # the first run on the calendar is sized to its historical training compute
+        lb.spend = 10.0 ** (LP[k, L.FIRST_FLOP] - log_flop_per_usd(P, 0.0)) / 1e9 / max(
+            first, 1.0)
+        lb.next_release = first
+        emit(outbox, mkt, first, EV.RELEASE, k)
+    fr = 0.0
+    ob = 0.0
+    for k in range(n_labs):
+        fr = max(fr, labs[k].cap_closed)
+        ob = max(ob, labs[k].cap_open)
+    m.frontier = fr
+    m.open_best = ob
+    m.start_frontier = fr
+    for c in range(n_clouds):
+        clouds[c].markup = P[G.CLOUD_MARKUP_BASE]
+    # developers: open builders start on the best open model, the rest on closed APIs
+    best_open = 0
+    for k in range(n_labs):
+        if labs[k].cap_open > labs[best_open].cap_open:
+            best_open = k
+    closed_w = np.zeros(n_labs)
+    for k in range(n_labs):
+        if labs[k].cap_closed > 0 and LP[k, L.SELLS_API] > 0:
+            closed_w[k] = np.exp(LP[k, L.ENTERPRISE_APPEAL])
+    n_dev = devs.shape[0]
+    for i in range(n_dev):
+        d = devs[i]
+        st = stream_id(3, i, 0)
+        d.region = _region(P, uniform(seed, st, 0))
+        d.taste = np.exp(P[G.DEV_OPEN_TASTE_SIGMA] * normal(seed, st, 1))
+        if uniform(seed, st, 4) < P[G.DEV_OPEN_SHARE0]:
+            d.eco = best_open
+        else:
+            d.eco = draw_index(closed_w, uniform(seed, st, 5))
+        labs[d.eco].devs += 1.0
+        nxt = int(uniform(seed, st, 6) * P[G.DEV_REVIEW_MONTHS])
+        d.next_review = nxt
+        d.link = -1
+        if nxt < dev_head.shape[0]:
+            d.link = dev_head[nxt]
+            dev_head[nxt] = i
+    open_devs = 0.0
+    for k in range(n_labs):
+        labs[k].dev_share = labs[k].devs / n_dev
+        if labs[k].cap_open > 0:
+            open_devs += labs[k].devs
+    m.dev_open_share = open_devs / n_dev
+    # enterprises
+    n_ent = ents.shape[0]
+    p_ref = serve_cost(P, fr, 0.0, 0.0)
+    for k in range(n_labs):
+        if labs[k].cap_closed == fr:
+            p_ref *= labs[k].markup
+            break
+    total = 0.0
+    share = np.zeros(n_clouds)
+    for i in range(n_ent):
+        e = ents[i]
+        st = stream_id(2, i, 0)
+        e.region = _region(P, uniform(seed, st, 0))
+        e.large = 1 if uniform(seed, st, 1) < P[G.LARGE_SHARE] else 0
+        size = _MEDIAN_TOKENS * (_LARGE_FACTOR if e.large else 1.0)
+        e.volume = size * np.exp(P[G.SIZE_SIGMA] * normal(seed, st, 1))
+        sensitive = uniform(seed, st, 4) < P[G.SENSITIVE_SHARE]
+        u = uniform(seed, st, 5)
+        e.sensitivity = 0.5 + 0.5 * u if sensitive else 0.3 * u
+        u = uniform(seed, st, 6)
+        e.skill = 0.3 + 0.7 * u if e.large else 0.6 * u
+        e.tolerance = P[G.TOLERANCE_MEDIAN] * np.exp(P[G.TOLERANCE_SIGMA] * normal(seed, st, 4))
+        for c in range(n_clouds):
+            share[c] = CP[c, C.SHARE_NA + e.region]
+        e.cloud = draw_index(share, uniform(seed, st, 10))
+        onprem_p = min(1.0, P[G.ONPREM_SHARE] * (1.5 if e.large else 0.75))
+        e.onprem = 1 if uniform(seed, st, 11) < onprem_p else 0
+        e.option = -1
+        e.family = best_open
+        e.vendor = draw_index(closed_w, uniform(seed, st, 12))
+        early = P[G.ADOPTED0] * (2.0 if e.large else 1.0)
+        if uniform(seed, st, 13) < early:
+            e.option = OPT.CLOSED
+            apply_enterprise(P, e, vol, mkt, 1.0)
+        total += e.volume * p_ref
+        nxt = int(uniform(seed, st, 14) * (P[G.REVIEW_MONTHS] if e.option >= 0 else 3.0))
+        e.next_review = nxt
+        e.link = -1
+        if nxt < ent_head.shape[0]:
+            e.link = ent_head[nxt]
+            ent_head[nxt] = i
+    m.adopted = m.n_adopted / n_ent
+    # one simulated enterprise stands for this many USD of potential spend
+    m.weight = P[G.POTENTIAL_SPEND] * 1e9 / total
+    # the calendar
+    emit(outbox, mkt, 1.0, EV.CLEARING, A.MARKET)
+    for mm in EU_PHASE_MONTHS:
+        if mm < months:
+            emit(outbox, mkt, mm + 0.5, EV.REG_PHASE, A.EU_REGULATOR)
+    for mm in EXPORT_CONTROL_MONTHS:
+        if mm < months:
+            emit(outbox, mkt, mm + 0.5, EV.EXPORT_CONTROL, A.US_REGULATOR)
+    emit(outbox, mkt, P[G.HW_STEP_MONTHS], EV.HARDWARE_STEP, A.HARDWARE)

@@ -1,0 +1,105 @@
+"""Technology and demand: algorithmic progress, hardware, serving cost, the gap measure.
+
+Capability is log10 of effective training compute (FLOP at January-2023 algorithms), so one
+unit is one order of magnitude (OOM). The frontier moves ~1.1 OOM a year: compute grows 4-5x
+(Epoch AI 2024) and algorithms halve the compute needed every ~8 months (Ho et al. 2024).
+"""
+
+import numpy as np
+from numba import njit
+
+from ..params.spec import G
+
+__all__ = [
+    "algorithmic_oom",
+    "serve_cost",
+    "log_flop_per_usd",
+    "demand_level",
+    "gap_months",
+    "enabler_level",
+    "selfhost_fixed_factor",
+    "frontier_spend",
+]
+
+
+@njit(cache=True)
+def algorithmic_oom(P: np.ndarray, t: float) -> float:
+    """OOM of effective compute gained from algorithms since 2023-01."""
+    return P[G.ALGO_OOM_PER_YEAR] * t / 12.0
+
+
+@njit(cache=True)
+def serve_cost(P: np.ndarray, cap: float, t: float, hw_oom: float) -> float:
+    """USD per million tokens to serve a model of capability ``cap`` at month ``t``."""
+    oom = P[G.SERVE_COST_EXP] * (cap - P[G.CAP_REF]) - P[G.INFER_OOM_PER_YEAR] * t / 12.0 - hw_oom
+    return P[G.SERVE_COST0] * 10.0**oom
+
+
+@njit(cache=True)
+def log_flop_per_usd(P: np.ndarray, hw_oom: float) -> float:
+    """log10 training FLOP bought per USD."""
+    return P[G.FLOP_PER_USD0] + hw_oom
+
+
+@njit(cache=True)
+def frontier_spend(P: np.ndarray, t: float) -> float:
+    """Training spend (USD B per month) the frontier race demands at month ``t``."""
+    return P[G.FRONTIER_SPEND0] * P[G.FRONTIER_COST_GROWTH] ** (t / 12.0)
+
+
+@njit(cache=True)
+def demand_level(P: np.ndarray, t: float) -> float:
+    """Token demand per adopting enterprise relative to 2023-01.
+
+    The yearly growth factor decays from ``demand_growth_start`` towards ``demand_growth_end``
+    with e-folding time ``demand_growth_decay_months``; this is its closed-form integral.
+    """
+    g0 = np.log(P[G.DEMAND_GROWTH_START])
+    g1 = np.log(P[G.DEMAND_GROWTH_END])
+    tau = P[G.DEMAND_GROWTH_DECAY]
+    return np.exp(g1 * t / 12.0 + (g0 - g1) * tau / 12.0 * (1.0 - np.exp(-t / tau)))
+
+
+@njit(cache=True)
+def enabler_level(P: np.ndarray, t: float) -> float:
+    """Maturity of LoRA/QLoRA, quantization and hubs: 0.5 in 2023 rising to 1 by 2027."""
+    ramp = min(1.0, t / 48.0)
+    return P[G.ENABLERS_STRENGTH] * (0.5 + 0.5 * ramp)
+
+
+@njit(cache=True)
+def selfhost_fixed_factor(P: np.ndarray, t: float) -> float:
+    """Multiplier on the fixed cost of self-hosting: tooling makes operations cheaper."""
+    decline = min(0.99, P[G.ENABLERS_COST_DECLINE] * P[G.ENABLERS_STRENGTH])
+    return (1.0 - decline) ** (t / 12.0)
+
+
+@njit(cache=True)
+def gap_months(hist: np.ndarray, month: int, frontier_now: float, cap: float,
+               rate: float) -> float:
+    """How many months ago the closed frontier first reached capability ``cap``.
+
+    ``hist[s]`` is the best closed capability at the end of month s (non-decreasing). Before
+    the recorded history, and for a model ahead of the frontier (negative gap), differences
+    convert to months at ``rate`` OOM per month.
+    """
+    if cap >= frontier_now:
+        return -(cap - frontier_now) / rate
+    now = float(month)
+    if month == 0 or cap <= hist[0]:
+        start = hist[0] if month > 0 else frontier_now
+        return now + (start - cap) / rate
+    # first s in [1, month-1] with hist[s] >= cap (binary search on a monotone array)
+    lo, hi = 0, month - 1
+    if hist[hi] < cap:
+        # reached only during the current month
+        return 0.0
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if hist[mid] >= cap:
+            hi = mid
+        else:
+            lo = mid
+    span = hist[hi] - hist[lo]
+    frac = 1.0 if span <= 0.0 else (cap - hist[lo]) / span
+    return now - (lo + frac)
