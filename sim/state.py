@@ -54,114 +54,128 @@ MAX_EVENTS = 2048
 HEAP_CAP = 256
 OUTBOX_CAP = 64
 
-LAB_DTYPE = np.dtype([
-    ("open", np.int64),          # stance of the flagship: 1 open weights, 0 closed
-    ("alive", np.int64),         # 0 once wound down
-    ("bigtech", np.int64),       # sponsored by big tech (initially or after acquisition)
-    ("funding", np.int64),       # 0 sponsor, 1 venture, 2 cloud-funded
-    ("cap", np.float64),         # capability of the latest flagship (log10 effective FLOP)
-    ("cap_open", np.float64),    # best open-weight model it has released (0 = none)
-    ("cap_closed", np.float64),  # best closed model it offers (0 = none)
-    ("markup", np.float64),      # API price / serving cost
-    ("cash", np.float64),        # USD B
-    ("revenue", np.float64),     # USD B last month
-    ("rev_slow", np.float64),    # 12-month moving average of revenue
-    ("spend", np.float64),       # training spend, USD B per month
-    ("flop", np.float64),        # training compute accumulated for the next release
-    ("next_release", np.float64),
-    ("dev_share", np.float64),   # share of developers in its ecosystem
-    ("compute_pen", np.float64),  # OOM of compute lost to export controls
-    ("releases", np.int64),
-    ("funding_pending", np.int64),  # 1 round scheduled, 2 runway exhaustion scheduled
-    ("forced", np.int64),        # investors forced the flagship closed
-    ("budget_cap", np.float64),  # sponsor budget at 2023 terms, USD B per month
-    ("devs", np.float64),        # developers in its ecosystem
-    ("ctr", np.int64),           # RNG counter of the lab's own stream
-])
+LAB_DTYPE = np.dtype(
+    [
+        ("open", np.int64),  # stance of the flagship: 1 open weights, 0 closed
+        ("alive", np.int64),  # 0 once wound down
+        ("bigtech", np.int64),  # sponsored by big tech (initially or after acquisition)
+        ("funding", np.int64),  # 0 sponsor, 1 venture, 2 cloud-funded
+        ("cap", np.float64),  # capability of the latest flagship (log10 effective FLOP)
+        ("cap_open", np.float64),  # best open-weight model it has released (0 = none)
+        ("cap_closed", np.float64),  # best closed model it offers (0 = none)
+        ("markup", np.float64),  # API price / serving cost
+        ("cash", np.float64),  # USD B
+        ("revenue", np.float64),  # USD B last month
+        ("rev_slow", np.float64),  # 12-month moving average of revenue
+        ("spend", np.float64),  # training spend, USD B per month
+        ("flop", np.float64),  # training compute accumulated for the next release
+        ("next_release", np.float64),
+        ("dev_share", np.float64),  # share of developers in its ecosystem
+        ("compute_pen", np.float64),  # OOM of compute lost to export controls
+        ("releases", np.int64),
+        ("funding_pending", np.int64),  # 1 round scheduled, 2 runway exhaustion scheduled
+        ("forced", np.int64),  # investors forced the flagship closed
+        ("budget_cap", np.float64),  # sponsor budget at 2023 terms, USD B per month
+        ("devs", np.float64),  # developers in its ecosystem
+        ("ctr", np.int64),  # RNG counter of the lab's own stream
+    ]
+)
 
-CLOUD_DTYPE = np.dtype([
-    ("markup", np.float64),      # managed open-model price / serving cost
-    ("revenue", np.float64),     # USD B last month, net of transfers to labs
-    ("open_revenue", np.float64),  # USD B last month from hosting open models
-])
+CLOUD_DTYPE = np.dtype(
+    [
+        ("markup", np.float64),  # managed open-model price / serving cost
+        ("revenue", np.float64),  # USD B last month, net of transfers to labs
+        ("open_revenue", np.float64),  # USD B last month from hosting open models
+    ]
+)
 
-ENT_DTYPE = np.dtype([
-    ("region", np.int64),
-    ("large", np.int64),
-    ("cloud", np.int64),
-    ("onprem", np.int64),
-    ("option", np.int64),        # -1 not adopted, else OPT
-    ("family", np.int64),        # open lab whose models it runs
-    ("vendor", np.int64),        # closed lab whose API it buys
-    ("next_review", np.int64),
-    ("link", np.int64),          # next enterprise in the same review bucket
-    ("volume", np.float64),      # M tokens per month at 2023 demand
-    ("sensitivity", np.float64),
-    ("skill", np.float64),
-    ("tolerance", np.float64),   # months behind the frontier its tasks tolerate
-])
+ENT_DTYPE = np.dtype(
+    [
+        ("region", np.int64),
+        ("large", np.int64),
+        ("cloud", np.int64),
+        ("onprem", np.int64),
+        ("option", np.int64),  # -1 not adopted, else OPT
+        ("family", np.int64),  # open lab whose models it runs
+        ("vendor", np.int64),  # closed lab whose API it buys
+        ("next_review", np.int64),
+        ("link", np.int64),  # next enterprise in the same review bucket
+        ("volume", np.float64),  # M tokens per month at 2023 demand
+        ("sensitivity", np.float64),
+        ("skill", np.float64),
+        ("tolerance", np.float64),  # months behind the frontier its tasks tolerate
+    ]
+)
 
-DEV_DTYPE = np.dtype([
-    ("region", np.int64),
-    ("eco", np.int64),           # lab whose ecosystem it builds in
-    ("next_review", np.int64),
-    ("link", np.int64),
-    ("taste", np.float64),       # exp(taste for open tooling)
-])
+DEV_DTYPE = np.dtype(
+    [
+        ("region", np.int64),
+        ("eco", np.int64),  # lab whose ecosystem it builds in
+        ("next_review", np.int64),
+        ("link", np.int64),
+        ("taste", np.float64),  # exp(taste for open tooling)
+    ]
+)
 
-MKT_DTYPE = np.dtype([
-    ("seed", np.int64),
-    ("month", np.int64),          # month being simulated
-    ("months", np.int64),         # horizon
-    ("hw_oom", np.float64),       # hardware price-performance gain since 2023, OOM
-    ("demand", np.float64),       # token demand multiplier since 2023
-    ("weight", np.float64),       # real firms represented by one simulated enterprise
-    ("adopted", np.float64),      # share of enterprises that adopted
-    ("dev_open_share", np.float64),
-    ("reg_pressure", np.float64),
-    ("liability", np.int64),      # strict liability for open weights in force
-    ("exemption", np.int64),      # open-source exemption in force
-    ("eu_phase", np.int64),
-    ("export_shocks", np.int64),
-    ("incidents", np.int64),
-    ("hw_steps", np.int64),
-    ("frontier", np.float64),     # best closed capability now
-    ("open_best", np.float64),    # best open capability now
-    ("fixed_units", np.float64),  # sum over self-hosters of (1 - discount x skill)
-    ("hybrids", np.float64),      # number of hybrid enterprises
-    ("n_adopted", np.float64),
-    ("large_adopted", np.float64),
-    ("large_hybrids", np.float64),
-    ("start_frontier", np.float64),  # best closed capability in January 2023
-    ("out_n", np.int64),          # events waiting in the outbox
-    ("heap_n", np.int64),
-    ("seq", np.int64),
-    ("log_n", np.int64),
-    ("dropped", np.int64),
-    ("reg_ctr", np.int64),
-    ("liability_pending", np.int64),
-    ("spend", np.float64),        # enterprise spend last month, USD B
-    ("lab_receipts", np.float64),
-    ("cloud_receipts", np.float64),
-    ("onprem_spend", np.float64),
-])
+MKT_DTYPE = np.dtype(
+    [
+        ("seed", np.int64),
+        ("month", np.int64),  # month being simulated
+        ("months", np.int64),  # horizon
+        ("hw_oom", np.float64),  # hardware price-performance gain since 2023, OOM
+        ("demand", np.float64),  # token demand multiplier since 2023
+        ("weight", np.float64),  # real firms represented by one simulated enterprise
+        ("adopted", np.float64),  # share of enterprises that adopted
+        ("dev_open_share", np.float64),
+        ("reg_pressure", np.float64),
+        ("liability", np.int64),  # strict liability for open weights in force
+        ("exemption", np.int64),  # open-source exemption in force
+        ("eu_phase", np.int64),
+        ("export_shocks", np.int64),
+        ("incidents", np.int64),
+        ("hw_steps", np.int64),
+        ("frontier", np.float64),  # best closed capability now
+        ("open_best", np.float64),  # best open capability now
+        ("fixed_units", np.float64),  # sum over self-hosters of (1 - discount x skill)
+        ("hybrids", np.float64),  # number of hybrid enterprises
+        ("n_adopted", np.float64),
+        ("large_adopted", np.float64),
+        ("large_hybrids", np.float64),
+        ("start_frontier", np.float64),  # best closed capability in January 2023
+        ("out_n", np.int64),  # events waiting in the outbox
+        ("heap_n", np.int64),
+        ("seq", np.int64),
+        ("log_n", np.int64),
+        ("dropped", np.int64),
+        ("reg_ctr", np.int64),
+        ("liability_pending", np.int64),
+        ("spend", np.float64),  # enterprise spend last month, USD B
+        ("lab_receipts", np.float64),
+        ("cloud_receipts", np.float64),
+        ("onprem_spend", np.float64),
+    ]
+)
 
-EVENT_DTYPE = np.dtype([
-    ("time", np.float64),
-    ("kind", np.int64),
-    ("actor", np.int64),
-    ("value", np.float64),
-    ("value2", np.float64),
-    ("target", np.int64),
-])
+EVENT_DTYPE = np.dtype(
+    [
+        ("time", np.float64),
+        ("kind", np.int64),
+        ("actor", np.int64),
+        ("value", np.float64),
+        ("value2", np.float64),
+        ("target", np.int64),
+    ]
+)
 
-HEAP_DTYPE = np.dtype([
-    ("time", np.float64),
-    ("prio", np.int64),
-    ("seq", np.int64),
-    ("kind", np.int64),
-    ("actor", np.int64),
-])
+HEAP_DTYPE = np.dtype(
+    [
+        ("time", np.float64),
+        ("prio", np.int64),
+        ("seq", np.int64),
+        ("kind", np.int64),
+        ("actor", np.int64),
+    ]
+)
 
 
 class OPT(IntEnum):
@@ -197,9 +211,18 @@ class EV(IntEnum):
 
 
 # Lower runs first among events at the same time; CLEARING closes the previous month first.
-EVENT_PRIORITY = {EV.CLEARING: 0, EV.REG_PHASE: 1, EV.EXPORT_CONTROL: 2, EV.LIABILITY_SHOCK: 3,
-                  EV.SAFETY_INCIDENT: 4, EV.HARDWARE_STEP: 5, EV.RELEASE: 6,
-                  EV.PRICE_REVIEW: 7, EV.FUNDING_ROUND: 8, EV.RUNWAY_EXHAUSTED: 9}
+EVENT_PRIORITY = {
+    EV.CLEARING: 0,
+    EV.REG_PHASE: 1,
+    EV.EXPORT_CONTROL: 2,
+    EV.LIABILITY_SHOCK: 3,
+    EV.SAFETY_INCIDENT: 4,
+    EV.HARDWARE_STEP: 5,
+    EV.RELEASE: 6,
+    EV.PRICE_REVIEW: 7,
+    EV.FUNDING_ROUND: 8,
+    EV.RUNWAY_EXHAUSTED: 9,
+}
 
 
 class A(IntEnum):
@@ -213,18 +236,26 @@ class A(IntEnum):
     MARKET = 15
 
 
-ACTOR_NAMES = (*LAB_NAMES, *CLOUD_NAMES, "eu_regulator", "us_regulator", "enterprises",
-               "developers", "hardware", "market")
+ACTOR_NAMES = (
+    *LAB_NAMES,
+    *CLOUD_NAMES,
+    "eu_regulator",
+    "us_regulator",
+    "enterprises",
+    "developers",
+    "hardware",
+    "market",
+)
 
 
 class LV(IntEnum):
     """Columns of the per-lab view computed at each clearing."""
 
-    PRICE = 0      # closed API price, USD per M tokens
-    OCOST = 1      # serving cost of its best open model, USD per M tokens
-    GAP_OPEN = 2   # months its best open model trails the frontier
+    PRICE = 0  # closed API price, USD per M tokens
+    OCOST = 1  # serving cost of its best open model, USD per M tokens
+    GAP_OPEN = 2  # months its best open model trails the frontier
     GAP_CLOSED = 3
-    ECO_OPEN = 4   # 1 if its developer ecosystem is built on open weights
+    ECO_OPEN = 4  # 1 if its developer ecosystem is built on open weights
     ECO_GAP = 5
     AVAILABLE = 6  # 1 if developers can build on it
     N = 7
@@ -233,9 +264,9 @@ class LV(IntEnum):
 class RV(IntEnum):
     """Columns of the per-region view enterprises decide on."""
 
-    P_CLOSED = 0   # USD per M tokens, closed APIs (choice-weighted)
+    P_CLOSED = 0  # USD per M tokens, closed APIs (choice-weighted)
     GAP_CLOSED = 1  # months behind the frontier
-    C_OPEN = 2     # serving cost of open models, USD per M tokens
+    C_OPEN = 2  # serving cost of open models, USD per M tokens
     GAP_OPEN = 3
     N = 4
 

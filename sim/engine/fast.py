@@ -11,6 +11,8 @@ from numba import njit, prange
 
 from ..rules.classify import N_INDICATORS, classify, final_indicators
 from ..rules.clearing import clearing, open_share_now
+from ..rules.enterprise import EC
+from ..rules.jit import kernel
 from ..rules.labs import N_TERMS
 from ..rules.lifecycle import handle_event
 from ..rules.setup import init_state
@@ -39,19 +41,20 @@ __all__ = ["run_one", "run_batch", "N_INDICATORS"]
 _PRIO = np.array([EVENT_PRIORITY.get(EV(k), 99) for k in range(len(EV))], dtype=np.int64)
 
 
-@njit(cache=True)
+@kernel
 def _drain(outbox, mkt, heap):
     """Move the rules' requested events onto the heap, in request order."""
     m = mkt[0]
     for j in range(m.out_n):
         kind = outbox[j].kind
-        m.heap_n = heap_push(heap, m.heap_n, outbox[j].time, _PRIO[kind], m.seq, kind,
-                             outbox[j].actor)
+        m.heap_n = heap_push(
+            heap, m.heap_n, outbox[j].time, _PRIO[kind], m.seq, kind, outbox[j].actor
+        )
         m.seq += 1
     m.out_n = 0
 
 
-@njit(cache=True)
+@kernel
 def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
     """Simulate one run; fills ``traj`` (months x series), ``log`` and ``ind``.
 
@@ -71,30 +74,78 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
     rl = np.zeros((3, N_REGIONS, N_LABS))
     ent_head = np.empty(months, dtype=np.int64)
     dev_head = np.empty(months, dtype=np.int64)
-    work = np.zeros(2 * N_LABS + 8)
+    work = np.zeros(2 * N_LABS + 8 + EC.N)
     terms = np.zeros(N_TERMS)
     traj[:, :] = 0.0
-    init_state(P, LP, CP, seed, months, labs, clouds, ents, devs, mkt, hist, vol, ent_head,
-               dev_head, outbox)
+    init_state(
+        P,
+        LP,
+        CP,
+        seed,
+        months,
+        labs,
+        clouds,
+        ents,
+        devs,
+        mkt,
+        hist,
+        vol,
+        ent_head,
+        dev_head,
+        outbox,
+    )
     _drain(outbox, mkt, heap)
     m = mkt[0]
     while m.heap_n > 0:
         t, kind, actor, n = heap_pop(heap, m.heap_n)
         m.heap_n = n
         if kind == EV.CLEARING:
-            clearing(P, LP, CP, labs, clouds, ents, devs, mkt, hist, vol, lv, rv, rl, ent_head,
-                     dev_head, traj, log, outbox, work)
+            clearing(
+                P,
+                LP,
+                CP,
+                labs,
+                clouds,
+                ents,
+                devs,
+                mkt,
+                hist,
+                vol,
+                lv,
+                rv,
+                rl,
+                ent_head,
+                dev_head,
+                traj,
+                log,
+                outbox,
+                work,
+            )
             if m.month >= months:
                 break
         elif t < months:
-            handle_event(P, LP, CP, labs, clouds, mkt, hist, log, outbox, terms, kind, actor, t,
-                         open_share_now(vol))
+            handle_event(
+                P,
+                LP,
+                CP,
+                labs,
+                clouds,
+                mkt,
+                hist,
+                log,
+                outbox,
+                terms,
+                kind,
+                actor,
+                t,
+                open_share_now(vol),
+            )
         _drain(outbox, mkt, heap)
     final_indicators(P, traj, months, ind)
     return classify(P, ind), m.log_n, m.dropped
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def run_batch(P, LP, CP, seeds, months, n_ent, n_dev, traj, logs, log_n, ends, inds, dropped):
     """Run ``len(seeds)`` independent runs in parallel into preallocated outputs."""
     for r in prange(seeds.shape[0]):

@@ -3,6 +3,8 @@
 import numpy as np
 from numba import njit
 
+from ..rules.jit import kernel
+
 __all__ = ["heap_push", "heap_pop"]
 
 
@@ -18,14 +20,20 @@ def _less(h: np.ndarray, i: int, j: int) -> bool:
 @njit(cache=True, inline="always")
 def _swap(h: np.ndarray, i: int, j: int) -> None:
     t, p, s, k, a = h[i].time, h[i].prio, h[i].seq, h[i].kind, h[i].actor
-    h[i].time, h[i].prio, h[i].seq, h[i].kind, h[i].actor = (h[j].time, h[j].prio, h[j].seq,
-                                                             h[j].kind, h[j].actor)
+    h[i].time, h[i].prio, h[i].seq, h[i].kind, h[i].actor = (
+        h[j].time,
+        h[j].prio,
+        h[j].seq,
+        h[j].kind,
+        h[j].actor,
+    )
     h[j].time, h[j].prio, h[j].seq, h[j].kind, h[j].actor = t, p, s, k, a
 
 
-@njit(cache=True)
-def heap_push(h: np.ndarray, n: int, time: float, prio: int, seq: int, kind: int,
-              actor: int) -> int:
+@kernel
+def heap_push(
+    h: np.ndarray, n: int, time: float, prio: int, seq: int, kind: int, actor: int
+) -> int:
     """Insert an event; returns the new size."""
     if n >= h.shape[0]:
         raise RuntimeError("event heap overflow")
@@ -41,7 +49,7 @@ def heap_push(h: np.ndarray, n: int, time: float, prio: int, seq: int, kind: int
     return n + 1
 
 
-@njit(cache=True)
+@kernel
 def heap_pop(h: np.ndarray, n: int):
     """Remove the earliest event; returns (time, kind, actor, new size)."""
     time, kind, actor = h[0].time, h[0].kind, h[0].actor

@@ -47,8 +47,10 @@ def _global_keys() -> dict[str, G]:
 def _actor_keys() -> dict[str, tuple[str, str, int, int, tuple]]:
     """Map 'labs.meta.ambition' to (table, actor, row, column, spec)."""
     out = {}
-    for table, names, cols in (("labs", LAB_NAMES, LAB_PARAMS), ("clouds", CLOUD_NAMES,
-                                                                 CLOUD_PARAMS)):
+    for table, names, cols in (
+        ("labs", LAB_NAMES, LAB_PARAMS),
+        ("clouds", CLOUD_NAMES, CLOUD_PARAMS),
+    ):
         for row, name in enumerate(names):
             for col, spec in cols.items():
                 out[f"{table}.{name}.{spec[0]}"] = (table, name, row, int(col), spec)
@@ -70,8 +72,14 @@ def default_values() -> dict[str, Any]:
 
 
 def _describe(value: Any) -> str:
-    kind = {bool: "boolean", int: "integer", float: "number", str: "string", dict: "table",
-            list: "array"}.get(type(value), type(value).__name__)
+    kind = {
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        str: "string",
+        dict: "table",
+        list: "array",
+    }.get(type(value), type(value).__name__)
     text = repr(value) if not isinstance(value, dict) else "a table"
     return f"{text} ({kind})"
 
@@ -114,8 +122,9 @@ def _check(file: str, key: str, value: Any) -> Any:
         _, _, lo, hi, _ = ACTOR_KEYS[key][4]
         unit = ACTOR_KEYS[key][4][1]
     else:
-        raise ScenarioError(file, key, "a known parameter (see docs/model.md)",
-                            "an unknown key" + _suggest(key))
+        raise ScenarioError(
+            file, key, "a known parameter (see docs/model.md)", "an unknown key" + _suggest(key)
+        )
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ScenarioError(file, key, f"a number in [{lo:g}, {hi:g}] ({unit})", _describe(value))
     v = float(value)
@@ -203,23 +212,37 @@ def _check_consistency(file: str, vals: dict[str, Any]) -> None:
     regions = vals["enterprises.share_eu"] + vals["enterprises.share_cn"]
     regions += vals["enterprises.share_row"]
     if regions > 1.0 + 1e-9:
-        raise ScenarioError(file, "enterprises.share_eu", "regional shares (eu + cn + row) <= 1",
-                            f"a sum of {regions:g}")
+        raise ScenarioError(
+            file,
+            "enterprises.share_eu",
+            "regional shares (eu + cn + row) <= 1",
+            f"a sum of {regions:g}",
+        )
     if vals["clouds.markup_min"] > vals["clouds.markup_base"]:
-        raise ScenarioError(file, "clouds.markup_min", "a value <= clouds.markup_base",
-                            repr(vals["clouds.markup_min"]))
+        raise ScenarioError(
+            file,
+            "clouds.markup_min",
+            "a value <= clouds.markup_base",
+            repr(vals["clouds.markup_min"]),
+        )
     if vals["vendors.markup_min"] > vals["vendors.markup_max"]:
-        raise ScenarioError(file, "vendors.markup_min", "a value <= vendors.markup_max",
-                            repr(vals["vendors.markup_min"]))
+        raise ScenarioError(
+            file,
+            "vendors.markup_min",
+            "a value <= vendors.markup_max",
+            repr(vals["vendors.markup_min"]),
+        )
     for r in ("na", "eu", "cn", "row"):
         tot = sum(vals[f"clouds.{c}.share_{r}"] for c in CLOUD_NAMES)
         if abs(tot - 1.0) > 1e-6:
-            raise ScenarioError(file, f"clouds.*.share_{r}", "cloud shares summing to 1",
-                                f"a sum of {tot:g}")
+            raise ScenarioError(
+                file, f"clouds.*.share_{r}", "cloud shares summing to 1", f"a sum of {tot:g}"
+            )
 
 
-def parse_scenario(text: str, file: str = "<string>", base_dir: Path | None = None,
-                   _seen: tuple[str, ...] = ()) -> Scenario:
+def parse_scenario(
+    text: str, file: str = "<string>", base_dir: Path | None = None, _seen: tuple[str, ...] = ()
+) -> Scenario:
     """Parse and validate scenario TOML text (following ``extends``)."""
     try:
         raw = tomllib.loads(text)
@@ -233,8 +256,9 @@ def parse_scenario(text: str, file: str = "<string>", base_dir: Path | None = No
             raise ScenarioError(file, "scenario.extends", "a path string", _describe(extends))
         parent_path = (base_dir or Path(".")) / extends
         if str(parent_path.resolve()) in _seen:
-            raise ScenarioError(file, "scenario.extends", "no cycle of extends",
-                                f"'{extends}' again")
+            raise ScenarioError(
+                file, "scenario.extends", "no cycle of extends", f"'{extends}' again"
+            )
         parent = load_scenario(parent_path, _seen + (str(Path(file).resolve()),))
         vals = dict(parent.values)
         texts = {**parent.texts, **texts}
@@ -244,8 +268,13 @@ def parse_scenario(text: str, file: str = "<string>", base_dir: Path | None = No
         vals[key] = _check(file, key, value)
     vals["scenario.extends"] = extends
     _check_consistency(file, vals)
-    return Scenario(name=vals["scenario.name"], description=vals["scenario.description"],
-                    path=file, values=vals, texts=texts)
+    return Scenario(
+        name=vals["scenario.name"],
+        description=vals["scenario.description"],
+        path=file,
+        values=vals,
+        texts=texts,
+    )
 
 
 def load_scenario(path: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
@@ -256,6 +285,7 @@ def load_scenario(path: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
     except FileNotFoundError:
         raise ScenarioError(str(path), "", "an existing scenario file", "no such file") from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise ScenarioError(str(path), "", "a readable UTF-8 text file",
-                            type(exc).__name__) from None
+        raise ScenarioError(
+            str(path), "", "a readable UTF-8 text file", type(exc).__name__
+        ) from None
     return parse_scenario(text, str(path), p.parent, _seen)

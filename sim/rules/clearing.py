@@ -20,14 +20,14 @@ stream, so their outcome does not depend on the order agents are visited.
 """
 
 import numpy as np
-from numba import njit
 
 from ..params.spec import C, G, L
 from ..state import EV, LV, OPT, R_CLOSED, R_ONPREM, RV, A, S
 from .developer import developer_decision, ecosystem_appeal
-from .enterprise import enterprise_decision
+from .enterprise import EC, enterprise_context, enterprise_decision
 from .eventlog import emit, log_event
 from .geopolitics import foreign_penalty
+from .jit import kernel
 from .pricing import cloud_markup
 from .regulation import export_control_prob, incident_prob, liability_prob, pressure_decay
 from .rng import stream_id, uniform
@@ -39,14 +39,21 @@ from .technology import (
     serve_cost,
 )
 
-__all__ = ["clearing", "apply_enterprise", "compute_views", "settle_money", "record_month",
-           "open_share_now", "REG_STREAM"]
+__all__ = [
+    "clearing",
+    "apply_enterprise",
+    "compute_views",
+    "settle_money",
+    "record_month",
+    "open_share_now",
+    "REG_STREAM",
+]
 
 REG_STREAM = 4
 _NO_GAP = 1000.0
 
 
-@njit(cache=True)
+@kernel
 def open_share_now(vol: np.ndarray) -> float:
     """Share of enterprise tokens on open weights from the route volumes."""
     open_v = 0.0
@@ -60,7 +67,7 @@ def open_share_now(vol: np.ndarray) -> float:
     return max(0.0, min(1.0, open_v / tot)) if tot > 0 else 0.0
 
 
-@njit(cache=True)
+@kernel
 def compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t):
     """Step 3: per-lab views, per-region choice weights and cloud markups."""
     m = mkt[0]
@@ -71,10 +78,14 @@ def compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t):
         lb = labs[k]
         lv[k, LV.PRICE] = serve_cost(P, lb.cap_closed, t, m.hw_oom) * lb.markup
         lv[k, LV.OCOST] = serve_cost(P, lb.cap_open, t, m.hw_oom)
-        lv[k, LV.GAP_OPEN] = (gap_months(hist, month, m.frontier, lb.cap_open, rate)
-                              if lb.cap_open > 0 else _NO_GAP)
-        lv[k, LV.GAP_CLOSED] = (gap_months(hist, month, m.frontier, lb.cap_closed, rate)
-                                if lb.cap_closed > 0 else _NO_GAP)
+        lv[k, LV.GAP_OPEN] = (
+            gap_months(hist, month, m.frontier, lb.cap_open, rate) if lb.cap_open > 0 else _NO_GAP
+        )
+        lv[k, LV.GAP_CLOSED] = (
+            gap_months(hist, month, m.frontier, lb.cap_closed, rate)
+            if lb.cap_closed > 0
+            else _NO_GAP
+        )
         lv[k, LV.ECO_OPEN] = 1.0 if lb.cap_open > 0 else 0.0
         sells = lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0
         if lb.cap_open > 0:
@@ -95,9 +106,12 @@ def compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t):
         for k in range(n_labs):
             lb = labs[k]
             if lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0:
-                u = (LP[k, L.ENTERPRISE_APPEAL] - a * np.log(lv[k, LV.PRICE])
-                     - qw * max(lv[k, LV.GAP_CLOSED], 0.0)
-                     - foreign_penalty(P, int(LP[k, L.HOME]), r, m.export_shocks))
+                u = (
+                    LP[k, L.ENTERPRISE_APPEAL]
+                    - a * np.log(lv[k, LV.PRICE])
+                    - qw * max(lv[k, LV.GAP_CLOSED], 0.0)
+                    - foreign_penalty(P, int(LP[k, L.HOME]), r, m.export_shocks)
+                )
                 rl[0, r, k] = u
                 umax = max(umax, u)
             else:
@@ -118,9 +132,13 @@ def compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t):
         for k in range(n_labs):
             lb = labs[k]
             if lb.cap_open > 0:
-                u = (LP[k, L.ENTERPRISE_APPEAL] - a * np.log(lv[k, LV.OCOST])
-                     - qw * max(lv[k, LV.GAP_OPEN], 0.0) + eco_w * lb.dev_share
-                     - foreign_penalty(P, int(LP[k, L.HOME]), r, m.export_shocks))
+                u = (
+                    LP[k, L.ENTERPRISE_APPEAL]
+                    - a * np.log(lv[k, LV.OCOST])
+                    - qw * max(lv[k, LV.GAP_OPEN], 0.0)
+                    + eco_w * lb.dev_share
+                    - foreign_penalty(P, int(LP[k, L.HOME]), r, m.export_shocks)
+                )
                 rl[1, r, k] = u
                 umax = max(umax, u)
             else:
@@ -139,10 +157,15 @@ def compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t):
         # developer ecosystems
         for k in range(n_labs):
             if lv[k, LV.AVAILABLE] > 0:
-                u = ecosystem_appeal(P, lv[k, LV.ECO_GAP], labs[k].dev_share,
-                                     int(lv[k, LV.ECO_OPEN]),
-                                     foreign_penalty(P, int(LP[k, L.HOME]), r, m.export_shocks),
-                                     m.liability, t)
+                u = ecosystem_appeal(
+                    P,
+                    lv[k, LV.ECO_GAP],
+                    labs[k].dev_share,
+                    int(lv[k, LV.ECO_OPEN]),
+                    foreign_penalty(P, int(LP[k, L.HOME]), r, m.export_shocks),
+                    m.liability,
+                    t,
+                )
                 rl[2, r, k] = np.exp(min(u, 50.0))
             else:
                 rl[2, r, k] = 0.0
@@ -160,7 +183,7 @@ def compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t):
         clouds[c].markup = cloud_markup(P, CP[c, C.PUSH] + P[G.CLOUD_PUSH], share)
 
 
-@njit(cache=True)
+@kernel
 def apply_enterprise(P, e, vol, mkt, sign):
     """Add (sign=+1) or remove (-1) an enterprise's tokens from the route volumes."""
     m = mkt[0]
@@ -188,7 +211,7 @@ def apply_enterprise(P, e, vol, mkt, sign):
             m.large_hybrids += sign
 
 
-@njit(cache=True)
+@kernel
 def settle_money(P, LP, CP, labs, clouds, mkt, vol, lv, t):
     """Step 6: enterprise spend flows to labs, clouds and in-house infrastructure (USD B)."""
     m = mkt[0]
@@ -251,7 +274,7 @@ def settle_money(P, LP, CP, labs, clouds, mkt, vol, lv, t):
     m.onprem_spend = onprem_total
 
 
-@njit(cache=True)
+@kernel
 def record_month(P, LP, labs, clouds, mkt, hist, vol, lv, traj, t):
     """Step 9: the month's indicators."""
     m = mkt[0]
@@ -334,16 +357,34 @@ def record_month(P, LP, labs, clouds, mkt, hist, vol, lv, traj, t):
     hist[month] = m.frontier
 
 
-@njit(cache=True)
-def clearing(P, LP, CP, labs, clouds, ents, devs, mkt, hist, vol, lv, rv, rl, ent_head,
-             dev_head, traj, log, outbox, work):
+@kernel
+def clearing(
+    P,
+    LP,
+    CP,
+    labs,
+    clouds,
+    ents,
+    devs,
+    mkt,
+    hist,
+    vol,
+    lv,
+    rv,
+    rl,
+    ent_head,
+    dev_head,
+    traj,
+    log,
+    outbox,
+    work,
+):
     """Close month ``mkt.month`` (steps 1-9 of the module docstring), then open the next."""
     m = mkt[0]
     month = m.month
     t = float(month)
     seed = m.seed
     n_labs = labs.shape[0]
-    n_clouds = clouds.shape[0]
     ev_time = t + 1.0
     # 1 demand
     m.demand = demand_level(P, t)
@@ -356,16 +397,18 @@ def clearing(P, LP, CP, labs, clouds, ents, devs, mkt, hist, vol, lv, rv, rl, en
     compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t)
     # 4 developers
     is_open = work[0:n_labs]
-    weights = work[n_labs:2 * n_labs]
+    weights = work[n_labs : 2 * n_labs]
     for k in range(n_labs):
         is_open[k] = lv[k, LV.ECO_OPEN]
     reviewed = 0
     switched = 0
+    stay = np.exp(P[G.DEV_INERTIA])
+    dev_appeal = rl[2]
     i = dev_head[month]
     while i >= 0:
         d = devs[i]
         nxt_i = d.link
-        eco, nxt = developer_decision(P, d, i, month, seed, rl[2, d.region], is_open, weights)
+        eco, nxt = developer_decision(P, d, i, month, seed, dev_appeal, is_open, stay, weights)
         reviewed += 1
         if eco != d.eco:
             labs[d.eco].devs -= 1.0
@@ -378,8 +421,16 @@ def clearing(P, LP, CP, labs, clouds, ents, devs, mkt, hist, vol, lv, rv, rl, en
             dev_head[nxt] = i
         i = nxt_i
     if reviewed > 0:
-        log_event(log, mkt, ev_time, EV.DEVELOPER_SWITCHES, A.DEVELOPERS, float(switched),
-                  float(reviewed), 0)
+        log_event(
+            log,
+            mkt,
+            ev_time,
+            EV.DEVELOPER_SWITCHES,
+            A.DEVELOPERS,
+            float(switched),
+            float(reviewed),
+            0,
+        )
     n_dev = float(devs.shape[0])
     open_devs = 0.0
     for k in range(n_labs):
@@ -387,19 +438,33 @@ def clearing(P, LP, CP, labs, clouds, ents, devs, mkt, hist, vol, lv, rv, rl, en
         if lv[k, LV.ECO_OPEN] > 0:
             open_devs += labs[k].devs
     # 5 enterprises
-    util = work[2 * n_labs:2 * n_labs + 4]
-    prob = work[2 * n_labs + 4:2 * n_labs + 8]
+    util = work[2 * n_labs : 2 * n_labs + 4]
+    prob = work[2 * n_labs + 4 : 2 * n_labs + 8]
     reviewed = 0
     switched = 0
     adopters = 0
+    ctx = work[2 * n_labs + 8 : 2 * n_labs + 8 + EC.N]
+    vendor_w = rl[0]
+    family_w = rl[1]
+    enterprise_context(P, t, m.demand, m.dev_open_share, m.liability, m.eu_phase, m.adopted, ctx)
     i = ent_head[month]
     while i >= 0:
         e = ents[i]
         nxt_i = e.link
         option, family, vendor, nxt = enterprise_decision(
-            P, e, i, month, seed, rv[e.region], rl[0, e.region], rl[1, e.region],
-            clouds[e.cloud].markup, m.adopted, m.dev_open_share, m.liability, m.eu_phase,
-            m.demand, util, prob)
+            P,
+            e,
+            i,
+            month,
+            seed,
+            rv[e.region],
+            rl[0, e.region],
+            rl[1, e.region],
+            clouds[e.cloud].markup,
+            ctx,
+            util,
+            prob,
+        )
         if option != OPT.CLOSED and family < 0:
             option = OPT.CLOSED
         if option != e.option or family != e.family or vendor != e.vendor:
@@ -419,8 +484,16 @@ def clearing(P, LP, CP, labs, clouds, ents, devs, mkt, hist, vol, lv, rv, rl, en
             ent_head[nxt] = i
         i = nxt_i
     if reviewed > 0:
-        log_event(log, mkt, ev_time, EV.ENTERPRISE_REVIEWS, A.ENTERPRISES, float(switched),
-                  float(reviewed), adopters)
+        log_event(
+            log,
+            mkt,
+            ev_time,
+            EV.ENTERPRISE_REVIEWS,
+            A.ENTERPRISES,
+            float(switched),
+            float(reviewed),
+            adopters,
+        )
     m.adopted = m.n_adopted / ents.shape[0]
     m.dev_open_share = open_devs / n_dev
     # 6 money
@@ -453,15 +526,29 @@ def clearing(P, LP, CP, labs, clouds, ents, devs, mkt, hist, vol, lv, rv, rl, en
     if m.liability == 0 and m.liability_pending == 0:
         if uniform(seed, st, 8 * month + 2) < liability_prob(P, m.reg_pressure):
             m.liability_pending = 1
-            emit(outbox, mkt, ev_time + uniform(seed, st, 8 * month + 3), EV.LIABILITY_SHOCK,
-                 A.EU_REGULATOR)
+            emit(
+                outbox,
+                mkt,
+                ev_time + uniform(seed, st, 8 * month + 3),
+                EV.LIABILITY_SHOCK,
+                A.EU_REGULATOR,
+            )
     if month >= 24 and uniform(seed, st, 8 * month + 4) < export_control_prob(P):
-        emit(outbox, mkt, ev_time + uniform(seed, st, 8 * month + 5), EV.EXPORT_CONTROL,
-             A.US_REGULATOR)
+        emit(
+            outbox,
+            mkt,
+            ev_time + uniform(seed, st, 8 * month + 5),
+            EV.EXPORT_CONTROL,
+            A.US_REGULATOR,
+        )
     period = max(1, int(P[G.PRICE_REVIEW_MONTHS]))
     for k in range(n_labs):
-        if (month + k) % period == 0 and labs[k].alive and labs[k].cap_closed > 0 \
-                and LP[k, L.SELLS_API] > 0:
+        if (
+            (month + k) % period == 0
+            and labs[k].alive
+            and labs[k].cap_closed > 0
+            and LP[k, L.SELLS_API] > 0
+        ):
             emit(outbox, mkt, ev_time + 0.5, EV.PRICE_REVIEW, k)
     # 9 record
     record_month(P, LP, labs, clouds, mkt, hist, vol, lv, traj, t)

@@ -8,10 +8,10 @@ exponentials.
 """
 
 import numpy as np
-from numba import njit
 
 from ..params.spec import G
 from .enterprise import draw_index, next_review_month
+from .jit import kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level
 
@@ -20,9 +20,10 @@ __all__ = ["ecosystem_appeal", "developer_decision", "DEV_STREAM"]
 DEV_STREAM = 3
 
 
-@njit(cache=True)
-def ecosystem_appeal(P: np.ndarray, gap: float, share: float, is_open: int, penalty: float,
-                     liability: int, t: float) -> float:
+@kernel
+def ecosystem_appeal(
+    P: np.ndarray, gap: float, share: float, is_open: int, penalty: float, liability: int, t: float
+) -> float:
     """Common appeal (utility) of one ecosystem for developers of one region."""
     u = -P[G.DEV_QUALITY_WEIGHT] * max(gap, 0.0)
     u += P[G.DEV_NETWORK] * P[G.ECOSYSTEM_STRENGTH] * np.log(share + 0.01)
@@ -32,14 +33,26 @@ def ecosystem_appeal(P: np.ndarray, gap: float, share: float, is_open: int, pena
     return u - penalty
 
 
-@njit(cache=True)
-def developer_decision(P: np.ndarray, d, idx: int, month: int, seed: np.int64,
-                       exp_appeal: np.ndarray, is_open: np.ndarray, weights: np.ndarray):
-    """A developer's review: (ecosystem, next review month)."""
+@kernel
+def developer_decision(
+    P: np.ndarray,
+    d,
+    idx: int,
+    month: int,
+    seed: np.int64,
+    exp_appeal: np.ndarray,
+    is_open: np.ndarray,
+    stay: float,
+    weights: np.ndarray,
+):
+    """A developer's review: (ecosystem, next review month).
+
+    ``exp_appeal[region, k]`` is exp(common appeal) of ecosystem k, ``stay`` is exp(inertia).
+    """
     st = stream_id(DEV_STREAM, idx, 1)
-    stay = np.exp(P[G.DEV_INERTIA])
-    for k in range(exp_appeal.shape[0]):
-        w = exp_appeal[k]
+    r = d.region
+    for k in range(exp_appeal.shape[1]):
+        w = exp_appeal[r, k]
         if is_open[k]:
             w *= d.taste
         if k == d.eco:

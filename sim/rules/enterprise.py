@@ -8,18 +8,23 @@ against the months-behind-frontier its tasks tolerate, data sensitivity under re
 developer ecosystem, liability and lock-in.
 """
 
+from enum import IntEnum
+
 import numpy as np
-from numba import njit
 
 from ..params.spec import G
 from ..state import OPT, RV
+from .jit import kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level, selfhost_fixed_factor
 
 __all__ = [
+    "EC",
+    "enterprise_context",
     "option_utilities",
     "nested_logit_probs",
     "draw_index",
+    "draw_row",
     "bass_adoption_prob",
     "enterprise_decision",
     "next_review_month",
@@ -29,52 +34,101 @@ __all__ = [
 ENT_STREAM = 2  # actor kind code of enterprises in stream ids
 
 
-@njit(cache=True)
-def option_utilities(P: np.ndarray, e, rv: np.ndarray, cloud_markup: float, t: float,
-                     dev_open_share: float, liability: int, eu_phase: int, demand: float,
-                     out: np.ndarray) -> None:
-    """Deterministic utility of each deployment option for enterprise record ``e``."""
-    x = e.volume * demand                      # M tokens per month
-    h = P[G.HYBRID_OPEN_SHARE]
-    fixed = P[G.SELFHOST_FIXED] * (1.0 - P[G.SKILL_DISCOUNT] * e.skill)
-    fixed *= selfhost_fixed_factor(P, t)
-    c_closed = x * rv[RV.P_CLOSED]
-    c_managed = x * rv[RV.C_OPEN] * cloud_markup
-    c_self = x * rv[RV.C_OPEN] * P[G.SELFHOST_OVERHEAD] + fixed
-    c_hybrid = (1.0 - h) * c_closed + h * c_managed + P[G.HYBRID_FIXED] * selfhost_fixed_factor(P, t)
+class EC(IntEnum):
+    """Month-level context shared by every enterprise review (computed once per clearing)."""
+
+    DEMAND = 0  # token demand multiplier since 2023
+    FIXED = 1  # self-hosting fixed cost of a firm with no in-house skill, USD/month
+    HYBRID_FIXED = 2  # hybrid coordination cost, USD/month
+    FINETUNE = 3  # months of quality gap a fully skilled firm closes by fine-tuning
+    ECO = 4  # utility of the open developer ecosystem
+    LIABILITY = 5  # utility lost by deploying open weights under strict liability
+    EU_PRIV = 6  # multiplier on data sensitivity in the EU (AI Act phases)
+    FRICTION = 7  # integration effort of open models, utility
+    ADOPT = 8  # chance a non-adopter adopts at this review
+    N = 9
+
+
+@kernel
+def enterprise_context(
+    P: np.ndarray,
+    t: float,
+    demand: float,
+    dev_open_share: float,
+    liability: int,
+    eu_phase: int,
+    adopted: float,
+    out: np.ndarray,
+) -> None:
+    """Fill the month-level context ``out`` (indexed by :class:`EC`)."""
+    factor = selfhost_fixed_factor(P, t)
     enab = enabler_level(P, t)
-    finetune = P[G.FINETUNE_MONTHS] * e.skill * enab
-    q_closed = max(0.0, rv[RV.GAP_CLOSED] - e.tolerance)
-    q_open = max(0.0, rv[RV.GAP_OPEN] - e.tolerance - finetune)
+    out[EC.DEMAND] = demand
+    out[EC.FIXED] = P[G.SELFHOST_FIXED] * factor
+    out[EC.HYBRID_FIXED] = P[G.HYBRID_FIXED] * factor
+    out[EC.FINETUNE] = P[G.FINETUNE_MONTHS] * enab
+    out[EC.ECO] = P[G.ECOSYSTEM_STRENGTH] * P[G.ECOSYSTEM_ENTERPRISE] * dev_open_share
+    out[EC.LIABILITY] = liability * P[G.LIABILITY_STRENGTH] * P[G.LIABILITY_USER_PENALTY]
+    out[EC.EU_PRIV] = 1.0 + P[G.EU_PHASE_PRIVACY] * eu_phase
+    out[EC.FRICTION] = P[G.OPEN_FRICTION] * max(0.0, 1.5 - enab)
+    out[EC.ADOPT] = bass_adoption_prob(P, adopted, 3.0)
+
+
+@kernel
+def option_utilities(
+    P: np.ndarray, e, rv: np.ndarray, cloud_markup: float, ctx: np.ndarray, out: np.ndarray
+) -> None:
+    """Deterministic utility of each deployment option for enterprise record ``e``.
+
+    Costs in USD per month: closed = x p; managed = x c m + F_m; self-hosted = x c o + F_s (1 -
+    d skill); hybrid = h managed + (1 - h) closed + F_h; with x tokens, p the closed price, c the
+    open serving cost, m the cloud markup, o the self-hosting overhead.
+    """
+    r = e.region
+    x = e.volume * ctx[EC.DEMAND]  # M tokens per month
+    h = P[G.HYBRID_OPEN_SHARE]
+    c_closed = x * rv[r, RV.P_CLOSED]
+    c_managed = x * rv[r, RV.C_OPEN] * cloud_markup + P[G.MANAGED_FIXED]
+    c_self = x * rv[r, RV.C_OPEN] * P[G.SELFHOST_OVERHEAD] + ctx[EC.FIXED] * (
+        1.0 - P[G.SKILL_DISCOUNT] * e.skill
+    )
+    c_hybrid = (1.0 - h) * c_closed + h * c_managed + ctx[EC.HYBRID_FIXED]
+    q_closed = max(0.0, rv[r, RV.GAP_CLOSED] - e.tolerance)
+    q_open = max(0.0, rv[r, RV.GAP_OPEN] - e.tolerance - ctx[EC.FINETUNE] * e.skill)
     q_hybrid = (1.0 - h) * q_closed + 0.5 * h * q_open
-    priv = e.sensitivity
-    if e.region == 1:
-        priv *= 1.0 + P[G.EU_PHASE_PRIVACY] * eu_phase
+    priv = e.sensitivity * (ctx[EC.EU_PRIV] if e.region == 1 else 1.0)
     d_closed = P[G.PRIVACY_CLOSED] * priv
     d_managed = P[G.PRIVACY_MANAGED] * priv
-    eco = P[G.ECOSYSTEM_STRENGTH] * P[G.ECOSYSTEM_ENTERPRISE] * dev_open_share
-    liab = liability * P[G.LIABILITY_STRENGTH] * P[G.LIABILITY_USER_PENALTY]
+    open_extra = ctx[EC.ECO] - ctx[EC.FRICTION]
+    liab = ctx[EC.LIABILITY]
     a = P[G.COST_WEIGHT]
     qw = P[G.QUALITY_WEIGHT]
     out[OPT.CLOSED] = -a * np.log(c_closed) - qw * q_closed - d_closed
-    out[OPT.MANAGED] = (-a * np.log(c_managed) - qw * q_open - d_managed + eco - 0.5 * liab
-                        + P[G.CLOUD_PUSH])
-    out[OPT.SELF] = -a * np.log(c_self) - qw * q_open + eco - liab
-    out[OPT.HYBRID] = (-a * np.log(c_hybrid) - qw * q_hybrid
-                       - (1.0 - h) * d_closed - h * d_managed + h * (eco - 0.5 * liab)
-                       + P[G.HYBRID_LARGE_BONUS] * e.large - 1.0)
+    out[OPT.MANAGED] = (
+        -a * np.log(c_managed) - qw * q_open - d_managed + open_extra - 0.5 * liab + P[G.CLOUD_PUSH]
+    )
+    out[OPT.SELF] = -a * np.log(c_self) - qw * q_open + open_extra - liab
+    out[OPT.HYBRID] = (
+        -a * np.log(c_hybrid)
+        - qw * q_hybrid
+        - (1.0 - h) * d_closed
+        - h * d_managed
+        + h * (open_extra - 0.5 * liab)
+        + P[G.HYBRID_LARGE_BONUS] * e.large
+        - 1.0
+    )
     if e.option >= 0:
         out[e.option] += P[G.INERTIA]
 
 
-@njit(cache=True)
+@kernel
 def nested_logit_probs(v: np.ndarray, lam: float, out: np.ndarray) -> None:
     """Nested-logit probabilities with the open options (MANAGED, SELF) in one nest."""
     m = max(v[0], v[1], v[2], v[3])
     e1 = np.exp((v[OPT.MANAGED] - m) / lam)
     e2 = np.exp((v[OPT.SELF] - m) / lam)
     inc = e1 + e2
-    nest = inc**lam
+    nest = np.exp(lam * np.log(inc))
     e0 = np.exp(v[OPT.CLOSED] - m)
     e3 = np.exp(v[OPT.HYBRID] - m)
     tot = e0 + nest + e3
@@ -84,7 +138,7 @@ def nested_logit_probs(v: np.ndarray, lam: float, out: np.ndarray) -> None:
     out[OPT.SELF] = nest / tot * e2 / inc
 
 
-@njit(cache=True)
+@kernel
 def draw_index(weights: np.ndarray, u: float) -> int:
     """Index drawn from non-negative ``weights`` (need not sum to 1) with uniform ``u``."""
     tot = 0.0
@@ -102,29 +156,61 @@ def draw_index(weights: np.ndarray, u: float) -> int:
     return last
 
 
-@njit(cache=True)
+@kernel
+def draw_row(weights: np.ndarray, row: int, u: float) -> int:
+    """:func:`draw_index` on one row of a 2-d weight matrix (no view is created)."""
+    tot = 0.0
+    for k in range(weights.shape[1]):
+        tot += weights[row, k]
+    target = u * tot
+    acc = 0.0
+    last = -1
+    for k in range(weights.shape[1]):
+        w = weights[row, k]
+        if w > 0.0:
+            acc += w
+            last = k
+            if target < acc:
+                return k
+    return last
+
+
+@kernel
 def bass_adoption_prob(P: np.ndarray, adopted: float, months: float) -> float:
     """Probability that a non-adopter adopts within ``months`` (Bass 1969 hazard)."""
     hazard = (P[G.BASS_P] + P[G.BASS_Q] * adopted) / 12.0
     return 1.0 - np.exp(-hazard * months)
 
 
-@njit(cache=True)
+@kernel
 def next_review_month(mean_months: float, u: float, month: int) -> int:
-    """Month of the next review: geometric waiting time with the given mean (>= 1)."""
-    p = 1.0 / max(mean_months, 1.0)
-    if p >= 1.0:
-        return month + 1
-    return month + 1 + int(np.floor(np.log(u) / np.log(1.0 - p)))
+    """Month of the next review: a wait drawn uniformly from 1 to 2 x mean - 1 months."""
+    span = max(2.0 * mean_months - 1.0, 1.0)
+    return month + 1 + int(u * span)
 
 
-@njit(cache=True)
-def enterprise_decision(P: np.ndarray, e, idx: int, month: int, seed: np.int64, rv: np.ndarray,
-                        vweights: np.ndarray, fweights: np.ndarray, cloud_markup: float,
-                        adopted: float, dev_open_share: float, liability: int, eu_phase: int,
-                        demand: float, util: np.ndarray, prob: np.ndarray):
+@kernel
+def enterprise_decision(
+    P: np.ndarray,
+    e,
+    idx: int,
+    month: int,
+    seed: np.int64,
+    rv: np.ndarray,
+    vweights: np.ndarray,
+    fweights: np.ndarray,
+    cloud_markup: float,
+    ctx: np.ndarray,
+    util: np.ndarray,
+    prob: np.ndarray,
+):
     """An enterprise's review: (option, family, vendor, next review month).
 
+    ``rv`` is the per-region view (region x RV), ``vweights``/``fweights`` the per-region
+    choice weights of closed vendors and open families (region x lab).
+
+    A non-adopter adopts with the Bass chance in ``ctx`` (three months of hazard since its
+    last look) and then chooses like everyone else.
     Draws come from the enterprise's own stream keyed by month, so the result does not depend
     on the order in which enterprises are reviewed.
     """
@@ -132,15 +218,14 @@ def enterprise_decision(P: np.ndarray, e, idx: int, month: int, seed: np.int64, 
     base = 8 * month
     option, family, vendor = e.option, e.family, e.vendor
     if option < 0:
-        if uniform(seed, st, base) >= bass_adoption_prob(P, adopted, 3.0):
+        if uniform(seed, st, base) >= ctx[EC.ADOPT]:
             return option, family, vendor, month + 3
-    option_utilities(P, e, rv, cloud_markup, float(month), dev_open_share, liability, eu_phase,
-                     demand, util)
+    option_utilities(P, e, rv, cloud_markup, ctx, util)
     nested_logit_probs(util, P[G.NEST_LAMBDA], prob)
     option = draw_index(prob, uniform(seed, st, base + 1))
     if option != OPT.CLOSED:
-        family = draw_index(fweights, uniform(seed, st, base + 2))
+        family = draw_row(fweights, e.region, uniform(seed, st, base + 2))
     if option == OPT.CLOSED or option == OPT.HYBRID:
-        vendor = draw_index(vweights, uniform(seed, st, base + 3))
+        vendor = draw_row(vweights, e.region, uniform(seed, st, base + 3))
     nxt = next_review_month(P[G.REVIEW_MONTHS], uniform(seed, st, base + 4), month)
     return option, family, vendor, nxt

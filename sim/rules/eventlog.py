@@ -6,14 +6,23 @@ the reference engine) in the order they were made.
 """
 
 import numpy as np
-from numba import njit
+
+from .jit import kernel
 
 __all__ = ["log_event", "emit"]
 
 
-@njit(cache=True)
-def log_event(log: np.ndarray, mkt: np.ndarray, t: float, kind: int, actor: int, value: float,
-              value2: float, target: int) -> None:
+@kernel
+def log_event(
+    log: np.ndarray,
+    mkt: np.ndarray,
+    t: float,
+    kind: int,
+    actor: int,
+    value: float,
+    value2: float,
+    target: int,
+) -> None:
     """Append an event to the log; past capacity it is counted as dropped."""
     m = mkt[0]
     n = m.log_n
@@ -29,7 +38,7 @@ def log_event(log: np.ndarray, mkt: np.ndarray, t: float, kind: int, actor: int,
     m.log_n = n + 1
 
 
-@njit(cache=True)
+@kernel
 def emit(outbox: np.ndarray, mkt: np.ndarray, t: float, kind: int, actor: int) -> None:
     """Ask the engine to schedule event ``kind`` for ``actor`` at time ``t``."""
     m = mkt[0]

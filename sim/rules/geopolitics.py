@@ -1,9 +1,9 @@
 """Geopolitical fragmentation: trust in foreign models and export controls on compute."""
 
 import numpy as np
-from numba import njit
 
 from ..params.spec import G
+from .jit import kernel
 
 __all__ = ["foreign_penalty", "export_control_compute_loss"]
 
@@ -11,7 +11,7 @@ _CN = 2
 _ROW = 3
 
 
-@njit(cache=True)
+@kernel
 def foreign_penalty(P: np.ndarray, home: int, region: int, export_shocks: int) -> float:
     """Utility lost when a user in ``region`` relies on a lab from ``home``.
 
@@ -29,7 +29,7 @@ def foreign_penalty(P: np.ndarray, home: int, region: int, export_shocks: int) -
     return 0.0
 
 
-@njit(cache=True)
+@kernel
 def export_control_compute_loss(P: np.ndarray) -> float:
     """OOM of effective compute a Chinese lab loses at each export-control tightening."""
     return P[G.EXPORT_CONTROL_STEP] * P[G.GEOPOLITICS_STRENGTH]

@@ -14,9 +14,9 @@ sponsor's retreat when training cost outgrows the strategic value of openness.
 """
 
 import numpy as np
-from numba import njit
 
 from ..params.spec import G, L
+from .jit import kernel
 from .technology import algorithmic_oom, frontier_spend
 
 __all__ = [
@@ -35,13 +35,29 @@ VENTURE = 1
 CLOUD = 2
 
 N_TERMS = 8
-TERM_NAMES = ("ecosystem", "pressure", "monetization", "regulatory", "feedback", "liability",
-              "investors", "sponsor_retreat")
+TERM_NAMES = (
+    "ecosystem",
+    "pressure",
+    "monetization",
+    "regulatory",
+    "feedback",
+    "liability",
+    "investors",
+    "sponsor_retreat",
+)
 
 
-@njit(cache=True)
-def training_budget(P: np.ndarray, LP: np.ndarray, lab: int, funding: int, cash: float,
-                    t: float, budget_cap: float, cloud_open_revenue: float) -> float:
+@kernel
+def training_budget(
+    P: np.ndarray,
+    LP: np.ndarray,
+    lab: int,
+    funding: int,
+    cash: float,
+    t: float,
+    budget_cap: float,
+    cloud_open_revenue: float,
+) -> float:
     """Training spend (USD B per month) a lab commits to its next run.
 
     Every lab wants ``ambition`` x the frontier race's spend, which grows ~2.4x a year;
@@ -61,9 +77,10 @@ def training_budget(P: np.ndarray, LP: np.ndarray, lab: int, funding: int, cash:
     return max(0.0, min(want, afford))
 
 
-@njit(cache=True)
-def release_capability(P: np.ndarray, LP: np.ndarray, lab: int, flop: float, t: float,
-                       dev_share: float, is_open: int) -> float:
+@kernel
+def release_capability(
+    P: np.ndarray, LP: np.ndarray, lab: int, flop: float, t: float, dev_share: float, is_open: int
+) -> float:
     """Capability (log10 effective FLOP) of a model trained with ``flop`` FLOP.
 
     Talent drawn by the lab's developer ecosystem (driver 1) and, for open labs, community
@@ -76,11 +93,23 @@ def release_capability(P: np.ndarray, LP: np.ndarray, lab: int, flop: float, t: 
     return cap
 
 
-@njit(cache=True)
-def license_terms(P: np.ndarray, LP: np.ndarray, lab: int, dev_share: float,
-                  rival_markup: float, open_share: float, cloud_open_revenue: float,
-                  revenue: float, runway: float, spend: float, exemption: int, liability: int,
-                  funding: int, out: np.ndarray) -> None:
+@kernel
+def license_terms(
+    P: np.ndarray,
+    LP: np.ndarray,
+    lab: int,
+    dev_share: float,
+    rival_markup: float,
+    open_share: float,
+    cloud_open_revenue: float,
+    revenue: float,
+    runway: float,
+    spend: float,
+    exemption: int,
+    liability: int,
+    funding: int,
+    out: np.ndarray,
+) -> None:
     """The value of releasing open weights over closed, term by term (utility units).
 
     ``out`` receives TERM_NAMES in order; positive favours open. ``rival_markup`` is the mean
@@ -91,8 +120,12 @@ def license_terms(P: np.ndarray, LP: np.ndarray, lab: int, dev_share: float,
     rel_share = min(3.0, dev_share * n_labs)
     out[0] = P[G.ECOSYSTEM_STRENGTH] * 0.5 * rel_share
     span = max(P[G.MARKUP_MAX] - P[G.MARKUP_MIN], 1e-9)
-    out[1] = P[G.PRESSURE_STRENGTH] * 0.5 * min(1.0, max(0.0, (rival_markup - P[G.MARKUP_MIN])
-                                                          / span)) * LP[lab, L.BIGTECH]
+    out[1] = (
+        P[G.PRESSURE_STRENGTH]
+        * 0.5
+        * min(1.0, max(0.0, (rival_markup - P[G.MARKUP_MIN]) / span))
+        * LP[lab, L.BIGTECH]
+    )
     # indirect monetization, relative to the training bill it has to justify
     bill = max(spend, 1e-6)
     if funding == SPONSOR and LP[lab, L.SELLS_API] == 0:
@@ -113,17 +146,18 @@ def license_terms(P: np.ndarray, LP: np.ndarray, lab: int, dev_share: float,
     if funding == SPONSOR and LP[lab, L.SELLS_API] == 0:
         strategic = P[G.MONETIZATION_STRENGTH] * value + 0.5 * (out[0] + out[4]) * bill
         ratio = strategic / bill
-        out[7] = P[G.SUSTAIN_STRENGTH] * min(0.0, np.log(max(ratio, 1e-6)
-                                                         / max(P[G.META_RETREAT_RATIO], 1e-6)))
+        out[7] = P[G.SUSTAIN_STRENGTH] * min(
+            0.0, np.log(max(ratio, 1e-6) / max(P[G.META_RETREAT_RATIO], 1e-6))
+        )
 
 
-@njit(cache=True)
+@kernel
 def license_value(terms: np.ndarray) -> float:
     """Net value of an open release: the sum of the driver and counter-force terms."""
     return terms.sum()
 
 
-@njit(cache=True)
+@kernel
 def funding_success_prob(P: np.ndarray, revenue: float, rev_slow: float) -> float:
     """Chance a funding round closes: a base rate shifted by revenue growth."""
     base = min(max(P[G.FUNDING_BASE_PROB], 1e-6), 1 - 1e-6)
@@ -132,9 +166,10 @@ def funding_success_prob(P: np.ndarray, revenue: float, rev_slow: float) -> floa
     return 1.0 / (1.0 + np.exp(-z))
 
 
-@njit(cache=True)
-def funding_amount(P: np.ndarray, LP: np.ndarray, lab: int, revenue: float,
-                   dev_share: float) -> float:
+@kernel
+def funding_amount(
+    P: np.ndarray, LP: np.ndarray, lab: int, revenue: float, dev_share: float
+) -> float:
     """USD B raised: 20% of a valuation on revenue plus the value of the developer ecosystem."""
     valuation = LP[lab, L.VALUATION_MULT] * 12.0 * revenue
     valuation += P[G.ECOSYSTEM_STRENGTH] * 50.0 * dev_share

@@ -5,14 +5,13 @@ then move whatever it emitted onto their own calendar.
 """
 
 import numpy as np
-from numba import njit
 
 from ..params.spec import C, G, L
 from ..state import EV, A
 from .eventlog import emit, log_event
 from .geopolitics import export_control_compute_loss
+from .jit import kernel
 from .labs import (
-    N_TERMS,
     VENTURE,
     funding_amount,
     funding_success_prob,
@@ -46,7 +45,7 @@ LAB_STREAM = 1
 _CN = 2
 
 
-@njit(cache=True)
+@kernel
 def lab_draw(labs: np.ndarray, mkt: np.ndarray, lab: int) -> float:
     """Next uniform from the lab's own stream."""
     c = labs[lab].ctr
@@ -54,7 +53,7 @@ def lab_draw(labs: np.ndarray, mkt: np.ndarray, lab: int) -> float:
     return uniform(mkt[0].seed, stream_id(LAB_STREAM, lab, 1), c)
 
 
-@njit(cache=True)
+@kernel
 def refresh_frontier(labs: np.ndarray, mkt: np.ndarray) -> None:
     """Best closed and best open capability now."""
     fr = 0.0
@@ -66,7 +65,7 @@ def refresh_frontier(labs: np.ndarray, mkt: np.ndarray) -> None:
     mkt[0].open_best = ob
 
 
-@njit(cache=True)
+@kernel
 def mean_closed_markup(LP: np.ndarray, labs: np.ndarray) -> float:
     """Mean markup of the closed APIs on offer."""
     acc = 0.0
@@ -78,9 +77,10 @@ def mean_closed_markup(LP: np.ndarray, labs: np.ndarray) -> float:
     return acc / n if n > 0 else 1.0
 
 
-@njit(cache=True)
-def open_managed_price(P: np.ndarray, clouds: np.ndarray, cap: float, t: float,
-                       hw_oom: float) -> float:
+@kernel
+def open_managed_price(
+    P: np.ndarray, clouds: np.ndarray, cap: float, t: float, hw_oom: float
+) -> float:
     """USD per M tokens of an open model of capability ``cap`` on a cloud (mean markup)."""
     acc = 0.0
     for c in range(clouds.shape[0]):
@@ -88,7 +88,7 @@ def open_managed_price(P: np.ndarray, clouds: np.ndarray, cap: float, t: float,
     return serve_cost(P, cap, t, hw_oom) * acc / clouds.shape[0]
 
 
-@njit(cache=True)
+@kernel
 def partner_cloud_open_revenue(CP: np.ndarray, clouds: np.ndarray, lab: int) -> float:
     """Open-model revenue (USD B per month) of the cloud partnered with ``lab``, if any."""
     for c in range(clouds.shape[0]):
@@ -97,10 +97,22 @@ def partner_cloud_open_revenue(CP: np.ndarray, clouds: np.ndarray, lab: int) -> 
     return 0.0
 
 
-@njit(cache=True)
-def on_release(P: np.ndarray, LP: np.ndarray, CP: np.ndarray, labs: np.ndarray, clouds: np.ndarray,
-               mkt: np.ndarray, hist: np.ndarray, log: np.ndarray, outbox: np.ndarray,
-               terms: np.ndarray, lab: int, t: float, open_share: float) -> None:
+@kernel
+def on_release(
+    P: np.ndarray,
+    LP: np.ndarray,
+    CP: np.ndarray,
+    labs: np.ndarray,
+    clouds: np.ndarray,
+    mkt: np.ndarray,
+    hist: np.ndarray,
+    log: np.ndarray,
+    outbox: np.ndarray,
+    terms: np.ndarray,
+    lab: int,
+    t: float,
+    open_share: float,
+) -> None:
     """A lab releases the model it trained, decides its license, and starts the next run."""
     lb = labs[lab]
     m = mkt[0]
@@ -113,9 +125,22 @@ def on_release(P: np.ndarray, LP: np.ndarray, CP: np.ndarray, labs: np.ndarray, 
         if lb.funding == VENTURE:
             burn = LP[lab, L.OPEX] + lb.spend - lb.revenue
             runway = lb.cash / burn if burn > 0 else 999.0
-        license_terms(P, LP, lab, lb.dev_share, mean_closed_markup(LP, labs), open_share,
-                      partner_cloud_open_revenue(CP, clouds, lab), lb.revenue, runway,
-                      lb.spend, m.exemption, m.liability, lb.funding, terms)
+        license_terms(
+            P,
+            LP,
+            lab,
+            lb.dev_share,
+            mean_closed_markup(LP, labs),
+            open_share,
+            partner_cloud_open_revenue(CP, clouds, lab),
+            lb.revenue,
+            runway,
+            lb.spend,
+            m.exemption,
+            m.liability,
+            lb.funding,
+            terms,
+        )
         delta = license_value(terms) - 2.0 * P[G.SUSTAIN_STRENGTH] * lb.forced
         p_open = 1.0 / (1.0 + np.exp(-delta / P[G.LICENSE_NOISE]))
         is_open = 1 if lab_draw(labs, mkt, lab) < p_open else 0
@@ -143,18 +168,34 @@ def on_release(P: np.ndarray, LP: np.ndarray, CP: np.ndarray, labs: np.ndarray, 
                 emit(outbox, mkt, t + P[G.PRESSURE_REVIEW_LAG], EV.PRICE_REVIEW, k)
     # next training run
     lb.flop = 0.0
-    lb.spend = training_budget(P, LP, lab, lb.funding, lb.cash, t, lb.budget_cap,
-                               partner_cloud_open_revenue(CP, clouds, lab))
+    lb.spend = training_budget(
+        P,
+        LP,
+        lab,
+        lb.funding,
+        lb.cash,
+        t,
+        lb.budget_cap,
+        partner_cloud_open_revenue(CP, clouds, lab),
+    )
     cycle = LP[lab, L.CYCLE]
     z = normal(m.seed, stream_id(LAB_STREAM, lab, 2), lb.releases)
     cycle = min(2.0 * cycle, max(0.5 * cycle, cycle * (1.0 + P[G.RELEASE_JITTER] * z)))
     emit(outbox, mkt, t + max(cycle, 1.0), EV.RELEASE, lab)
 
 
-@njit(cache=True)
-def on_price_review(P: np.ndarray, LP: np.ndarray, labs: np.ndarray, clouds: np.ndarray,
-                    mkt: np.ndarray, hist: np.ndarray, log: np.ndarray, lab: int,
-                    t: float) -> None:
+@kernel
+def on_price_review(
+    P: np.ndarray,
+    LP: np.ndarray,
+    labs: np.ndarray,
+    clouds: np.ndarray,
+    mkt: np.ndarray,
+    hist: np.ndarray,
+    log: np.ndarray,
+    lab: int,
+    t: float,
+) -> None:
     """A closed vendor re-prices against the best open alternative (driver 2)."""
     lb = labs[lab]
     m = mkt[0]
@@ -164,8 +205,9 @@ def on_price_review(P: np.ndarray, LP: np.ndarray, labs: np.ndarray, clouds: np.
     rate = P[G.FRONTIER_OOM_PER_MONTH]
     own_cost = serve_cost(P, lb.cap_closed, t, m.hw_oom)
     open_price = open_managed_price(P, clouds, m.open_best, t, m.hw_oom)
-    lead = (gap_months(hist, month, m.frontier, m.open_best, rate)
-            - gap_months(hist, month, m.frontier, lb.cap_closed, rate))
+    lead = gap_months(hist, month, m.frontier, m.open_best, rate) - gap_months(
+        hist, month, m.frontier, lb.cap_closed, rate
+    )
     target = target_markup(P, own_cost, open_price, lead)
     new = adjust_markup(P, lb.markup, target)
     if new < lb.markup * (1.0 - P[G.PRICE_CUT_EVENT]):
@@ -173,9 +215,16 @@ def on_price_review(P: np.ndarray, LP: np.ndarray, labs: np.ndarray, clouds: np.
     lb.markup = new
 
 
-@njit(cache=True)
-def on_funding_round(P: np.ndarray, LP: np.ndarray, labs: np.ndarray, mkt: np.ndarray,
-                     log: np.ndarray, lab: int, t: float) -> None:
+@kernel
+def on_funding_round(
+    P: np.ndarray,
+    LP: np.ndarray,
+    labs: np.ndarray,
+    mkt: np.ndarray,
+    log: np.ndarray,
+    lab: int,
+    t: float,
+) -> None:
     """A venture-funded lab tries to raise; investors may force an open lab closed."""
     lb = labs[lab]
     lb.funding_pending = 0
@@ -198,9 +247,16 @@ def on_funding_round(P: np.ndarray, LP: np.ndarray, labs: np.ndarray, mkt: np.nd
             log_event(log, mkt, t, EV.LICENSE_SWITCH, lab, 0.0, -1.0, 1)
 
 
-@njit(cache=True)
-def on_runway_exhausted(P: np.ndarray, LP: np.ndarray, labs: np.ndarray, mkt: np.ndarray,
-                        log: np.ndarray, lab: int, t: float) -> None:
+@kernel
+def on_runway_exhausted(
+    P: np.ndarray,
+    LP: np.ndarray,
+    labs: np.ndarray,
+    mkt: np.ndarray,
+    log: np.ndarray,
+    lab: int,
+    t: float,
+) -> None:
     """Out of cash: acquired by big tech (funded from then on) or wound down."""
     lb = labs[lab]
     lb.funding_pending = 0
@@ -223,9 +279,8 @@ def on_runway_exhausted(P: np.ndarray, LP: np.ndarray, labs: np.ndarray, mkt: np
         log_event(log, mkt, t, EV.WIND_DOWN, lab, 0.0, 0.0, 0)
 
 
-@njit(cache=True)
-def on_safety_incident(P: np.ndarray, mkt: np.ndarray, log: np.ndarray, lab: int,
-                       t: float) -> None:
+@kernel
+def on_safety_incident(P: np.ndarray, mkt: np.ndarray, log: np.ndarray, lab: int, t: float) -> None:
     """A maliciously fine-tuned open model causes harm: regulatory pressure rises."""
     m = mkt[0]
     m.reg_pressure += P[G.INCIDENT_PRESSURE]
@@ -233,7 +288,7 @@ def on_safety_incident(P: np.ndarray, mkt: np.ndarray, log: np.ndarray, lab: int
     log_event(log, mkt, t, EV.SAFETY_INCIDENT, lab, m.reg_pressure, float(m.incidents), 0)
 
 
-@njit(cache=True)
+@kernel
 def on_liability_shock(mkt: np.ndarray, log: np.ndarray, t: float) -> None:
     """Strict liability for open weights: the open-source exemption ends (the wild card)."""
     m = mkt[0]
@@ -245,9 +300,10 @@ def on_liability_shock(mkt: np.ndarray, log: np.ndarray, t: float) -> None:
     log_event(log, mkt, t, EV.LIABILITY_SHOCK, A.EU_REGULATOR, m.reg_pressure, 0.0, 0)
 
 
-@njit(cache=True)
-def on_export_control(P: np.ndarray, LP: np.ndarray, labs: np.ndarray, mkt: np.ndarray,
-                      log: np.ndarray, t: float) -> None:
+@kernel
+def on_export_control(
+    P: np.ndarray, LP: np.ndarray, labs: np.ndarray, mkt: np.ndarray, log: np.ndarray, t: float
+) -> None:
     """Export controls tighten: Chinese labs lose compute, trust across blocs falls."""
     m = mkt[0]
     m.export_shocks += 1
@@ -260,7 +316,7 @@ def on_export_control(P: np.ndarray, LP: np.ndarray, labs: np.ndarray, mkt: np.n
     log_event(log, mkt, t, EV.EXPORT_CONTROL, A.US_REGULATOR, total, float(m.export_shocks), 0)
 
 
-@njit(cache=True)
+@kernel
 def on_reg_phase(mkt: np.ndarray, log: np.ndarray, t: float) -> None:
     """The next phase of the EU AI Act applies."""
     m = mkt[0]
@@ -268,9 +324,10 @@ def on_reg_phase(mkt: np.ndarray, log: np.ndarray, t: float) -> None:
     log_event(log, mkt, t, EV.REG_PHASE, A.EU_REGULATOR, float(m.eu_phase), 0.0, 0)
 
 
-@njit(cache=True)
-def on_hardware_step(P: np.ndarray, mkt: np.ndarray, log: np.ndarray, outbox: np.ndarray,
-                     t: float) -> None:
+@kernel
+def on_hardware_step(
+    P: np.ndarray, mkt: np.ndarray, log: np.ndarray, outbox: np.ndarray, t: float
+) -> None:
     """A GPU generation ships: price-performance jumps by two years' worth."""
     m = mkt[0]
     step = P[G.HW_OOM_PER_YEAR] * P[G.HW_STEP_MONTHS] / 12.0
@@ -280,10 +337,23 @@ def on_hardware_step(P: np.ndarray, mkt: np.ndarray, log: np.ndarray, outbox: np
     emit(outbox, mkt, t + P[G.HW_STEP_MONTHS], EV.HARDWARE_STEP, A.HARDWARE)
 
 
-@njit(cache=True)
-def handle_event(P: np.ndarray, LP: np.ndarray, CP: np.ndarray, labs: np.ndarray, clouds: np.ndarray,
-                 mkt: np.ndarray, hist: np.ndarray, log: np.ndarray, outbox: np.ndarray,
-                 terms: np.ndarray, kind: int, actor: int, t: float, open_share: float) -> None:
+@kernel
+def handle_event(
+    P: np.ndarray,
+    LP: np.ndarray,
+    CP: np.ndarray,
+    labs: np.ndarray,
+    clouds: np.ndarray,
+    mkt: np.ndarray,
+    hist: np.ndarray,
+    log: np.ndarray,
+    outbox: np.ndarray,
+    terms: np.ndarray,
+    kind: int,
+    actor: int,
+    t: float,
+    open_share: float,
+) -> None:
     """Dispatch one non-clearing event to its handler."""
     if kind == EV.RELEASE:
         on_release(P, LP, CP, labs, clouds, mkt, hist, log, outbox, terms, actor, t, open_share)

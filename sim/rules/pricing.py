@@ -1,14 +1,14 @@
 """Prices: closed vendors' markup response (driver 2) and clouds' managed-model markup."""
 
 import numpy as np
-from numba import njit
 
 from ..params.spec import G
+from .jit import kernel
 
 __all__ = ["target_markup", "adjust_markup", "cloud_markup"]
 
 
-@njit(cache=True)
+@kernel
 def target_markup(P: np.ndarray, own_cost: float, open_price: float, lead_months: float) -> float:
     """The markup a closed vendor aims for.
 
@@ -23,7 +23,7 @@ def target_markup(P: np.ndarray, own_cost: float, open_price: float, lead_months
     return np.exp(min(hi, max(lo, target)))
 
 
-@njit(cache=True)
+@kernel
 def adjust_markup(P: np.ndarray, current: float, target: float) -> float:
     """Move toward the target: cuts at ``markup_adjust`` per review, raises four times slower."""
     rate = P[G.MARKUP_ADJUST]
@@ -32,7 +32,7 @@ def adjust_markup(P: np.ndarray, current: float, target: float) -> float:
     return current + rate * (target - current)
 
 
-@njit(cache=True)
+@kernel
 def cloud_markup(P: np.ndarray, push: float, onprem_share: float) -> float:
     """A cloud's managed open-model markup.
 

@@ -1,12 +1,18 @@
 """Regulators: AI Act phases, safety incidents, regulatory pressure and strict liability."""
 
 import numpy as np
-from numba import njit
 
 from ..params.spec import G
+from .jit import kernel
 
-__all__ = ["incident_prob", "pressure_decay", "liability_prob", "export_control_prob",
-           "EU_PHASE_MONTHS", "EXPORT_CONTROL_MONTHS"]
+__all__ = [
+    "incident_prob",
+    "pressure_decay",
+    "liability_prob",
+    "export_control_prob",
+    "EU_PHASE_MONTHS",
+    "EXPORT_CONTROL_MONTHS",
+]
 
 # EU AI Act: entry into force 2024-08, GPAI obligations 2025-08, high-risk rules 2026-08.
 EU_PHASE_MONTHS = (19, 31, 43)
@@ -14,7 +20,7 @@ EU_PHASE_MONTHS = (19, 31, 43)
 EXPORT_CONTROL_MONTHS = (9, 23)
 
 
-@njit(cache=True)
+@kernel
 def incident_prob(P: np.ndarray, dev_open_share: float, open_cap: float) -> float:
     """Chance of a publicised safety incident with a maliciously fine-tuned open model this
     month: grows with the open developer base and with open models' capability."""
@@ -23,13 +29,13 @@ def incident_prob(P: np.ndarray, dev_open_share: float, open_cap: float) -> floa
     return 1.0 - np.exp(-rate)
 
 
-@njit(cache=True)
+@kernel
 def pressure_decay(P: np.ndarray) -> float:
     """Monthly decay factor of regulatory pressure."""
     return 0.5 ** (1.0 / P[G.PRESSURE_HALF_LIFE])
 
 
-@njit(cache=True)
+@kernel
 def liability_prob(P: np.ndarray, pressure: float) -> float:
     """Monthly chance that strict liability for open weights is enacted."""
     if pressure < P[G.LIABILITY_THRESHOLD]:
@@ -37,7 +43,7 @@ def liability_prob(P: np.ndarray, pressure: float) -> float:
     return min(1.0, P[G.LIABILITY_HAZARD] * P[G.LIABILITY_STRENGTH])
 
 
-@njit(cache=True)
+@kernel
 def export_control_prob(P: np.ndarray) -> float:
     """Monthly chance of a further export-control tightening beyond the calendar."""
     return 1.0 - np.exp(-P[G.EXPORT_CONTROL_HAZARD] * P[G.GEOPOLITICS_STRENGTH] / 12.0)

@@ -8,6 +8,8 @@ splitmix64 (Steele, Lea & Flood 2014).
 import numpy as np
 from numba import njit
 
+from .jit import kernel
+
 __all__ = ["mix64", "run_seed", "stream_id", "uniform", "normal", "exponential"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -28,7 +30,7 @@ def mix64(z: np.uint64) -> np.uint64:
     return z ^ (z >> _S31)
 
 
-@njit(cache=True)
+@kernel
 def run_seed(base_seed: np.int64, run: np.int64) -> np.int64:
     """The seed of run ``run`` of a batch with base seed ``base_seed`` (non-negative int63)."""
     z = mix64(np.uint64(base_seed) * _GOLDEN + np.uint64(run) + np.uint64(1))
@@ -48,7 +50,7 @@ def uniform(seed: np.int64, stream: np.int64, counter: np.int64) -> float:
     return (np.float64(h >> _S11) + 0.5) * _INV53
 
 
-@njit(cache=True)
+@kernel
 def normal(seed: np.int64, stream: np.int64, counter: np.int64) -> float:
     """A standard normal draw (Box-Muller on two counter-based uniforms)."""
     u1 = uniform(seed, stream, 2 * counter)

@@ -2,13 +2,13 @@
 calendar's first events."""
 
 import numpy as np
-from numba import njit
 
 from ..params.spec import C, G, L
 from ..state import EV, OPT, A
 from .clearing import apply_enterprise
 from .enterprise import draw_index
 from .eventlog import emit
+from .jit import kernel
 from .regulation import EU_PHASE_MONTHS, EXPORT_CONTROL_MONTHS
 from .rng import normal, stream_id, uniform
 from .technology import log_flop_per_usd, serve_cost
@@ -16,11 +16,11 @@ from .technology import log_flop_per_usd, serve_cost
 __all__ = ["init_state", "SETUP_STREAM"]
 
 SETUP_STREAM = 5
-_MEDIAN_TOKENS = 10.0   # M tokens a month for a median enterprise in 2023
-_LARGE_FACTOR = 30.0    # large organisations use ~30x more
+_MEDIAN_TOKENS = 10.0  # M tokens a month for a median enterprise in 2023
+_LARGE_FACTOR = 30.0  # large organisations use ~30x more
 
 
-@njit(cache=True)
+@kernel
 def _region(P: np.ndarray, u: float) -> int:
     eu, cn, row = P[G.REGION_EU], P[G.REGION_CN], P[G.REGION_ROW]
     na = max(0.0, 1.0 - eu - cn - row)
@@ -33,9 +33,10 @@ def _region(P: np.ndarray, u: float) -> int:
     return 3
 
 
-@njit(cache=True)
-def init_state(P, LP, CP, seed, months, labs, clouds, ents, devs, mkt, hist, vol, ent_head,
-               dev_head, outbox):
+@kernel
+def init_state(
+    P, LP, CP, seed, months, labs, clouds, ents, devs, mkt, hist, vol, ent_head, dev_head, outbox
+):
     """Fill freshly allocated state arrays for one run and emit the first events."""
     m = mkt[0]
     m.seed = seed
@@ -67,8 +68,7 @@ def init_state(P, LP, CP, seed, months, labs, clouds, ents, devs, mkt, hist, vol
         lb.budget_cap = LP[k, L.SPONSOR_CAP]
         first = LP[k, L.FIRST_RELEASE] + uniform(seed, stream_id(1, k, 4), 0)
         # the first run on the calendar is sized to its historical training compute
-        lb.spend = 10.0 ** (LP[k, L.FIRST_FLOP] - log_flop_per_usd(P, 0.0)) / 1e9 / max(
-            first, 1.0)
+        lb.spend = 10.0 ** (LP[k, L.FIRST_FLOP] - log_flop_per_usd(P, 0.0)) / 1e9 / max(first, 1.0)
         lb.next_release = first
         emit(outbox, mkt, first, EV.RELEASE, k)
     fr = 0.0

@@ -6,9 +6,9 @@ unit is one order of magnitude (OOM). The frontier moves ~1.1 OOM a year: comput
 """
 
 import numpy as np
-from numba import njit
 
 from ..params.spec import G
+from .jit import kernel
 
 __all__ = [
     "algorithmic_oom",
@@ -22,32 +22,32 @@ __all__ = [
 ]
 
 
-@njit(cache=True)
+@kernel
 def algorithmic_oom(P: np.ndarray, t: float) -> float:
     """OOM of effective compute gained from algorithms since 2023-01."""
     return P[G.ALGO_OOM_PER_YEAR] * t / 12.0
 
 
-@njit(cache=True)
+@kernel
 def serve_cost(P: np.ndarray, cap: float, t: float, hw_oom: float) -> float:
     """USD per million tokens to serve a model of capability ``cap`` at month ``t``."""
     oom = P[G.SERVE_COST_EXP] * (cap - P[G.CAP_REF]) - P[G.INFER_OOM_PER_YEAR] * t / 12.0 - hw_oom
     return P[G.SERVE_COST0] * 10.0**oom
 
 
-@njit(cache=True)
+@kernel
 def log_flop_per_usd(P: np.ndarray, hw_oom: float) -> float:
     """log10 training FLOP bought per USD."""
     return P[G.FLOP_PER_USD0] + hw_oom
 
 
-@njit(cache=True)
+@kernel
 def frontier_spend(P: np.ndarray, t: float) -> float:
     """Training spend (USD B per month) the frontier race demands at month ``t``."""
     return P[G.FRONTIER_SPEND0] * P[G.FRONTIER_COST_GROWTH] ** (t / 12.0)
 
 
-@njit(cache=True)
+@kernel
 def demand_level(P: np.ndarray, t: float) -> float:
     """Token demand per adopting enterprise relative to 2023-01.
 
@@ -60,23 +60,22 @@ def demand_level(P: np.ndarray, t: float) -> float:
     return np.exp(g1 * t / 12.0 + (g0 - g1) * tau / 12.0 * (1.0 - np.exp(-t / tau)))
 
 
-@njit(cache=True)
+@kernel
 def enabler_level(P: np.ndarray, t: float) -> float:
     """Maturity of LoRA/QLoRA, quantization and hubs: 0.5 in 2023 rising to 1 by 2027."""
     ramp = min(1.0, t / 48.0)
     return P[G.ENABLERS_STRENGTH] * (0.5 + 0.5 * ramp)
 
 
-@njit(cache=True)
+@kernel
 def selfhost_fixed_factor(P: np.ndarray, t: float) -> float:
     """Multiplier on the fixed cost of self-hosting: tooling makes operations cheaper."""
     decline = min(0.99, P[G.ENABLERS_COST_DECLINE] * P[G.ENABLERS_STRENGTH])
     return (1.0 - decline) ** (t / 12.0)
 
 
-@njit(cache=True)
-def gap_months(hist: np.ndarray, month: int, frontier_now: float, cap: float,
-               rate: float) -> float:
+@kernel
+def gap_months(hist: np.ndarray, month: int, frontier_now: float, cap: float, rate: float) -> float:
     """How many months ago the closed frontier first reached capability ``cap``.
 
     ``hist[s]`` is the best closed capability at the end of month s (non-decreasing). Before

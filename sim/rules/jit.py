@@ -1,0 +1,11 @@
+"""The one decorator for rulebook kernels.
+
+``cache=True`` keeps start-up fast; ``error_model="numpy"`` lets divisions compile without
+Python's zero-division checks (the invariants tests guard against NaN and inf instead).
+"""
+
+from numba import njit
+
+__all__ = ["kernel"]
+
+kernel = njit(cache=True, error_model="numpy")
