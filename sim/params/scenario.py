@@ -173,8 +173,12 @@ class Scenario:
 
     @property
     def hash(self) -> str:
-        """SHA-256 of the resolved parameter values (not of the file text)."""
-        payload = {k: v for k, v in self.values.items() if not k.startswith("scenario.")}
+        """SHA-256 of the resolved model parameters (not of the file text, the name, the
+        number of runs or the base seed, so one scenario keeps one hash across batches)."""
+        skip = ("run.runs", "run.seed")
+        payload = {
+            k: v for k, v in self.values.items() if not k.startswith("scenario.") and k not in skip
+        }
         blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()
 

@@ -25,10 +25,11 @@ __all__ = [
     "LAB_DEFAULTS",
     "CLOUD_DEFAULTS",
     "RUN_KEYS",
+    "LAB_NOTES",
 ]
 
 REGION_NAMES = ("na", "eu", "cn", "row")
-LAB_NAMES = ("meta", "mistral", "alibaba", "openai", "anthropic", "google")
+LAB_NAMES = ("meta", "mistral", "alibaba", "openai", "anthropic", "google", "deepseek")
 CLOUD_NAMES = ("aws", "azure", "gcp", "alibaba_cloud")
 
 # [run] and [scenario] keys: (key, python type, default, description)
@@ -182,6 +183,8 @@ class G(IntEnum):
     OPEN_FRICTION = 102
     MANAGED_FIXED = 103
     EU_SOVEREIGNTY = 104
+    CATCHUP = 105
+    LICENSE_INERTIA = 106
 
 
 class L(IntEnum):
@@ -205,6 +208,7 @@ class L(IntEnum):
     VALUATION_MULT = 15
     ENTERPRISE_APPEAL = 16
     SPONSOR_CAP = 17
+    OPEN_COMMITMENT = 18
 
 
 class C(IntEnum):
@@ -256,7 +260,7 @@ GLOBAL_PARAMS: dict[G, Param] = {
     ),
     G.ADOPTED0: _P(
         "enterprises.adopted_2023",
-        0.15,
+        0.2,
         "share",
         0.0,
         1.0,
@@ -304,7 +308,7 @@ GLOBAL_PARAMS: dict[G, Param] = {
     ),
     G.TOLERANCE_MEDIAN: _P(
         "enterprises.tolerance_median_months",
-        6.0,
+        3.0,
         "months",
         0.0,
         120.0,
@@ -336,7 +340,7 @@ GLOBAL_PARAMS: dict[G, Param] = {
     ),
     G.QUALITY_WEIGHT: _P(
         "enterprises.quality_weight",
-        0.25,
+        0.4,
         "utility per month",
         0.0,
         10.0,
@@ -464,7 +468,7 @@ GLOBAL_PARAMS: dict[G, Param] = {
     ),
     G.DEV_INERTIA: _P(
         "developers.inertia",
-        1.5,
+        3.0,
         "utility",
         0.0,
         20.0,
@@ -504,7 +508,7 @@ GLOBAL_PARAMS: dict[G, Param] = {
     ),
     G.INFER_OOM_PER_YEAR: _P(
         "technology.inference_oom_per_year",
-        0.8,
+        0.5,
         "OOM per year",
         0.0,
         3.0,
@@ -611,7 +615,7 @@ GLOBAL_PARAMS: dict[G, Param] = {
     ),
     G.PRESSURE_PREMIUM_PER_MONTH: _P(
         "drivers.market_pressure.premium_per_month",
-        0.12,
+        0.25,
         "log-price per month of lead",
         0.0,
         2.0,
@@ -723,7 +727,7 @@ GLOBAL_PARAMS: dict[G, Param] = {
     ),
     G.SPONSOR_GROWTH: _P(
         "counterforces.frontier_cost.sponsor_budget_growth",
-        1.3,
+        1.5,
         "x per year",
         1.0,
         20.0,
@@ -973,7 +977,7 @@ GLOBAL_PARAMS: dict[G, Param] = {
     ),
     G.CLASS_BIGTECH_SHARE: _P(
         "classifier.bigtech_share_max",
-        0.85,
+        0.9,
         "share",
         0.0,
         1.0,
@@ -1045,7 +1049,7 @@ GLOBAL_PARAMS: dict[G, Param] = {
     ),
     G.OPEN_FRICTION: _P(
         "enterprises.open_friction",
-        1.5,
+        3.0,
         "utility",
         0.0,
         20.0,
@@ -1059,6 +1063,23 @@ GLOBAL_PARAMS: dict[G, Param] = {
         0.0,
         1e7,
         "seed 003 rule of thumb: consider open models above ~USD 300-500 a month of API spend",
+    ),
+    G.LICENSE_INERTIA: _P(
+        "labs.license_inertia",
+        1.0,
+        "utility",
+        0.0,
+        20.0,
+        "assumption: reversing a licensing stance costs reputation with developers and partners",
+    ),
+    G.CATCHUP: _P(
+        "technology.catchup",
+        0.3,
+        "share of the gap",
+        0.0,
+        1.0,
+        "followers close part of their gap to the frontier for free through published research "
+        "and distillation (Epoch AI: the cost of a fixed capability falls ~10x a year)",
     ),
     G.EU_SOVEREIGNTY: _P(
         "regulation.eu_sovereignty",
@@ -1126,6 +1147,13 @@ LAB_PARAMS: dict[L, tuple[str, str, float, float, str]] = {
         1000,
         "training budget a sponsor grants in 2023 (sponsor- and cloud-funded labs)",
     ),
+    L.OPEN_COMMITMENT: (
+        "open_commitment",
+        "utility",
+        -10,
+        10,
+        "standing preference for open releases: mission, identity and brand",
+    ),
 }
 
 # Defaults per lab, in LAB_NAMES order. Sources in docs/model.md and scenarios/baseline.toml.
@@ -1151,6 +1179,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.VALUATION_MULT: 0,
         L.ENTERPRISE_APPEAL: 0.3,
         L.SPONSOR_CAP: 0.1,
+        L.OPEN_COMMITMENT: 0.5,
     },
     # Mistral: founded 2023-04 with a EUR 105 M seed; Mistral 7B (Sep 2023, ~1e23 FLOP).
     "mistral": {
@@ -1172,6 +1201,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.VALUATION_MULT: 15,
         L.ENTERPRISE_APPEAL: 0.0,
         L.SPONSOR_CAP: 0,
+        L.OPEN_COMMITMENT: 1.0,
     },
     # Alibaba: Qwen-7B/14B (Aug-Sep 2023, ~2e23 FLOP); training paid by Alibaba Cloud.
     "alibaba": {
@@ -1193,6 +1223,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.VALUATION_MULT: 0,
         L.ENTERPRISE_APPEAL: 0.0,
         L.SPONSOR_CAP: 0.02,
+        L.OPEN_COMMITMENT: 0.5,
     },
     # OpenAI: GPT-3.5 available; GPT-4 (Mar 2023, ~2e25 FLOP); USD 10 B from Microsoft (2023-01).
     "openai": {
@@ -1214,6 +1245,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.VALUATION_MULT: 25,
         L.ENTERPRISE_APPEAL: 0.5,
         L.SPONSOR_CAP: 0,
+        L.OPEN_COMMITMENT: 0.0,
     },
     # Anthropic: Claude 1 (Mar 2023); Claude 2 (Jul 2023); ~USD 1.5 B raised by early 2023.
     "anthropic": {
@@ -1235,6 +1267,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.VALUATION_MULT: 25,
         L.ENTERPRISE_APPEAL: 0.3,
         L.SPONSOR_CAP: 0,
+        L.OPEN_COMMITMENT: 0.0,
     },
     # Google: PaLM 2 (May 2023), Gemini 1.0 Ultra (Dec 2023, ~5e25 FLOP); funded by Alphabet.
     "google": {
@@ -1256,7 +1289,46 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.VALUATION_MULT: 0,
         L.ENTERPRISE_APPEAL: 0.2,
         L.SPONSOR_CAP: 2.0,
+        L.OPEN_COMMITMENT: 0.0,
     },
+    # DeepSeek: independent, funded by the High-Flyer hedge fund; DeepSeek LLM 67B (Nov 2023,
+    # ~8e23 FLOP); known for training efficiency; cheap API on its own open models.
+    "deepseek": {
+        L.OPEN0: 1,
+        L.SELLS_API: 1,
+        L.OPEN_CORE: 0,
+        L.BIGTECH: 0,
+        L.CAP0: 0,
+        L.FIRST_FLOP: 23.9,
+        L.FIRST_RELEASE: 10,
+        L.CYCLE: 7,
+        L.AMBITION: 0.3,
+        L.FUNDING: 0,
+        L.CASH0: 0,
+        L.OPEX: 0,
+        L.MARKUP0: 1.5,
+        L.TALENT: 0.3,
+        L.HOME: 2,
+        L.VALUATION_MULT: 0,
+        L.ENTERPRISE_APPEAL: -0.3,
+        L.SPONSOR_CAP: 0.03,
+        L.OPEN_COMMITMENT: 2.0,
+    },
+}
+
+LAB_NOTES = {
+    "meta": "LLaMA-1 65B (Feb 2023) available; Llama 2 70B (Jul 2023, ~8e23 FLOP) first on the "
+    "calendar; no paid API; training paid by the ad business (sponsor budget).",
+    "mistral": "Founded 2023-04 with a EUR 105 M seed; Mistral 7B (Sep 2023, ~1e23 FLOP); open "
+    "core: small models Apache-2.0, large models paid.",
+    "alibaba": "Qwen-7B/14B (Aug-Sep 2023, ~2e23 FLOP); training paid by Alibaba Cloud, which "
+    "reinvests open-model revenue (cloud pull-through).",
+    "openai": "GPT-3.5 available in Jan 2023; GPT-4 (Mar 2023, ~2e25 FLOP); USD 10 B from "
+    "Microsoft in Jan 2023.",
+    "anthropic": "Claude 1 (Mar 2023), Claude 2 (Jul 2023); ~USD 1.5 B raised by early 2023.",
+    "google": "PaLM 2 (May 2023), Gemini 1.0 Ultra (Dec 2023, ~5e25 FLOP); funded by Alphabet.",
+    "deepseek": "Independent lab funded by the High-Flyer hedge fund; DeepSeek LLM 67B (Nov 2023), "
+    "V3/R1 (Dec 2024-Jan 2025) near the frontier at low cost; open weights, cheap API.",
 }
 
 CLOUD_PARAMS: dict[C, tuple[str, str, float, float, str]] = {
@@ -1264,7 +1336,7 @@ CLOUD_PARAMS: dict[C, tuple[str, str, float, float, str]] = {
     C.SHARE_EU: ("share_eu", "share", 0, 1, "share of European cloud customers"),
     C.SHARE_CN: ("share_cn", "share", 0, 1, "share of Chinese cloud customers"),
     C.SHARE_ROW: ("share_row", "share", 0, 1, "share of other regions' cloud customers"),
-    C.PARTNER: ("partner_lab", "lab index", 0, 5, "closed lab whose API it resells"),
+    C.PARTNER: ("partner_lab", "lab index", 0, 6, "lab whose API it resells or funds"),
     C.PUSH: ("push", "utility", -10, 10, "how hard it promotes managed open models"),
 }
 

@@ -350,7 +350,8 @@ def record_month(P, LP, labs, clouds, mkt, hist, vol, lv, traj, t):
     indep = 0.0
     for k in range(n_labs):
         lb = labs[k]
-        if lb.alive and lb.bigtech == 0 and lb.open and lb.cap_open > 0:
+        releasing = lb.open or (LP[k, L.OPEN_CORE] > 0 and lb.forced == 0)
+        if lb.alive and lb.bigtech == 0 and releasing and lb.cap_open > 0:
             indep += 1.0
     row[S.INDEPENDENT_OPEN] = indep
     row[S.EXPORT_CONTROLS] = m.export_shocks

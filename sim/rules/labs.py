@@ -79,18 +79,26 @@ def training_budget(
 
 @kernel
 def release_capability(
-    P: np.ndarray, LP: np.ndarray, lab: int, flop: float, t: float, dev_share: float, is_open: int
+    P: np.ndarray,
+    LP: np.ndarray,
+    lab: int,
+    flop: float,
+    t: float,
+    dev_share: float,
+    is_open: int,
+    frontier: float,
 ) -> float:
     """Capability (log10 effective FLOP) of a model trained with ``flop`` FLOP.
 
     Talent drawn by the lab's developer ecosystem (driver 1) and, for open labs, community
-    feedback (driver 5) add effective compute.
+    feedback (driver 5) add effective compute; a lab behind the closed ``frontier`` closes a
+    share of its gap through published research and distillation (catch-up).
     """
     cap = np.log10(max(flop, 1.0)) + algorithmic_oom(P, t) + LP[lab, L.TALENT]
     cap += P[G.ECOSYSTEM_STRENGTH] * P[G.ECOSYSTEM_TALENT_OOM] * dev_share
     if is_open:
         cap += P[G.FEEDBACK_STRENGTH] * P[G.FEEDBACK_OOM] * dev_share
-    return cap
+    return cap + P[G.CATCHUP] * max(0.0, frontier - cap)
 
 
 @kernel
@@ -170,7 +178,8 @@ def funding_success_prob(P: np.ndarray, revenue: float, rev_slow: float) -> floa
 def funding_amount(
     P: np.ndarray, LP: np.ndarray, lab: int, revenue: float, dev_share: float
 ) -> float:
-    """USD B raised: 20% of a valuation on revenue plus the value of the developer ecosystem."""
+    """USD B raised: 20% of a valuation on revenue plus USD 200 B x the lab's developer share
+    (investors price the ecosystem, driver 1)."""
     valuation = LP[lab, L.VALUATION_MULT] * 12.0 * revenue
-    valuation += P[G.ECOSYSTEM_STRENGTH] * 50.0 * dev_share
+    valuation += P[G.ECOSYSTEM_STRENGTH] * 200.0 * dev_share
     return 0.2 * valuation

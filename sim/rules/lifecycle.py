@@ -118,6 +118,20 @@ def on_release(
     m = mkt[0]
     if lb.alive == 0:
         return
+    if lb.flop < 1e18:
+        # nothing trained (no budget): try again after a quarter
+        lb.spend = training_budget(
+            P,
+            LP,
+            lab,
+            lb.funding,
+            lb.cash,
+            t,
+            lb.budget_cap,
+            partner_cloud_open_revenue(CP, clouds, lab),
+        )
+        emit(outbox, mkt, t + 3.0, EV.RELEASE, lab)
+        return
     is_open = 0
     delta = 0.0
     if LP[lab, L.OPEN0] > 0:
@@ -141,17 +155,19 @@ def on_release(
             lb.funding,
             terms,
         )
-        delta = license_value(terms) - 2.0 * P[G.SUSTAIN_STRENGTH] * lb.forced
+        delta = license_value(terms) + LP[lab, L.OPEN_COMMITMENT]
+        delta += P[G.LICENSE_INERTIA] * (1.0 if lb.open else -1.0)
+        delta -= 2.0 * P[G.SUSTAIN_STRENGTH] * lb.forced
         p_open = 1.0 / (1.0 + np.exp(-delta / P[G.LICENSE_NOISE]))
         is_open = 1 if lab_draw(labs, mkt, lab) < p_open else 0
     else:
         lab_draw(labs, mkt, lab)  # keep stream positions aligned across scenarios
-    cap = release_capability(P, LP, lab, lb.flop, t, lb.dev_share, is_open)
+    cap = release_capability(P, LP, lab, lb.flop, t, lb.dev_share, is_open, m.frontier)
     if is_open:
         lb.cap_open = max(lb.cap_open, cap)
     else:
         lb.cap_closed = max(lb.cap_closed, cap)
-        if LP[lab, L.OPEN_CORE] > 0:
+        if LP[lab, L.OPEN_CORE] > 0 and lb.forced == 0:
             lb.cap_open = max(lb.cap_open, cap - 0.5)
     lb.cap = cap
     lb.releases += 1

@@ -1,0 +1,108 @@
+"""The story of one run: its event log as a dated narrative, ending in its end-state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import polars as pl
+
+__all__ = ["StoryError", "tell_story"]
+
+_NAMES = {
+    "meta": "Meta",
+    "mistral": "Mistral",
+    "alibaba": "Alibaba",
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "google": "Google",
+    "aws": "AWS",
+    "azure": "Azure",
+    "gcp": "GCP",
+    "alibaba_cloud": "Alibaba Cloud",
+    "eu_regulator": "EU regulator",
+    "us_regulator": "US regulator",
+    "enterprises": "Enterprises",
+    "developers": "Developers",
+    "hardware": "Hardware",
+    "market": "Market",
+}
+_AGGREGATE = ("enterprise_reviews", "developer_switches")
+
+
+class StoryError(ValueError):
+    """The folder or run cannot be read (clear message for the CLI)."""
+
+
+def _day(time: float) -> str:
+    month = int(time // 1)
+    frac = time - month
+    y, m = divmod(month, 12)
+    first = dt.date(2023 + y, m + 1, 1)
+    nxt = dt.date(2023 + y + (m + 1) // 12, (m + 1) % 12 + 1, 1)
+    day = first + dt.timedelta(days=int(frac * (nxt - first).days))
+    return day.isoformat()
+
+
+def tell_story(folder: str | Path, run: int) -> str:
+    """Narrative of run ``run`` in results folder ``folder``."""
+    folder = Path(folder)
+    for name in ("events.parquet", "runs.parquet", "manifest.json"):
+        if not (folder / name).is_file():
+            raise StoryError(f"{folder}: expected a results folder with {name}, found none")
+    runs = pl.read_parquet(folder / "runs.parquet")
+    row = runs.filter(pl.col("run") == run)
+    if row.height == 0:
+        raise StoryError(f"--run: expected a run in 0..{runs['run'].max()}, found {run}")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    values = manifest["scenario"]["values"]
+    events = pl.read_parquet(folder / "events.parquet").filter(pl.col("run") == run)
+    lines = [
+        f"Run {run} of scenario '{manifest['scenario']['name']}' (seed {row['seed'][0]})",
+        "",
+    ]
+    singles = events.filter(~pl.col("kind").is_in(_AGGREGATE)).sort("time", maintain_order=True)
+    agg = (
+        events.filter(pl.col("kind").is_in(_AGGREGATE))
+        .with_columns(pl.col("date").dt.year().alias("year"))
+        .group_by("year", "kind")
+        .agg(
+            pl.col("value").sum().alias("switched"),
+            pl.col("value2").sum().alias("reviewed"),
+            pl.col("target").sum().alias("adopted"),
+        )
+    )
+    years = sorted(set(singles["date"].dt.year().to_list()) | set(agg["year"].to_list()))
+    for year in years:
+        lines.append(f"{year}")
+        for ev in singles.filter(pl.col("date").dt.year() == year).iter_rows(named=True):
+            who = _NAMES.get(ev["actor"], ev["actor"])
+            lines.append(f"  {_day(ev['time'])}  {who}: {ev['details']}")
+        for ev in agg.filter(pl.col("year") == year).sort("kind").iter_rows(named=True):
+            if ev["kind"] == "enterprise_reviews":
+                lines.append(
+                    f"  {year} in all  Enterprises: {int(ev['reviewed'])} deployment reviews, "
+                    f"{int(ev['adopted'])} first adoptions, {int(ev['switched'])} switches"
+                )
+            else:
+                lines.append(
+                    f"  {year} in all  Developers: {int(ev['reviewed'])} reviews, "
+                    f"{int(ev['switched'])} switched ecosystem"
+                )
+    r = row.row(0, named=True)
+    window = int(values["classifier.window_months"])
+    lines += [
+        "",
+        f"End state: {r['end_state']}",
+        f"  indicators averaged over the last {window} months, against the thresholds:",
+        f"  gap {r['final_gap_months']:.1f} months "
+        f"(gap_widens at >= {values['classifier.gap_widens_months']:g})",
+        f"  open share of enterprise tokens {r['final_open_share']:.3f} "
+        f"(open_deepening needs >= {values['classifier.open_share_min']:g})",
+        f"  big-tech share of open usage {r['final_bigtech_open_share']:.3f} "
+        f"(open_deepening needs <= {values['classifier.bigtech_share_max']:g})",
+        f"  independent labs releasing open weights at the end: "
+        f"{int(r['final_independent_open'])} (open_deepening needs >= 1)",
+    ]
+    return "\n".join(lines)

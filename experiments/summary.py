@@ -1,0 +1,86 @@
+"""End-state frequencies with Wilson intervals and median indicators, as text or JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from sim.rules.classify import INDICATOR_NAMES
+from sim.state import END_STATES
+
+from .stats import wilson_interval
+
+__all__ = ["summarize", "render_table", "EXPERT_ESTIMATE"]
+
+# The seed author's own probabilities (seed 000): a comparison, not a target.
+EXPERT_ESTIMATE = {"open_deepening": 0.45, "bigtech_oligopoly": 0.35, "gap_widens": 0.20}
+
+
+def summarize(runs: pl.DataFrame, scenario_name: str, seed: int) -> dict[str, Any]:
+    """The JSON-ready summary of a batch's runs table."""
+    n = runs.height
+    counts = runs["end_state"].cast(pl.String).value_counts()
+    by_state = dict(zip(counts["end_state"].to_list(), counts["count"].to_list(), strict=True))
+    states = {}
+    for name in END_STATES:
+        c = int(by_state.get(name, 0))
+        lo, hi = wilson_interval(c, n)
+        states[name] = {
+            "count": c,
+            "share": c / n if n else 0.0,
+            "ci_low": lo,
+            "ci_high": hi,
+            "expert_estimate": EXPERT_ESTIMATE[name],
+        }
+    medians = {
+        name: (float(runs[name].median()) if n else None)
+        for name in INDICATOR_NAMES
+        if name in runs.columns
+    }
+    by_state_medians = {}
+    for name in END_STATES:
+        sub = runs.filter(pl.col("end_state") == name)
+        if sub.height:
+            by_state_medians[name] = {
+                k: float(sub[k].median()) for k in ("final_open_share", "final_gap_months")
+            }
+    return {
+        "scenario": scenario_name,
+        "runs": n,
+        "seed": seed,
+        "end_states": states,
+        "median_indicators": medians,
+        "median_indicators_by_end_state": by_state_medians,
+        "events_dropped": int(runs["events_dropped"].sum()) if n else 0,
+    }
+
+
+def render_table(summary: dict[str, Any]) -> str:
+    """A plain-text table of the summary for the terminal."""
+    lines = [
+        f"scenario {summary['scenario']}: {summary['runs']} runs, seed {summary['seed']}",
+        "",
+        f"{'end state':<20}{'count':>7}{'share':>8}   {'95% Wilson CI':<16}{'expert':>8}",
+    ]
+    for name, s in summary["end_states"].items():
+        ci = f"[{s['ci_low']:.3f}, {s['ci_high']:.3f}]"
+        lines.append(
+            f"{name:<20}{s['count']:>7}{s['share']:>8.3f}   {ci:<16}{s['expert_estimate']:>8.2f}"
+        )
+    lines += ["", "median final indicators (last-year averages):"]
+    labels = {
+        "final_open_share": "open share of enterprise tokens",
+        "final_gap_months": "open-closed gap, months",
+        "final_bigtech_open_share": "big-tech share of open usage",
+        "final_independent_open": "independent open labs releasing openly",
+        "final_frontier_price": "frontier price, USD per M tokens",
+        "final_open_price": "best open model price, USD per M tokens",
+        "final_price_at_start_frontier": "price of the Jan-2023 frontier, USD/M",
+        "final_dev_open_share": "developers on open ecosystems",
+    }
+    for k, v in summary["median_indicators"].items():
+        lines.append(f"  {labels.get(k, k):<42}{v:>12.4g}")
+    if summary.get("events_dropped"):
+        lines.append(f"warning: {summary['events_dropped']} events exceeded the log capacity")
+    return "\n".join(lines)

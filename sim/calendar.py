@@ -1,0 +1,21 @@
+"""The calendar: month 0 is January 2023."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+__all__ = ["START_YEAR", "month_label", "month_date"]
+
+START_YEAR = 2023
+
+
+def month_date(month: int) -> dt.date:
+    """First day of simulation month ``month``."""
+    y, m = divmod(int(month), 12)
+    return dt.date(START_YEAR + y, m + 1, 1)
+
+
+def month_label(month: float) -> str:
+    """'YYYY-MM' of the month containing time ``month``."""
+    d = month_date(int(month // 1))
+    return f"{d.year:04d}-{d.month:02d}"
