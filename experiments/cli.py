@@ -56,27 +56,39 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--threads", type=_positive, help="worker threads (default: all cores)")
     run.add_argument("--chunk", type=_positive, default=None, help="runs per resumable chunk")
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    cmp = sub.add_parser("compare", help="compare end-state shares of scenarios with the first")
+    cmp.add_argument("scenarios", nargs="+", help="scenario files; the first is the baseline")
+    cmp.add_argument("--runs", type=_positive, help="runs per scenario (default: each file's)")
+    cmp.add_argument("--seed", type=_seed, help="base seed for every scenario (default: first's)")
+    cmp.add_argument("--out", help="folder for one results folder per scenario + compare.json")
+    cmp.add_argument("--threads", type=_positive, help="worker threads (default: all cores)")
+    cmp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     story = sub.add_parser("story", help="tell the story of one run of a results folder")
     story.add_argument("folder", help="a results folder written by 'aimarket run --out'")
     story.add_argument("--run", type=int, default=0, help="run index (default 0)")
     return p
 
 
+def _load(path: str, runs: int | None, seed: int | None):
+    from sim.params.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    overrides = {}
+    if runs is not None:
+        overrides["run__runs"] = runs
+    if seed is not None:
+        overrides["run__seed"] = seed
+    return scenario.with_values(**overrides) if overrides else scenario
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    from sim.params.scenario import ScenarioError, load_scenario
+    from sim.params.scenario import ScenarioError
 
     from .runner import DEFAULT_CHUNK, BatchError, run_scenario
     from .summary import render_table, summarize
 
     try:
-        scenario = load_scenario(args.scenario)
-        overrides = {}
-        if args.runs is not None:
-            overrides["run__runs"] = args.runs
-        if args.seed is not None:
-            overrides["run__seed"] = args.seed
-        if overrides:
-            scenario = scenario.with_values(**overrides)
+        scenario = _load(args.scenario, args.runs, args.seed)
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -108,6 +120,47 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from sim.params.scenario import ScenarioError
+
+    from .compare import compare_scenarios, render_comparison
+    from .runner import BatchError
+    from .store import atomic_write_json
+
+    try:
+        first = _load(args.scenarios[0], args.runs, args.seed)
+        scenarios = [first] + [
+            _load(p, args.runs, args.seed if args.seed is not None else first.seed)
+            for p in args.scenarios[1:]
+        ]
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        print(f"error: scenario names: expected distinct names, found {names}", file=sys.stderr)
+        return 2
+    bar = _progress(sum(s.runs for s in scenarios))
+    try:
+        cmp = compare_scenarios(
+            scenarios, out=args.out, threads=args.threads, progress=bar.update if bar else None
+        )
+    except BatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        bar.close()
+    if args.out:
+        from pathlib import Path
+
+        atomic_write_json(Path(args.out) / "compare.json", cmp)
+    if args.json:
+        print(json.dumps(cmp, indent=2))
+    else:
+        print(render_comparison(cmp))
+    return 0
+
+
 def _progress(total: int):
     from tqdm import tqdm
 
@@ -130,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _cmd_run(args)
+        if args.command == "compare":
+            return _cmd_compare(args)
         return _cmd_story(args)
     except KeyboardInterrupt:
         print(
