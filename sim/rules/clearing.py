@@ -26,7 +26,7 @@ from ..state import EV, LV, OPT, R_CLOSED, R_ONPREM, RV, A, S
 from .developer import developer_decision, ecosystem_appeal
 from .enterprise import EC, enterprise_context, enterprise_decision
 from .eventlog import emit, log_event
-from .geopolitics import foreign_penalty
+from .geopolitics import origin_utility
 from .jit import kernel
 from .pricing import cloud_markup
 from .regulation import export_control_prob, incident_prob, liability_prob, pressure_decay
@@ -110,7 +110,7 @@ def compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t):
                     LP[k, L.ENTERPRISE_APPEAL]
                     - a * np.log(lv[k, LV.PRICE])
                     - qw * max(lv[k, LV.GAP_CLOSED], 0.0)
-                    - foreign_penalty(P, int(LP[k, L.HOME]), r, m.export_shocks)
+                    + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
                 )
                 rl[0, r, k] = u
                 umax = max(umax, u)
@@ -137,7 +137,7 @@ def compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t):
                     - a * np.log(lv[k, LV.OCOST])
                     - qw * max(lv[k, LV.GAP_OPEN], 0.0)
                     + eco_w * lb.dev_share
-                    - foreign_penalty(P, int(LP[k, L.HOME]), r, m.export_shocks)
+                    + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
                 )
                 rl[1, r, k] = u
                 umax = max(umax, u)
@@ -162,7 +162,7 @@ def compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t):
                     lv[k, LV.ECO_GAP],
                     labs[k].dev_share,
                     int(lv[k, LV.ECO_OPEN]),
-                    foreign_penalty(P, int(LP[k, L.HOME]), r, m.export_shocks),
+                    -origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks),
                     m.liability,
                     t,
                 )

@@ -5,8 +5,9 @@ import numpy as np
 from ..params.spec import G
 from .jit import kernel
 
-__all__ = ["foreign_penalty", "export_control_compute_loss"]
+__all__ = ["foreign_penalty", "origin_utility", "export_control_compute_loss"]
 
+_EU = 1
 _CN = 2
 _ROW = 3
 
@@ -27,6 +28,14 @@ def foreign_penalty(P: np.ndarray, home: int, region: int, export_shocks: int) -
             return 0.5 * base
         return base
     return 0.0
+
+
+@kernel
+def origin_utility(P: np.ndarray, home: int, region: int, export_shocks: int) -> float:
+    """Utility of a lab's origin for users in ``region``: European users' sovereignty
+    preference for European labs, minus the foreign-trust penalty."""
+    bonus = P[G.EU_SOVEREIGNTY] if (home == _EU and region == _EU) else 0.0
+    return bonus - foreign_penalty(P, home, region, export_shocks)
 
 
 @kernel
