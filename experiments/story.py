@@ -17,6 +17,7 @@ _NAMES = {
     "openai": "OpenAI",
     "anthropic": "Anthropic",
     "google": "Google",
+    "deepseek": "DeepSeek",
     "aws": "AWS",
     "azure": "Azure",
     "gcp": "GCP",

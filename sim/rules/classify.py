@@ -54,7 +54,7 @@ def final_indicators(P: np.ndarray, traj: np.ndarray, months: int, out: np.ndarr
         S.INDEPENDENT_OPEN,
         S.FRONTIER_PRICE,
         S.OPEN_PRICE,
-        S.PRICE_START_FRONTIER,
+        S.PRICE_AT_START_FRONTIER,
         S.DEV_OPEN_SHARE,
     )
     for j in range(len(cols)):

@@ -328,7 +328,7 @@ def record_month(P, LP, labs, clouds, mkt, hist, vol, lv, traj, t):
             cheapest = min(cheapest, base * lb.markup)
         if lb.cap_open >= c0:
             cheapest = min(cheapest, base * mk_min)
-    row[S.PRICE_START_FRONTIER] = cheapest
+    row[S.PRICE_AT_START_FRONTIER] = cheapest
     row[S.ADOPTED] = m.adopted
     row[S.DEV_OPEN_SHARE] = m.dev_open_share
     row[S.HYBRID_SHARE_LARGE] = m.large_hybrids / m.large_adopted if m.large_adopted > 0 else 0.0
@@ -387,6 +387,7 @@ def clearing(
     seed = m.seed
     n_labs = labs.shape[0]
     ev_time = t + 1.0
+    month_end = ev_time - 1e-6  # logged summaries of this month's reviews carry its date
     # 1 demand
     m.demand = demand_level(P, t)
     # 2 training accrues compute
@@ -425,7 +426,7 @@ def clearing(
         log_event(
             log,
             mkt,
-            ev_time,
+            month_end,
             EV.DEVELOPER_SWITCHES,
             A.DEVELOPERS,
             float(switched),
@@ -488,7 +489,7 @@ def clearing(
         log_event(
             log,
             mkt,
-            ev_time,
+            month_end,
             EV.ENTERPRISE_REVIEWS,
             A.ENTERPRISES,
             float(switched),
