@@ -1,0 +1,34 @@
+"""Shared fixtures: the baseline and small, fast variants of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.params.scenario import Scenario, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+
+
+@pytest.fixture(scope="session")
+def baseline() -> Scenario:
+    return load_scenario(BASELINE)
+
+
+@pytest.fixture(scope="session")
+def small(baseline: Scenario) -> Scenario:
+    """The baseline with small populations: same mechanisms, a fraction of the cost."""
+    return baseline.with_values(run__enterprises=300, run__developers=1500, run__runs=6)
+
+
+@pytest.fixture
+def tiny_toml(tmp_path: Path) -> Path:
+    """A scenario file extending the baseline: 4 runs, small populations, 24 months."""
+    path = tmp_path / "tiny.toml"
+    path.write_text(
+        f'[scenario]\nname = "tiny"\nextends = "{BASELINE.as_posix()}"\n'
+        "[run]\nruns = 4\nenterprises = 200\ndevelopers = 1000\nmonths = 24\n"
+    )
+    return path

@@ -1,0 +1,124 @@
+"""Unit tests of rulebook kernels on small arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from experiments.stats import two_proportion_z, wilson_interval
+from sim.engine.heap import heap_pop, heap_push
+from sim.params.spec import G
+from sim.rules.classify import BIGTECH_OLIGOPOLY, GAP_WIDENS, OPEN_DEEPENING, classify
+from sim.rules.enterprise import draw_index, nested_logit_probs
+from sim.rules.pricing import target_markup
+from sim.rules.rng import normal, run_seed, uniform
+from sim.rules.technology import demand_level, gap_months, serve_cost
+from sim.state import HEAP_DTYPE
+
+
+@pytest.fixture(scope="module")
+def P(baseline):
+    return baseline.global_vector()
+
+
+def test_uniform_is_deterministic_and_in_range():
+    u = np.array([uniform(7, 3, c) for c in range(100_000)])
+    assert ((u > 0) & (u < 1)).all()
+    assert abs(u.mean() - 0.5) < 0.005 and abs(u.var() - 1 / 12) < 0.002
+    assert uniform(7, 3, 5) == uniform(7, 3, 5)
+    assert uniform(7, 3, 5) != uniform(7, 4, 5) != uniform(8, 3, 5)
+
+
+def test_normal_moments():
+    z = np.array([normal(1, 2, c) for c in range(50_000)])
+    assert abs(z.mean()) < 0.02 and abs(z.std() - 1) < 0.02
+
+
+def test_run_seeds_distinct():
+    seeds = {run_seed(20230101, r) for r in range(10_000)}
+    assert len(seeds) == 10_000
+
+
+def test_heap_orders_by_time_priority_sequence():
+    rng = np.random.default_rng(1)
+    h = np.zeros(256, dtype=HEAP_DTYPE)
+    items = []
+    n = 0
+    for seq in range(200):
+        t = float(rng.integers(0, 20)) + (0.5 if rng.random() < 0.5 else 0.0)
+        prio = int(rng.integers(0, 5))
+        n = heap_push(h, n, t, prio, seq, prio, seq)
+        items.append((t, prio, seq))
+    out = []
+    while n > 0:
+        t, kind, actor, n = heap_pop(h, n)
+        out.append(actor)
+    assert out == [s for _, _, s in sorted(items)]
+
+
+def test_nested_logit_sums_to_one_and_nest_substitution():
+    v = np.array([0.0, 0.5, 0.2, -0.3])
+    p = np.zeros(4)
+    nested_logit_probs(v, 0.5, p)
+    assert p.sum() == pytest.approx(1.0)
+    v2 = v.copy()
+    v2[2] += 1.0  # a better self-hosting option draws mostly from its nest-mate
+    p2 = np.zeros(4)
+    nested_logit_probs(v2, 0.5, p2)
+    assert p2[1] / p[1] < p2[0] / p[0]
+
+
+def test_draw_index_follows_weights():
+    w = np.array([0.0, 1.0, 3.0])
+    draws = [draw_index(w, u) for u in np.linspace(0.001, 0.999, 1000)]
+    assert draws.count(0) == 0
+    assert draws.count(2) == pytest.approx(750, abs=2)
+
+
+def test_gap_months():
+    hist = np.array([24.0, 24.1, 24.2, 24.3, 24.4, 0, 0])
+    assert gap_months(hist, 5, 24.5, 24.6, 0.1) == pytest.approx(-1.0)
+    assert gap_months(hist, 5, 24.5, 24.2, 0.1) == pytest.approx(3.0)
+    assert gap_months(hist, 5, 24.5, 23.9, 0.1) == pytest.approx(6.0)
+    caps = np.linspace(23.5, 24.5, 21)
+    gaps = [gap_months(hist, 5, 24.5, c, 0.1) for c in caps]
+    assert all(a >= b for a, b in zip(gaps, gaps[1:], strict=False))
+
+
+def test_costs_and_demand(P):
+    assert serve_cost(P, 26.0, 0.0, 0.0) > serve_cost(P, 25.0, 0.0, 0.0)
+    assert serve_cost(P, 25.0, 24.0, 0.3) < serve_cost(P, 25.0, 0.0, 0.0)
+    assert demand_level(P, 0.0) == pytest.approx(1.0)
+    d = [demand_level(P, float(t)) for t in range(0, 108, 6)]
+    assert all(b > a for a, b in zip(d, d[1:], strict=False))
+
+
+def test_target_markup_bounded_and_pressured(P):
+    lo, hi = P[G.MARKUP_MIN], P[G.MARKUP_MAX]
+    prices = [10.0, 3.0, 1.0, 0.3, 0.01]
+    marks = [target_markup(P, 1.0, p, 2.0) for p in prices]
+    assert all(lo - 1e-12 <= m <= hi + 1e-12 for m in marks)
+    assert all(b <= a for a, b in zip(marks, marks[1:], strict=False))
+    assert target_markup(P, 1.0, 0.01, 2.0) == pytest.approx(lo)
+
+
+def test_classifier_branches(P):
+    ind = np.zeros(8)
+    ind[:4] = [0.6, 2.0, 0.5, 1.0]
+    assert classify(P, ind) == OPEN_DEEPENING
+    ind[2] = 0.99
+    assert classify(P, ind) == BIGTECH_OLIGOPOLY
+    ind[2], ind[3] = 0.5, 0.0
+    assert classify(P, ind) == BIGTECH_OLIGOPOLY
+    ind[1] = P[G.CLASS_GAP_WIDENS] + 1
+    assert classify(P, ind) == GAP_WIDENS
+
+
+def test_wilson_and_z():
+    lo, hi = wilson_interval(0, 10)
+    assert lo == 0.0 and 0.2 < hi < 0.35
+    lo, hi = wilson_interval(5, 10)
+    assert lo == pytest.approx(1 - hi)
+    z, p = two_proportion_z(50, 100, 50, 100)
+    assert z == 0 and p == pytest.approx(1.0)
+    assert two_proportion_z(80, 100, 20, 100)[1] < 1e-10
