@@ -1,0 +1,155 @@
+"""The command line: exit codes, error messages, JSON output, results files, resume, story."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from experiments.runner import BatchError, run_scenario
+from sim.params.scenario import load_scenario
+
+from .conftest import ROOT
+
+
+def aimarket(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "experiments.cli", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def _clean_error(proc: subprocess.CompletedProcess) -> None:
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+
+
+def test_malformed_scenario_exits_2_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[drivers.feedback]\nstrength = -3\n")
+    out = tmp_path / "out"
+    proc = aimarket("run", bad, "--out", out)
+    _clean_error(proc)
+    assert "error:" in proc.stderr and "drivers.feedback.strength" in proc.stderr
+    assert "bad.toml" in proc.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args", [["--runs", "0"], ["--runs", "abc"], ["--threads", "0"], ["--bogus"], ["--seed", "-1"]]
+)
+def test_bad_arguments_exit_2(tiny_toml, args):
+    _clean_error(aimarket("run", tiny_toml, *args))
+
+
+def test_too_many_threads(tiny_toml):
+    proc = aimarket("run", tiny_toml, "--threads", "999")
+    _clean_error(proc)
+    assert "--threads" in proc.stderr
+
+
+def test_json_is_one_document(tiny_toml):
+    proc = aimarket("run", tiny_toml, "--json", "--seed", "3")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["scenario"] == "tiny" and doc["runs"] == 4 and doc["seed"] == 3
+    shares = 0.0
+    for name in ("open_deepening", "bigtech_oligopoly", "gap_widens"):
+        s = doc["end_states"][name]
+        assert {"count", "share", "ci_low", "ci_high"} <= set(s)
+        assert s["ci_low"] <= s["share"] <= s["ci_high"]
+        shares += s["share"]
+    assert shares == pytest.approx(1.0)
+
+
+def test_out_folder_contents(tiny_toml, tmp_path):
+    out = tmp_path / "res"
+    proc = aimarket("run", tiny_toml, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    runs = pl.read_parquet(out / "runs.parquet")
+    assert runs.height == 4
+    assert {"run", "seed", "end_state", "final_open_share", "final_gap_months"} <= set(runs.columns)
+    traj = pl.read_parquet(out / "trajectories.parquet")
+    assert traj.height == 4 * 24
+    assert {
+        "run",
+        "month",
+        "date",
+        "open_share",
+        "gap_months",
+        "frontier_price",
+        "open_price",
+        "price_at_start_frontier",
+        "bigtech_open_share",
+    } <= set(traj.columns)
+    events = pl.read_parquet(out / "events.parquet")
+    assert {"run", "time", "kind", "actor", "details"} <= set(events.columns)
+    assert events.filter(pl.col("kind") == "release").height > 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scenario"]["hash"] == load_scenario(tiny_toml).hash
+    assert "tiny.toml" in " ".join(manifest["scenario"]["texts"])
+    assert {"code", "dependencies", "timings", "seed"} <= set(manifest)
+    assert not (out / ".parts").exists()
+    story = aimarket("story", out, "--run", "2")
+    assert story.returncode == 0, story.stderr
+    assert "End state:" in story.stdout
+    assert re.search(r"^  20\d\d-\d\d-\d\d  ", story.stdout, re.MULTILINE)
+    _clean_error(aimarket("story", out, "--run", "99"))
+    _clean_error(aimarket("story", tmp_path / "nothing"))
+
+
+def test_same_seed_gives_byte_identical_files_on_1_or_2_threads(tiny_toml, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert aimarket("run", tiny_toml, "--out", a, "--threads", "1").returncode == 0
+    assert aimarket("run", tiny_toml, "--out", b, "--threads", "2").returncode == 0
+    for name in ("runs.parquet", "trajectories.parquet", "events.parquet"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_interrupted_batch_resumes_to_identical_results(tiny_toml, tmp_path):
+    sc = load_scenario(tiny_toml).with_values(run__runs=6)
+    calls = []
+
+    def stop_after_first(n):
+        calls.append(n)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    out = tmp_path / "resumed"
+    with pytest.raises(KeyboardInterrupt):
+        run_scenario(sc, out=out, chunk_size=2, progress=stop_after_first)
+    done = sorted(p.name for p in (out / ".parts").glob("chunk-*-runs.parquet"))
+    assert len(done) == 2 and not (out / "runs.parquet").exists()
+    # another plan may not mix with the unfinished one, and loses nothing
+    with pytest.raises(BatchError, match="different plan"):
+        run_scenario(sc.with_values(run__seed=99), out=out, chunk_size=2)
+    assert len(list((out / ".parts").glob("chunk-*-runs.parquet"))) == 2
+    resumed = run_scenario(sc, out=out, chunk_size=2)
+    assert resumed.resumed_chunks == 2
+    fresh = tmp_path / "fresh"
+    run_scenario(sc, out=fresh, chunk_size=3)
+    for name in ("runs", "trajectories", "events"):
+        assert pl.read_parquet(out / f"{name}.parquet").equals(
+            pl.read_parquet(fresh / f"{name}.parquet")
+        ), name
+
+
+def test_compare_two_scenarios(tiny_toml, tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text(
+        f'[scenario]\nname = "costly"\nextends = "{Path(tiny_toml).as_posix()}"\n'
+        "[counterforces.frontier_cost]\ngrowth = 4.0\n"
+    )
+    proc = aimarket("compare", tiny_toml, other, "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert [s["scenario"] for s in doc["scenarios"]] == ["tiny", "costly"]
+    assert doc["scenarios"][1]["vs_baseline"]["gap_widens"]["p_value"] <= 1.0
