@@ -1,0 +1,158 @@
+"""Comparative statics: each driver and counter-force moves its indicator the right way.
+
+Both settings run the same seeds, so every actor draws the same random numbers (common
+random numbers); the test is on paired per-run differences: mean > k standard errors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.engine.batch import simulate
+from sim.state import EV, S
+
+OPEN_LABS = [0, 1, 2, 6]  # meta, mistral, alibaba, deepseek
+CHINESE_LABS = [2, 6]
+
+
+@pytest.fixture(scope="module")
+def base(baseline):
+    return baseline.with_values(run__enterprises=400, run__developers=2000)
+
+
+def series_mean(s):
+    return lambda a, r: a.trajectories[r, 12:, s].mean()
+
+
+def price_premium(a, r):
+    tr = a.trajectories[r, 12:]
+    return np.log(tr[:, S.FRONTIER_PRICE] / tr[:, S.OPEN_PRICE]).mean()
+
+
+def open_release_share(a, r):
+    log = a.logs[r, : a.log_n[r]]
+    rel = log[(log["kind"] == EV.RELEASE) & np.isin(log["actor"], OPEN_LABS)]
+    return rel["target"].mean()
+
+
+def chinese_release_gap(a, r):
+    log = a.logs[r, : a.log_n[r]]
+    rel = log[
+        (log["kind"] == EV.RELEASE) & np.isin(log["actor"], CHINESE_LABS) & (log["time"] > 24)
+    ]
+    return rel["value2"].mean()
+
+
+def paired_effect(sc_a, sc_b, stat, runs):
+    a, b = simulate(sc_a, range(runs)), simulate(sc_b, range(runs))
+    d = np.array([stat(a, r) - stat(b, r) for r in range(runs)])
+    return d.mean(), d.std(ddof=1) / np.sqrt(runs)
+
+
+CASES = [
+    # (name, overrides of the changed world, statistic, expected sign, runs)
+    (
+        "ecosystem off lowers open share",
+        {"drivers__ecosystem__strength": 0.0},
+        series_mean(S.OPEN_SHARE),
+        -1,
+        16,
+    ),
+    (
+        "market pressure off keeps closed prices above open",
+        {"drivers__market_pressure__strength": 0.0},
+        price_premium,
+        +1,
+        16,
+    ),
+    (
+        "monetization off makes Alibaba release openly less often",
+        {"drivers__monetization__strength": 0.0},
+        series_mean(S.ALIBABA_OPEN),
+        -1,
+        32,
+    ),
+    (
+        "regulatory positioning off means fewer open releases",
+        {"drivers__regulatory__strength": 0.0},
+        open_release_share,
+        -1,
+        48,
+    ),
+    (
+        "feedback off lowers open capability",
+        {"drivers__feedback__strength": 0.0},
+        series_mean(S.OPEN_CAP),
+        -1,
+        16,
+    ),
+    (
+        "frontier cost growth 4x widens the gap",
+        {"counterforces__frontier_cost__growth": 4.0},
+        series_mean(S.GAP_MONTHS),
+        +1,
+        16,
+    ),
+    (
+        "early strict liability lowers open share",
+        {
+            "counterforces__liability__threshold": 0.0,
+            "counterforces__liability__hazard": 1.0,
+            "counterforces__liability__strength": 2.0,
+        },
+        series_mean(S.OPEN_SHARE),
+        -1,
+        16,
+    ),
+    (
+        "sustainability pressure means fewer open releases",
+        {"counterforces__sustainability__strength": 3.0},
+        open_release_share,
+        -1,
+        32,
+    ),
+    (
+        "geopolitics puts Chinese open models further behind",
+        {"counterforces__geopolitics__strength": 3.0},
+        chinese_release_gap,
+        +1,
+        16,
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,over,stat,sign,runs", CASES, ids=[c[0] for c in CASES])
+def test_mechanism_moves_indicator(base, name, over, stat, sign, runs):
+    mean, se = paired_effect(base.with_values(**over), base, stat, runs)
+    assert sign * mean > 2.0 * se, f"{name}: mean difference {mean:+.4f}, SE {se:.4f}"
+
+
+@pytest.mark.slow
+def test_enablers_raise_self_hosting(base):
+    strong = base.with_values(counterforces__enablers__strength=2.0)
+    none = base.with_values(counterforces__enablers__strength=0.0)
+    mean, se = paired_effect(strong, none, series_mean(S.SELFHOST_SHARE), 16)
+    assert mean > 2.0 * se, (mean, se)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "over,state",
+    [
+        ({}, 1),
+        ({"counterforces__frontier_cost__growth": 4.0}, 2),
+        (
+            {
+                "counterforces__enablers__strength": 2.0,
+                "drivers__feedback__strength": 2.0,
+                "drivers__ecosystem__strength": 2.0,
+            },
+            0,
+        ),
+    ],
+)
+def test_each_end_state_is_reachable(base, over, state):
+    ends = simulate(base.with_values(**over), range(32)).end_states
+    assert (ends == state).sum() > 0, np.bincount(ends, minlength=3)
