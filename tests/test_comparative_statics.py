@@ -144,10 +144,11 @@ def test_enablers_raise_self_hosting(base):
         ({}, 1),
         ({"counterforces__frontier_cost__growth": 4.0}, 2),
         (
+            # independent labs near the frontier and trusted everywhere: open deepening
             {
-                "counterforces__enablers__strength": 2.0,
-                "drivers__feedback__strength": 2.0,
-                "drivers__ecosystem__strength": 2.0,
+                "counterforces__geopolitics__strength": 0.0,
+                "labs__deepseek__ambition": 1.0,
+                "labs__deepseek__sponsor_budget_2023": 0.2,
             },
             0,
         ),
