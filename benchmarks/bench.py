@@ -43,12 +43,22 @@ def main() -> None:
 
     # compile (or load) the kernels once so the cache is warm
     _cli("run", str(BASELINE), "--runs", "2", "--json")
-    cold, _ = min((_cli("run", str(BASELINE), "--runs", "1", "--json") for _ in range(3)),
-                  key=lambda r: r[0])
+    cold, _ = min(
+        (_cli("run", str(BASELINE), "--runs", "1", "--json") for _ in range(3)), key=lambda r: r[0]
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
-        wall, proc = _cli("run", str(BASELINE), "--runs", str(args.runs), "--threads",
-                          str(args.threads), "--out", str(Path(tmp) / "out"), "--json")
+        wall, proc = _cli(
+            "run",
+            str(BASELINE),
+            "--runs",
+            str(args.runs),
+            "--threads",
+            str(args.threads),
+            "--out",
+            str(Path(tmp) / "out"),
+            "--json",
+        )
     summary = json.loads(proc.stdout)
     sim_s = summary["timings"]["simulate_seconds"]
     peak_gib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
@@ -60,8 +70,10 @@ def main() -> None:
         (f"peak memory, {args.runs} runs with --out (GiB)", peak_gib, 2.0),
     ]
     print(f"aimarket benchmark: {args.runs} baseline runs on {args.threads} threads")
-    print(f"  batch wall time incl. writing results: {wall:.1f} s "
-          f"(simulate {sim_s:.1f} s, {args.runs / sim_s:.0f} runs/s)")
+    print(
+        f"  batch wall time incl. writing results: {wall:.1f} s "
+        f"(simulate {sim_s:.1f} s, {args.runs / sim_s:.0f} runs/s)"
+    )
     print(f"{'measure':<46}{'value':>10}{'budget':>10}{'ratio':>8}")
     for name, value, budget in rows:
         flag = "" if value <= budget else "  OVER"

@@ -27,7 +27,7 @@ from .developer import developer_decision, ecosystem_appeal
 from .enterprise import EC, enterprise_context, enterprise_decision
 from .eventlog import emit, log_event
 from .geopolitics import origin_utility
-from .jit import kernel
+from .jit import hot_kernel, kernel
 from .pricing import cloud_markup
 from .regulation import export_control_prob, incident_prob, liability_prob, pressure_decay
 from .rng import stream_id, uniform
@@ -183,7 +183,7 @@ def compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t):
         clouds[c].markup = cloud_markup(P, CP[c, C.PUSH] + P[G.CLOUD_PUSH], share)
 
 
-@kernel
+@hot_kernel
 def apply_enterprise(P, e, vol, mkt, sign):
     """Add (sign=+1) or remove (-1) an enterprise's tokens from the route volumes."""
     m = mkt[0]

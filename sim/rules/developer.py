@@ -11,7 +11,7 @@ import numpy as np
 
 from ..params.spec import G
 from .enterprise import draw_index, next_review_month
-from .jit import kernel
+from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level
 
@@ -33,7 +33,7 @@ def ecosystem_appeal(
     return u - penalty
 
 
-@kernel
+@hot_kernel
 def developer_decision(
     P: np.ndarray,
     d,

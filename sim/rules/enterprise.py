@@ -14,7 +14,7 @@ import numpy as np
 
 from ..params.spec import G
 from ..state import OPT, RV
-from .jit import kernel
+from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level, selfhost_fixed_factor
 
@@ -74,7 +74,7 @@ def enterprise_context(
     out[EC.ADOPT] = bass_adoption_prob(P, adopted, 3.0)
 
 
-@kernel
+@hot_kernel
 def option_utilities(
     P: np.ndarray, e, rv: np.ndarray, cloud_markup: float, ctx: np.ndarray, out: np.ndarray
 ) -> None:
@@ -121,7 +121,7 @@ def option_utilities(
         out[e.option] += P[G.INERTIA]
 
 
-@kernel
+@hot_kernel
 def nested_logit_probs(v: np.ndarray, lam: float, out: np.ndarray) -> None:
     """Nested-logit probabilities with the open options (MANAGED, SELF) in one nest."""
     m = max(v[0], v[1], v[2], v[3])
@@ -138,7 +138,7 @@ def nested_logit_probs(v: np.ndarray, lam: float, out: np.ndarray) -> None:
     out[OPT.SELF] = nest / tot * e2 / inc
 
 
-@kernel
+@hot_kernel
 def draw_index(weights: np.ndarray, u: float) -> int:
     """Index drawn from non-negative ``weights`` (need not sum to 1) with uniform ``u``."""
     tot = 0.0
@@ -156,7 +156,7 @@ def draw_index(weights: np.ndarray, u: float) -> int:
     return last
 
 
-@kernel
+@hot_kernel
 def draw_row(weights: np.ndarray, row: int, u: float) -> int:
     """:func:`draw_index` on one row of a 2-d weight matrix (no view is created)."""
     tot = 0.0
@@ -182,14 +182,14 @@ def bass_adoption_prob(P: np.ndarray, adopted: float, months: float) -> float:
     return 1.0 - np.exp(-hazard * months)
 
 
-@kernel
+@hot_kernel
 def next_review_month(mean_months: float, u: float, month: int) -> int:
     """Month of the next review: a wait drawn uniformly from 1 to 2 x mean - 1 months."""
     span = max(2.0 * mean_months - 1.0, 1.0)
     return month + 1 + int(u * span)
 
 
-@kernel
+@hot_kernel
 def enterprise_decision(
     P: np.ndarray,
     e,
