@@ -27,7 +27,7 @@ from .developer import developer_decision, ecosystem_appeal
 from .enterprise import EC, enterprise_context, enterprise_decision
 from .eventlog import emit, log_event
 from .geopolitics import origin_utility
-from .jit import hot_kernel, kernel
+from .jit import borrow, hot_kernel, kernel
 from .pricing import cloud_markup
 from .regulation import export_control_prob, incident_prob, liability_prob, pressure_decay
 from .rng import stream_id, uniform
@@ -397,6 +397,19 @@ def clearing(
             lb.flop += lb.spend * 1e9 * 10.0 ** (log_flop_per_usd(P, m.hw_oom) - lb.compute_pen)
     # 3 views
     compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t)
+    # the review loops below see borrowed views: no atomic reference counting per review
+    P = borrow(P)
+    rv = borrow(rv)
+    rl = borrow(rl)
+    work = borrow(work)
+    devs = borrow(devs)
+    ents = borrow(ents)
+    labs = borrow(labs)
+    clouds = borrow(clouds)
+    vol = borrow(vol)
+    mkt = borrow(mkt)
+    dev_head = borrow(dev_head)
+    ent_head = borrow(ent_head)
     # 4 developers
     is_open = work[0:n_labs]
     weights = work[n_labs : 2 * n_labs]
