@@ -153,6 +153,13 @@ MKT_DTYPE = np.dtype(
         ("lab_receipts", np.float64),
         ("cloud_receipts", np.float64),
         ("onprem_spend", np.float64),
+        ("dev_stay", np.float64),  # exp(developer inertia), this month's review context
+        ("dev_open_next", np.float64),  # developers' open share after this month's reviews
+        ("dev_reviewed", np.int64),  # this month's review tallies, logged at month end
+        ("dev_switched", np.int64),
+        ("ent_reviewed", np.int64),
+        ("ent_switched", np.int64),
+        ("ent_adopters", np.int64),
     ]
 )
 

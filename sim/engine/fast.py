@@ -10,9 +10,16 @@ import numpy as np
 from numba import njit, prange
 
 from ..rules.classify import N_INDICATORS, classify, final_indicators
-from ..rules.clearing import clearing, open_share_now
-from ..rules.enterprise import EC
-from ..rules.jit import kernel
+from ..rules.clearing import (
+    W_N,
+    clearing_close,
+    clearing_open,
+    developer_review,
+    developers_close,
+    enterprise_review,
+    open_share_now,
+)
+from ..rules.jit import borrow, hot_kernel, kernel
 from ..rules.labs import N_TERMS
 from ..rules.lifecycle import handle_event
 from ..rules.setup import init_state
@@ -54,6 +61,72 @@ def _drain(outbox, mkt, heap):
     m.out_n = 0
 
 
+@hot_kernel
+def _push(head, tail, recs, i):
+    """Append agent ``i`` to the review bucket of its next review month (first in, first out)."""
+    nxt = recs[i].next_review
+    if nxt >= head.shape[0]:
+        return
+    recs[i].link = -1
+    if tail[nxt] >= 0:
+        recs[tail[nxt]].link = i
+    else:
+        head[nxt] = i
+    tail[nxt] = i
+
+
+@kernel
+def _clearing(
+    P,
+    LP,
+    CP,
+    labs,
+    clouds,
+    ents,
+    devs,
+    mkt,
+    hist,
+    vol,
+    lv,
+    rv,
+    rl,
+    heads,
+    traj,
+    log,
+    outbox,
+    work,
+):
+    """The monthly clearing: the rulebook's phases, with the month's reviews from the buckets."""
+    month = mkt[0].month
+    clearing_open(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, work)
+    # the review loops see borrowed views: no atomic reference counting per review
+    Pb = borrow(P)
+    rlb = borrow(rl)
+    rvb = borrow(rv)
+    wb = borrow(work)
+    devsb = borrow(devs)
+    entsb = borrow(ents)
+    labsb = borrow(labs)
+    cloudsb = borrow(clouds)
+    volb = borrow(vol)
+    mktb = borrow(mkt)
+    hb = borrow(heads)
+    i = hb[0, month]
+    while i >= 0:
+        nxt_i = devsb[i].link
+        developer_review(Pb, devsb, labsb, mktb, rlb, wb, i)
+        _push(hb[0], hb[1], devsb, i)
+        i = nxt_i
+    developers_close(P, labs, devs, mkt, lv, log, work)
+    i = hb[2, month]
+    while i >= 0:
+        nxt_i = entsb[i].link
+        enterprise_review(Pb, entsb, cloudsb, mktb, volb, rvb, rlb, wb, i)
+        _push(hb[2], hb[3], entsb, i)
+        i = nxt_i
+    clearing_close(P, LP, CP, labs, clouds, ents, mkt, hist, vol, lv, traj, log, outbox)
+
+
 @kernel
 def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
     """Simulate one run; fills ``traj`` (months x series), ``log`` and ``ind``.
@@ -72,9 +145,9 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
     lv = np.zeros((N_LABS, LV.N))
     rv = np.zeros((N_REGIONS, RV.N))
     rl = np.zeros((3, N_REGIONS, N_LABS))
-    ent_head = np.empty(months, dtype=np.int64)
-    dev_head = np.empty(months, dtype=np.int64)
-    work = np.zeros(2 * N_LABS + 8 + EC.N)
+    # review buckets by month: developers' head and tail, enterprises' head and tail
+    heads = np.full((4, months), -1, dtype=np.int64)
+    work = np.zeros(W_N)
     terms = np.zeros(N_TERMS)
     traj[:, :] = 0.0
     init_state(
@@ -90,17 +163,22 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
         mkt,
         hist,
         vol,
-        ent_head,
-        dev_head,
         outbox,
     )
+    hb = borrow(heads)
+    devsb = borrow(devs)
+    entsb = borrow(ents)
+    for i in range(n_dev):
+        _push(hb[0], hb[1], devsb, i)
+    for i in range(n_ent):
+        _push(hb[2], hb[3], entsb, i)
     _drain(outbox, mkt, heap)
     m = mkt[0]
     while m.heap_n > 0:
         t, kind, actor, n = heap_pop(heap, m.heap_n)
         m.heap_n = n
         if kind == EV.CLEARING:
-            clearing(
+            _clearing(
                 P,
                 LP,
                 CP,
@@ -114,8 +192,7 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
                 lv,
                 rv,
                 rl,
-                ent_head,
-                dev_head,
+                heads,
                 traj,
                 log,
                 outbox,

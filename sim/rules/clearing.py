@@ -15,19 +15,23 @@ Order within the clearing of month m (event CLEARING at time m + 1, priority 0):
    vendors' quarterly price reviews are scheduled;
 9. record: the month's trajectory row and the frontier history.
 
-Reviews in steps 4 and 5 read only start-of-clearing views and each agent's own state and
-stream, so their outcome does not depend on the order agents are visited.
+Steps 1-3 are :func:`clearing_open`, each review of steps 4 and 5 is one call of
+:func:`developer_review` or :func:`enterprise_review` (with :func:`developers_close` between
+them), and steps 6-9 are :func:`clearing_close`; an engine sequences them. Reviews read only
+start-of-clearing views and each agent's own state and stream, so choices do not depend on the
+order agents are visited; token volumes are sums, so both engines visit the agents due in a
+month in the same order: first scheduled, first reviewed.
 """
 
 import numpy as np
 
 from ..params.spec import C, G, L
-from ..state import EV, LV, OPT, R_CLOSED, R_ONPREM, RV, A, S
+from ..state import EV, LV, N_LABS, OPT, R_CLOSED, R_ONPREM, RV, A, S
 from .developer import developer_decision, ecosystem_appeal
 from .enterprise import EC, enterprise_context, enterprise_decision
 from .eventlog import emit, log_event
 from .geopolitics import origin_utility
-from .jit import borrow, hot_kernel, kernel
+from .jit import hot_kernel, kernel
 from .pricing import cloud_markup
 from .regulation import export_control_prob, incident_prob, liability_prob, pressure_decay
 from .rng import stream_id, uniform
@@ -40,7 +44,12 @@ from .technology import (
 )
 
 __all__ = [
-    "clearing",
+    "clearing_open",
+    "developer_review",
+    "developers_close",
+    "enterprise_review",
+    "clearing_close",
+    "W_N",
     "apply_enterprise",
     "compute_views",
     "settle_money",
@@ -51,6 +60,14 @@ __all__ = [
 
 REG_STREAM = 4
 _NO_GAP = 1000.0
+
+# layout of the clearing's scratch vector ``work`` (length W_N)
+W_IS_OPEN = 0  # per lab: 1 if its ecosystem is open weights
+W_DEV_WEIGHTS = N_LABS  # per lab: a developer's choice weights
+W_UTIL = 2 * N_LABS  # 4 option utilities of an enterprise
+W_PROB = 2 * N_LABS + 4  # 4 option probabilities
+W_CTX = 2 * N_LABS + 8  # enterprise month context (EC)
+W_N = 2 * N_LABS + 8 + EC.N
 
 
 @kernel
@@ -359,35 +376,11 @@ def record_month(P, LP, labs, clouds, mkt, hist, vol, lv, traj, t):
 
 
 @kernel
-def clearing(
-    P,
-    LP,
-    CP,
-    labs,
-    clouds,
-    ents,
-    devs,
-    mkt,
-    hist,
-    vol,
-    lv,
-    rv,
-    rl,
-    ent_head,
-    dev_head,
-    traj,
-    log,
-    outbox,
-    work,
-):
-    """Close month ``mkt.month`` (steps 1-9 of the module docstring), then open the next."""
+def clearing_open(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, work):
+    """Steps 1-3 of the clearing of month ``mkt.month``, and the developers' month context."""
     m = mkt[0]
-    month = m.month
-    t = float(month)
-    seed = m.seed
+    t = float(m.month)
     n_labs = labs.shape[0]
-    ev_time = t + 1.0
-    month_end = ev_time - 1e-6  # logged summaries of this month's reviews carry its date
     # 1 demand
     m.demand = demand_level(P, t)
     # 2 training accrues compute
@@ -397,53 +390,58 @@ def clearing(
             lb.flop += lb.spend * 1e9 * 10.0 ** (log_flop_per_usd(P, m.hw_oom) - lb.compute_pen)
     # 3 views
     compute_views(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, t)
-    # the review loops below see borrowed views: no atomic reference counting per review
-    P = borrow(P)
-    rv = borrow(rv)
-    rl = borrow(rl)
-    work = borrow(work)
-    devs = borrow(devs)
-    ents = borrow(ents)
-    labs = borrow(labs)
-    clouds = borrow(clouds)
-    vol = borrow(vol)
-    mkt = borrow(mkt)
-    dev_head = borrow(dev_head)
-    ent_head = borrow(ent_head)
-    # 4 developers
-    is_open = work[0:n_labs]
-    weights = work[n_labs : 2 * n_labs]
+    # developers' context: which ecosystems are open, the pull of staying put
     for k in range(n_labs):
-        is_open[k] = lv[k, LV.ECO_OPEN]
-    reviewed = 0
-    switched = 0
-    stay = np.exp(P[G.DEV_INERTIA])
-    dev_appeal = rl[2]
-    i = dev_head[month]
-    while i >= 0:
-        d = devs[i]
-        nxt_i = d.link
-        eco, nxt = developer_decision(P, d, i, month, seed, dev_appeal, is_open, stay, weights)
-        reviewed += 1
-        if eco != d.eco:
-            labs[d.eco].devs -= 1.0
-            labs[eco].devs += 1.0
-            d.eco = eco
-            switched += 1
-        d.next_review = nxt
-        if nxt < dev_head.shape[0]:
-            d.link = dev_head[nxt]
-            dev_head[nxt] = i
-        i = nxt_i
-    if reviewed > 0:
+        work[W_IS_OPEN + k] = lv[k, LV.ECO_OPEN]
+    m.dev_stay = np.exp(P[G.DEV_INERTIA])
+    m.dev_reviewed = 0
+    m.dev_switched = 0
+
+
+@hot_kernel
+def developer_review(P, devs, labs, mkt, rl, work, i):
+    """Step 4 for developer ``i``: choose an ecosystem, move its head count, set the next review.
+
+    Reads only the views of :func:`clearing_open` and the developer's own state and stream.
+    """
+    m = mkt[0]
+    d = devs[i]
+    n_labs = labs.shape[0]
+    eco, nxt = developer_decision(
+        P,
+        d,
+        i,
+        m.month,
+        m.seed,
+        rl[2],
+        work[W_IS_OPEN : W_IS_OPEN + n_labs],
+        m.dev_stay,
+        work[W_DEV_WEIGHTS : W_DEV_WEIGHTS + n_labs],
+    )
+    m.dev_reviewed += 1
+    if eco != d.eco:
+        labs[d.eco].devs -= 1.0
+        labs[eco].devs += 1.0
+        d.eco = eco
+        m.dev_switched += 1
+    d.next_review = nxt
+
+
+@kernel
+def developers_close(P, labs, devs, mkt, lv, log, work):
+    """After step 4: log the month's switches, update ecosystem shares; then open step 5."""
+    m = mkt[0]
+    t = float(m.month)
+    n_labs = labs.shape[0]
+    if m.dev_reviewed > 0:
         log_event(
             log,
             mkt,
-            month_end,
+            t + 1.0 - 1e-6,
             EV.DEVELOPER_SWITCHES,
             A.DEVELOPERS,
-            float(switched),
-            float(reviewed),
+            float(m.dev_switched),
+            float(m.dev_reviewed),
             0,
         )
     n_dev = float(devs.shape[0])
@@ -452,65 +450,82 @@ def clearing(
         labs[k].dev_share = labs[k].devs / n_dev
         if lv[k, LV.ECO_OPEN] > 0:
             open_devs += labs[k].devs
-    # 5 enterprises
-    util = work[2 * n_labs : 2 * n_labs + 4]
-    prob = work[2 * n_labs + 4 : 2 * n_labs + 8]
-    reviewed = 0
-    switched = 0
-    adopters = 0
-    ctx = work[2 * n_labs + 8 : 2 * n_labs + 8 + EC.N]
-    vendor_w = rl[0]
-    family_w = rl[1]
-    enterprise_context(P, t, m.demand, m.dev_open_share, m.liability, m.eu_phase, m.adopted, ctx)
-    i = ent_head[month]
-    while i >= 0:
-        e = ents[i]
-        nxt_i = e.link
-        option, family, vendor, nxt = enterprise_decision(
-            P,
-            e,
-            i,
-            month,
-            seed,
-            rv,
-            vendor_w,
-            family_w,
-            clouds[e.cloud].markup,
-            ctx,
-            util,
-            prob,
-        )
-        if option != OPT.CLOSED and family < 0:
-            option = OPT.CLOSED
-        if option != e.option or family != e.family or vendor != e.vendor:
-            if e.option < 0:
-                adopters += 1
-            elif option != e.option:
-                switched += 1
-            apply_enterprise(P, e, vol, mkt, -1.0)
-            e.option = option
-            e.family = family
-            e.vendor = vendor
-            apply_enterprise(P, e, vol, mkt, 1.0)
-        reviewed += 1
-        e.next_review = nxt
-        if nxt < ent_head.shape[0]:
-            e.link = ent_head[nxt]
-            ent_head[nxt] = i
-        i = nxt_i
-    if reviewed > 0:
+    # enterprises this month still see last month's developer share
+    m.dev_open_next = open_devs / n_dev
+    enterprise_context(
+        P,
+        t,
+        m.demand,
+        m.dev_open_share,
+        m.liability,
+        m.eu_phase,
+        m.adopted,
+        work[W_CTX : W_CTX + EC.N],
+    )
+    m.ent_reviewed = 0
+    m.ent_switched = 0
+    m.ent_adopters = 0
+
+
+@hot_kernel
+def enterprise_review(P, ents, clouds, mkt, vol, rv, rl, work, i):
+    """Step 5 for enterprise ``i``: adopt and choose a deployment, move its tokens, set the
+    next review. Reads only the views of :func:`clearing_open` and its own state and stream."""
+    m = mkt[0]
+    e = ents[i]
+    option, family, vendor, nxt = enterprise_decision(
+        P,
+        e,
+        i,
+        m.month,
+        m.seed,
+        rv,
+        rl[0],
+        rl[1],
+        clouds[e.cloud].markup,
+        work[W_CTX : W_CTX + EC.N],
+        work[W_UTIL : W_UTIL + 4],
+        work[W_PROB : W_PROB + 4],
+    )
+    if option != OPT.CLOSED and family < 0:
+        option = OPT.CLOSED
+    if option != e.option or family != e.family or vendor != e.vendor:
+        if e.option < 0:
+            m.ent_adopters += 1
+        elif option != e.option:
+            m.ent_switched += 1
+        apply_enterprise(P, e, vol, mkt, -1.0)
+        e.option = option
+        e.family = family
+        e.vendor = vendor
+        apply_enterprise(P, e, vol, mkt, 1.0)
+    m.ent_reviewed += 1
+    e.next_review = nxt
+
+
+@kernel
+def clearing_close(P, LP, CP, labs, clouds, ents, mkt, hist, vol, lv, traj, log, outbox):
+    """Steps 6-9 of the clearing of month ``mkt.month``, then open the next month."""
+    m = mkt[0]
+    month = m.month
+    t = float(month)
+    seed = m.seed
+    n_labs = labs.shape[0]
+    ev_time = t + 1.0
+    month_end = ev_time - 1e-6  # logged summaries of this month's reviews carry its date
+    if m.ent_reviewed > 0:
         log_event(
             log,
             mkt,
             month_end,
             EV.ENTERPRISE_REVIEWS,
             A.ENTERPRISES,
-            float(switched),
-            float(reviewed),
-            adopters,
+            float(m.ent_switched),
+            float(m.ent_reviewed),
+            m.ent_adopters,
         )
     m.adopted = m.n_adopted / ents.shape[0]
-    m.dev_open_share = open_devs / n_dev
+    m.dev_open_share = m.dev_open_next
     # 6 money
     settle_money(P, LP, CP, labs, clouds, mkt, vol, lv, t)
     # 7 funding

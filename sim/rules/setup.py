@@ -34,9 +34,7 @@ def _region(P: np.ndarray, u: float) -> int:
 
 
 @kernel
-def init_state(
-    P, LP, CP, seed, months, labs, clouds, ents, devs, mkt, hist, vol, ent_head, dev_head, outbox
-):
+def init_state(P, LP, CP, seed, months, labs, clouds, ents, devs, mkt, hist, vol, outbox):
     """Fill freshly allocated state arrays for one run and emit the first events."""
     m = mkt[0]
     m.seed = seed
@@ -48,8 +46,6 @@ def init_state(
     n_clouds = clouds.shape[0]
     vol[:, :] = 0.0
     hist[:] = 0.0
-    ent_head[:] = -1
-    dev_head[:] = -1
     # labs
     for k in range(n_labs):
         lb = labs[k]
@@ -103,10 +99,6 @@ def init_state(
         labs[d.eco].devs += 1.0
         nxt = int(uniform(seed, st, 6) * P[G.DEV_REVIEW_MONTHS])
         d.next_review = nxt
-        d.link = -1
-        if nxt < dev_head.shape[0]:
-            d.link = dev_head[nxt]
-            dev_head[nxt] = i
     open_devs = 0.0
     for k in range(n_labs):
         labs[k].dev_share = labs[k].devs / n_dev
@@ -150,10 +142,6 @@ def init_state(
         total += e.volume * p_ref
         nxt = int(uniform(seed, st, 14) * (P[G.REVIEW_MONTHS] if e.option >= 0 else 3.0))
         e.next_review = nxt
-        e.link = -1
-        if nxt < ent_head.shape[0]:
-            e.link = ent_head[nxt]
-            ent_head[nxt] = i
     m.adopted = m.n_adopted / n_ent
     # one simulated enterprise stands for this many USD of potential spend
     m.weight = P[G.POTENTIAL_SPEND] * 1e9 / total
