@@ -54,7 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=_seed, help="base seed (default: the scenario's)")
     run.add_argument("--out", help="results folder (runs, trajectories, events, manifest)")
     run.add_argument("--threads", type=_positive, help="worker threads (default: all cores)")
-    run.add_argument("--chunk", type=_positive, default=None, help="runs per resumable chunk")
+    run.add_argument(
+        "--engine",
+        choices=("fast", "reference"),
+        default="fast",
+        help="fast (numba, batches) or reference (Mesa agents on a SimPy clock, seconds a run);"
+        " both give the same results",
+    )
+    run.add_argument(
+        "--chunk",
+        type=_positive,
+        default=None,
+        help="runs per resumable chunk (default 250; 10 with the reference engine)",
+    )
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     cmp = sub.add_parser("compare", help="compare end-state shares of scenarios with the first")
     cmp.add_argument("scenarios", nargs="+", help="scenario files; the first is the baseline")
@@ -84,7 +96,7 @@ def _load(path: str, runs: int | None, seed: int | None):
 def _cmd_run(args: argparse.Namespace) -> int:
     from sim.params.scenario import ScenarioError
 
-    from .runner import DEFAULT_CHUNK, BatchError, run_scenario
+    from .runner import BatchError, default_chunk, run_scenario
     from .summary import render_table, summarize
 
     try:
@@ -98,8 +110,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             scenario,
             out=args.out,
             threads=args.threads,
-            chunk_size=args.chunk or DEFAULT_CHUNK,
+            chunk_size=args.chunk or default_chunk(args.engine),
             progress=bar.update if bar else None,
+            engine=args.engine,
         )
     except BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -109,6 +122,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             bar.close()
     summary = summarize(result.runs, scenario.name, scenario.seed)
     summary["scenario_hash"] = scenario.hash
+    summary["engine"] = args.engine
     summary["out"] = str(result.out) if result.out else None
     summary["timings"] = result.timings
     if args.json:

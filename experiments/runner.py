@@ -30,9 +30,17 @@ from .store import (
 )
 from .tables import events_frame, runs_frame, trajectories_frame
 
-__all__ = ["BatchResult", "BatchError", "run_scenario", "DEFAULT_CHUNK"]
+__all__ = ["BatchResult", "BatchError", "run_scenario", "DEFAULT_CHUNK", "default_chunk"]
 
 DEFAULT_CHUNK = 250
+_REFERENCE_CHUNK = 10  # the reference engine takes seconds per run: finer resume points
+
+
+def default_chunk(engine: str) -> int:
+    """Runs per resumable chunk by default for ``engine``."""
+    return _REFERENCE_CHUNK if engine == "reference" else DEFAULT_CHUNK
+
+
 _ROW_GROUP = 100_000
 
 
@@ -51,9 +59,10 @@ class BatchResult:
     resumed_chunks: int = 0
 
 
-def _plan(scenario: Scenario, chunk: int) -> dict:
+def _plan(scenario: Scenario, chunk: int, engine: str) -> dict:
     code = code_version()
     return {
+        "engine": engine,
         "scenario_hash": scenario.hash,
         "seed": scenario.seed,
         "runs": scenario.runs,
@@ -76,8 +85,8 @@ def _check_out(out: Path, plan: dict) -> Path:
         if old != plan:
             raise BatchError(
                 f"{out} holds an unfinished batch with a different plan "
-                f"(scenario, seed, runs, chunk size or code version); finish it with the same "
-                f"command, or remove {parts} to discard it"
+                f"(engine, scenario, seed, runs, chunk size or code version); finish it with "
+                f"the same command, or remove {parts} to discard it"
             )
     else:
         parts.mkdir(parents=True, exist_ok=True)
@@ -97,6 +106,7 @@ def run_scenario(
     threads: int | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     progress: Callable[[int], None] | None = None,
+    engine: str = "fast",
 ) -> BatchResult:
     """Run ``scenario.runs`` runs; with ``out``, write results files there (resumable)."""
     if threads is not None:
@@ -109,7 +119,7 @@ def run_scenario(
     chunks = [range(a, min(a + chunk_size, n_runs)) for a in range(0, n_runs, chunk_size)]
     t_start = time.perf_counter()
     out_path = Path(out) if out is not None else None
-    plan = _plan(scenario, chunk_size)
+    plan = _plan(scenario, chunk_size, engine)
     parts = _check_out(out_path, plan) if out_path is not None else None
     run_frames: list[pl.DataFrame] = []
     resumed = 0
@@ -124,7 +134,7 @@ def run_scenario(
                     progress(len(runs))
                 continue
         t0 = time.perf_counter()
-        arrays = simulate(scenario, runs)
+        arrays = simulate(scenario, runs, engine=engine)
         sim_seconds += time.perf_counter() - t0
         runs_df = runs_frame(arrays)
         if parts is not None:
@@ -157,7 +167,7 @@ def run_scenario(
             "runs": n_runs,
             "seed": scenario.seed,
             "seeds": "run k uses sim.rules.rng.run_seed(seed, k); see runs.parquet",
-            "engine": "fast",
+            "engine": engine,
             "threads": numba.get_num_threads(),
             "chunk_size": chunk_size,
             "resumed_chunks": resumed,

@@ -10,10 +10,12 @@ import numpy as np
 from ..params.scenario import Scenario
 from ..rules.classify import N_INDICATORS
 from ..rules.rng import run_seed
-from ..state import EVENT_DTYPE, MAX_EVENTS, S
+from ..state import END_STATES, EVENT_DTYPE, MAX_EVENTS, S
 from .fast import run_batch
 
-__all__ = ["BatchArrays", "simulate", "run_seeds"]
+__all__ = ["BatchArrays", "simulate", "run_seeds", "ENGINES"]
+
+ENGINES = ("fast", "reference")
 
 
 @dataclass
@@ -36,9 +38,15 @@ def run_seeds(base_seed: int, runs: np.ndarray) -> np.ndarray:
 
 
 def simulate(
-    scenario: Scenario, runs: np.ndarray | range, threads: int | None = None
+    scenario: Scenario,
+    runs: np.ndarray | range,
+    threads: int | None = None,
+    engine: str = "fast",
 ) -> BatchArrays:
-    """Simulate the given run indices of ``scenario`` with the fast engine."""
+    """Simulate the given run indices of ``scenario`` with the fast or the reference engine
+    (same results; the reference engine runs one Mesa model per run, ``threads`` unused)."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, found {engine!r}")
     runs = np.asarray(runs, dtype=np.int64)
     n = runs.shape[0]
     months = scenario.months
@@ -53,6 +61,9 @@ def simulate(
         log_n=np.zeros(n, dtype=np.int64),
         dropped=np.zeros(n, dtype=np.int64),
     )
+    if engine == "reference":
+        _simulate_reference(scenario, out)
+        return out
     if threads is not None:
         numba.set_num_threads(int(threads))
     run_batch(
@@ -71,3 +82,17 @@ def simulate(
         out.dropped,
     )
     return out
+
+
+def _simulate_reference(scenario: Scenario, out: BatchArrays) -> None:
+    from .reference import MarketModel
+
+    for j, r in enumerate(out.runs):
+        model = MarketModel(scenario, run=int(r), rng=scenario.seed, collect=False)
+        model.run_model()
+        out.end_states[j] = END_STATES.index(model.end_state)
+        out.indicators[j] = model.indicators
+        out.trajectories[j] = model.trajectories
+        out.logs[j] = model.log
+        out.log_n[j] = model.log_n
+        out.dropped[j] = model.dropped

@@ -1,0 +1,168 @@
+"""Mesa agents of the reference engine: every actor an object over its row of the state.
+
+An agent holds no behaviour of its own making: its state is one record of the engine's state
+arrays (so the numba rulebook reads and writes it in place), and its methods and SimPy
+processes only say *when* the rulebook acts for it. Record fields read as attributes:
+``model.labs_by_name["mistral"].open``, ``enterprise.option``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import mesa
+import numpy as np
+import simpy
+
+from ..params.spec import LAB_NAMES
+from ..rules.clearing import developer_review, enterprise_review
+from ..state import EV, OPT
+from .clock import PRIO_DEV_REVIEW, PRIO_ENT_REVIEW
+
+if TYPE_CHECKING:
+    from .reference import MarketModel
+
+__all__ = [
+    "RecordAgent",
+    "Lab",
+    "OpenLab",
+    "ClosedVendor",
+    "Cloud",
+    "Regulator",
+    "Enterprise",
+    "Developer",
+    "OPTION_NAMES",
+    "REGION_NAMES",
+]
+
+OPTION_NAMES = {-1: "none", OPT.CLOSED: "closed_api", OPT.MANAGED: "managed_open"}
+OPTION_NAMES.update({OPT.SELF: "self_hosted", OPT.HYBRID: "hybrid"})
+REGION_NAMES = ("north_america", "eu", "china", "rest_of_world")
+
+
+class RecordAgent(mesa.Agent):
+    """An agent whose state is row ``index`` of a structured state array."""
+
+    def __init__(self, model: MarketModel, records: np.ndarray, index: int) -> None:
+        super().__init__(model)
+        self._records = records
+        self.index = index
+
+    def __getattr__(self, name: str) -> Any:
+        records = self.__dict__.get("_records")
+        if records is not None and name in records.dtype.names:
+            return records[self.__dict__["index"]][name].item()
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The agent's full state now, as plain Python values."""
+        row = self._records[self.index]
+        return {name: row[name].item() for name in self._records.dtype.names}
+
+
+class Lab(RecordAgent):
+    """A lab: trains, releases, prices its API, raises money (rules in ``lifecycle.py``).
+
+    Its lifecycle is a SimPy process: wait for the release the rulebook planned (the end of
+    the training run), release and decide the license, plan the next run, repeat while alive.
+    Price reviews (quarterly, or triggered by a rival's open release), funding rounds and
+    runway exhaustion arrive as timed events.
+    """
+
+    def __init__(self, model: MarketModel, records: np.ndarray, index: int) -> None:
+        super().__init__(model, records, index)
+        self.name = LAB_NAMES[index]
+        self.next_release: simpy.Event | None = None
+
+    def lifecycle(self) -> Generator[simpy.Event, float, None]:
+        """Train -> release -> decide, until the lab stops planning releases."""
+        while self.next_release is not None:
+            release, self.next_release = self.next_release, None
+            t = yield release
+            self.model.act(EV.RELEASE, self.index, t)
+
+    def review_prices(self, t: float) -> None:
+        """Re-price the API against the best open alternative."""
+        self.model.act(EV.PRICE_REVIEW, self.index, t)
+
+    def raise_funds(self, t: float) -> None:
+        """Try a funding round."""
+        self.model.act(EV.FUNDING_ROUND, self.index, t)
+
+    def run_out_of_cash(self, t: float) -> None:
+        """Face the end of the runway: acquisition or wind-down."""
+        self.model.act(EV.RUNWAY_EXHAUSTED, self.index, t)
+
+    def events(self) -> list[dict[str, Any]]:
+        """This lab's entries in the run's event log so far."""
+        return [e for e in self.model.event_log() if e["actor"] == self.index]
+
+
+class OpenLab(Lab):
+    """A lab that starts out releasing open weights (Meta, Mistral, Alibaba, DeepSeek)."""
+
+
+class ClosedVendor(Lab):
+    """A closed API vendor (OpenAI, Anthropic, Google)."""
+
+
+class Cloud(RecordAgent):
+    """A cloud: resells its partner's API, hosts open models, sets its managed markup (set in
+    each clearing by the rulebook)."""
+
+    def __init__(self, model: MarketModel, records: np.ndarray, index: int, name: str) -> None:
+        super().__init__(model, records, index)
+        self.name = name
+
+
+class Regulator(mesa.Agent):
+    """A regulator (EU or US). Its decisions to act are drawn in the clearing; the acts
+    themselves (AI Act phases, strict liability, export controls, the response to a safety
+    incident) arrive as timed events."""
+
+    def __init__(self, model: MarketModel, name: str, actor: int) -> None:
+        super().__init__(model)
+        self.name = name
+        self.actor = actor
+
+    def enact(self, kind: int, actor: int, t: float) -> None:
+        """Carry out a regulatory event."""
+        self.model.act(kind, actor, t)
+
+
+class Enterprise(RecordAgent):
+    """An enterprise: adopts (Bass) and chooses a deployment at its reviews, a SimPy process."""
+
+    def reviews(self) -> Generator[simpy.Event, float, None]:
+        """Wait for each review month's clearing, review, reschedule."""
+        m = self.model
+        while self.next_review < m.months:
+            yield m.calendar.appointment(self.next_review + 1.0, PRIO_ENT_REVIEW)
+            enterprise_review(*m.enterprise_args, self.index)
+
+    @property
+    def deployment(self) -> str:
+        """How it uses language models now."""
+        return OPTION_NAMES[self.option]
+
+    @property
+    def region_name(self) -> str:
+        return REGION_NAMES[self.region]
+
+
+class Developer(RecordAgent):
+    """A developer: chooses the ecosystem to build in at its reviews, a SimPy process."""
+
+    def reviews(self) -> Generator[simpy.Event, float, None]:
+        """Wait for each review month's clearing, review, reschedule."""
+        m = self.model
+        while self.next_review < m.months:
+            yield m.calendar.appointment(self.next_review + 1.0, PRIO_DEV_REVIEW)
+            developer_review(*m.developer_args, self.index)
+
+    @property
+    def ecosystem(self) -> str:
+        """The lab whose ecosystem it builds in."""
+        return LAB_NAMES[self.eco]
