@@ -114,6 +114,19 @@ def test_same_seed_gives_byte_identical_files_on_1_or_2_threads(tiny_toml, tmp_p
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+def test_reference_engine_writes_the_same_results_folder(tiny_toml, tmp_path):
+    a, b = tmp_path / "fast", tmp_path / "reference"
+    assert aimarket("run", tiny_toml, "--out", a, "--runs", "3").returncode == 0
+    proc = aimarket("run", tiny_toml, "--out", b, "--runs", "3", "--engine", "reference", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["engine"] == "reference"
+    for name in ("runs.parquet", "trajectories.parquet", "events.parquet"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    manifest = json.loads((b / "manifest.json").read_text())
+    assert manifest["engine"] == "reference"
+    _clean_error(aimarket("run", tiny_toml, "--engine", "mesa"))
+
+
 def test_interrupted_batch_resumes_to_identical_results(tiny_toml, tmp_path):
     sc = load_scenario(tiny_toml).with_values(run__runs=6)
     calls = []
