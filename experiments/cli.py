@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 __all__ = ["main", "build_parser"]
 
@@ -75,6 +76,27 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--out", help="folder for one results folder per scenario + compare.json")
     cmp.add_argument("--threads", type=_positive, help="worker threads (default: all cores)")
     cmp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    cal = sub.add_parser(
+        "calibrate",
+        help="fit the baseline's uncertain parameters to the 2023-2025 stylized facts",
+    )
+    cal.add_argument(
+        "scenario",
+        nargs="?",
+        default="scenarios/baseline.toml",
+        help="scenario to calibrate and update (default scenarios/baseline.toml)",
+    )
+    cal.add_argument("--runs", type=_positive, default=48, help="runs per evaluation (48)")
+    cal.add_argument(
+        "--evaluations", type=_positive, default=300, help="most loss evaluations (300)"
+    )
+    cal.add_argument(
+        "--validation-runs", type=_positive, default=1000, help="full-horizon runs (1000)"
+    )
+    cal.add_argument(
+        "--report", default="docs/calibration.md", help="report file (docs/calibration.md)"
+    )
+    cal.add_argument("--dry-run", action="store_true", help="print the report; change no file")
     story = sub.add_parser("story", help="tell the story of one run of a results folder")
     story.add_argument("folder", help="a results folder written by 'aimarket run --out'")
     story.add_argument("--run", type=int, default=0, help="run index (default 0)")
@@ -181,6 +203,42 @@ def _progress(total: int):
     return tqdm(total=total, unit="run", file=sys.stderr, dynamic_ncols=True, leave=False)
 
 
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.params.scenario import ScenarioError, load_scenario
+
+    from .calibration import calibrate, render_report, validate, write_baseline_values
+    from .store import atomic_write_bytes
+
+    try:
+        scenario = load_scenario(args.scenario)
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    def progress(calls: int, value: float) -> None:
+        print(f"\revaluation {calls}: loss {value:.3f}   ", end="", file=sys.stderr, flush=True)
+
+    result = calibrate(scenario, args.runs, args.evaluations, progress)
+    print(file=sys.stderr)
+    fitted = scenario.with_values(**{k.replace(".", "__"): v for k, v in result.fitted.items()})
+    values, ends, yearly = validate(fitted, args.validation_runs)
+    command = "uv run aimarket calibrate"
+    if args.scenario != "scenarios/baseline.toml":
+        command += f" {args.scenario}"
+    for flag, default in (("runs", 48), ("evaluations", 300), ("validation_runs", 1000)):
+        if getattr(args, flag) != default:
+            command += f" --{flag.replace('_', '-')} {getattr(args, flag)}"
+    report = render_report(result, values, ends, yearly, args.validation_runs, command)
+    if args.dry_run:
+        print(report)
+        return 0
+    atomic_write_bytes(Path(args.report), report.encode())
+    write_baseline_values(Path(args.scenario), result.fitted)
+    print(report)
+    print(f"wrote {args.report} and the fitted values into {args.scenario}")
+    return 0
+
+
 def _cmd_story(args: argparse.Namespace) -> int:
     from .story import StoryError, tell_story
 
@@ -199,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "compare":
             return _cmd_compare(args)
+        if args.command == "calibrate":
+            return _cmd_calibrate(args)
         return _cmd_story(args)
     except KeyboardInterrupt:
         print(

@@ -185,6 +185,7 @@ class G(IntEnum):
     EU_SOVEREIGNTY = 104
     CATCHUP = 105
     LICENSE_INERTIA = 106
+    CATCHUP_MAX = 107
 
 
 class L(IntEnum):
@@ -1080,6 +1081,15 @@ GLOBAL_PARAMS: dict[G, Param] = {
         1.0,
         "followers close part of their gap to the frontier for free through published research "
         "and distillation (Epoch AI: the cost of a fixed capability falls ~10x a year)",
+    ),
+    G.CATCHUP_MAX: _P(
+        "technology.catchup_max_oom",
+        0.5,
+        "OOM",
+        0.0,
+        5.0,
+        "assumption: research and distillation bring a follower at most this close (about 5-6 "
+        "months of frontier progress); a lab further behind needs compute of its own",
     ),
     G.EU_SOVEREIGNTY: _P(
         "regulation.eu_sovereignty",

@@ -92,13 +92,14 @@ def release_capability(
 
     Talent drawn by the lab's developer ecosystem (driver 1) and, for open labs, community
     feedback (driver 5) add effective compute; a lab behind the closed ``frontier`` closes a
-    share of its gap through published research and distillation (catch-up).
+    share of its gap through published research and distillation (catch-up), by at most
+    ``catchup_max_oom``.
     """
     cap = np.log10(max(flop, 1.0)) + algorithmic_oom(P, t) + LP[lab, L.TALENT]
     cap += P[G.ECOSYSTEM_STRENGTH] * P[G.ECOSYSTEM_TALENT_OOM] * dev_share
     if is_open:
         cap += P[G.FEEDBACK_STRENGTH] * P[G.FEEDBACK_OOM] * dev_share
-    return cap + P[G.CATCHUP] * max(0.0, frontier - cap)
+    return cap + min(P[G.CATCHUP] * max(0.0, frontier - cap), P[G.CATCHUP_MAX])
 
 
 @kernel
