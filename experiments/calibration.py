@@ -22,7 +22,7 @@ from scipy.optimize import minimize
 
 from sim.calendar import month_label
 from sim.engine.batch import simulate
-from sim.params.scenario import Scenario
+from sim.params.scenario import Scenario, load_scenario
 from sim.params.spec import GLOBAL_PARAMS, G
 from sim.rules.classify import INDICATOR_NAMES
 from sim.state import END_STATES, S
@@ -241,7 +241,7 @@ class CalibrationResult:
 def calibrate(
     scenario: Scenario,
     runs: int = 48,
-    max_evaluations: int = 300,
+    max_evaluations: int = 400,
     progress: Callable[[int, float], None] | None = None,
 ) -> CalibrationResult:
     """Fit :data:`CAL_PARAMS` to :data:`TARGETS` on the 2023-2025 part of ``runs`` runs."""
@@ -309,6 +309,35 @@ def validate(scenario: Scenario, runs: int) -> tuple[dict[str, np.ndarray], np.n
     return values, batch.end_states, yearly
 
 
+def library_table(scenario_dir: Path, runs: int) -> list[dict]:
+    """End-state shares and median final indicators of every scenario file (baseline first),
+    with the header's expected direction and any documented disagreement."""
+    files = sorted(scenario_dir.glob("*.toml"), key=lambda p: (p.stem != "baseline", p.stem))
+    rows = []
+    for path in files:
+        sc = load_scenario(path)
+        b = simulate(sc, range(runs))
+        lines = path.read_text().splitlines()
+        header = [ln.lstrip("#").strip() for ln in lines[: lines.index("[scenario]")]]
+        text = " ".join(ln for ln in header if ln)
+        expected = re.search(r"Expected direction \(seeds\): (.*?)(?: The model| Why:|$)", text)
+        disagrees = re.search(
+            r"(The model (?:agrees on .*? but not|disagrees) .*?)(?: See docs|$)", text
+        )
+        rows.append(
+            {
+                "name": sc.name,
+                "shares": {k: float(np.mean(b.end_states == i)) for i, k in enumerate(END_STATES)},
+                "open_share": float(np.median(b.indicators[:, 0])),
+                "gap": float(np.median(b.indicators[:, 1])),
+                "bigtech": float(np.median(b.indicators[:, 2])),
+                "expected": expected.group(1).strip() if expected else "",
+                "disagrees": disagrees.group(1).strip() if disagrees else "",
+            }
+        )
+    return rows
+
+
 def write_baseline_values(path: Path, fitted: dict[str, float]) -> str:
     """Put fitted values into a scenario file in place, keeping its comments; the new text."""
     text = path.read_text()
@@ -344,6 +373,7 @@ def render_report(
     yearly: dict,
     validation_runs: int,
     command: str,
+    library: list[dict] | None = None,
 ) -> str:
     """docs/calibration.md: method, targets with simulated bands, fitted parameters, end
     states beside the expert estimate."""
@@ -459,4 +489,32 @@ def render_report(
             f"| {name} | {c} | {c / n:.3f} | [{lo:.3f}, {hi:.3f}] | {EXPERT_ESTIMATE[name]:.2f} |"
         )
     lines += lines_tail
+    if library:
+        base = library[0]["shares"]
+        lines += [
+            "",
+            "## The scenario library against the seeds' arguments",
+            "",
+            f"Each scenario file overrides the calibrated baseline; {validation_runs} runs each "
+            "with the same seeds (common random numbers). Shares of open deepening / big-tech "
+            "oligopoly / gap widens, the change from the baseline, and median final "
+            "indicators. `tests/test_scenario_directions.py` checks each direction with "
+            "paired differences (mean > 3 standard errors).",
+            "",
+            "| scenario | open / oligopoly / gap | change | open share | gap, months | "
+            "big-tech share | the seeds argue |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for row in library:
+            sh = row["shares"]
+            cells = " / ".join(f"{sh[k]:.2f}" for k in END_STATES)
+            change = " / ".join(f"{sh[k] - base[k]:+.2f}" for k in END_STATES)
+            lines.append(
+                f"| {row['name']} | {cells} | {change} | {row['open_share']:.2f} | "
+                f"{row['gap']:.1f} | {row['bigtech']:.2f} | {row['expected']} |"
+            )
+        notes = [r for r in library if r["disagrees"]]
+        if notes:
+            lines += ["", "Where the model disagrees with a seed (from the scenario files):", ""]
+            lines += [f"- **{r['name']}**: {r['disagrees']}" for r in notes]
     return "\n".join(lines) + "\n"

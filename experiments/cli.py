@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cal.add_argument("--runs", type=_positive, default=48, help="runs per evaluation (48)")
     cal.add_argument(
-        "--evaluations", type=_positive, default=300, help="most loss evaluations (300)"
+        "--evaluations", type=_positive, default=400, help="most loss evaluations (400)"
     )
     cal.add_argument(
         "--validation-runs", type=_positive, default=1000, help="full-horizon runs (1000)"
@@ -206,7 +206,13 @@ def _progress(total: int):
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.params.scenario import ScenarioError, load_scenario
 
-    from .calibration import calibrate, render_report, validate, write_baseline_values
+    from .calibration import (
+        calibrate,
+        library_table,
+        render_report,
+        validate,
+        write_baseline_values,
+    )
     from .store import atomic_write_bytes
 
     try:
@@ -225,15 +231,18 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     command = "uv run aimarket calibrate"
     if args.scenario != "scenarios/baseline.toml":
         command += f" {args.scenario}"
-    for flag, default in (("runs", 48), ("evaluations", 300), ("validation_runs", 1000)):
+    for flag, default in (("runs", 48), ("evaluations", 400), ("validation_runs", 1000)):
         if getattr(args, flag) != default:
             command += f" --{flag.replace('_', '-')} {getattr(args, flag)}"
-    report = render_report(result, values, ends, yearly, args.validation_runs, command)
+    if not args.dry_run:
+        write_baseline_values(Path(args.scenario), result.fitted)
+    # the library's files extend the baseline file, so they see the fit once it is written
+    library = library_table(Path(args.scenario).parent, args.validation_runs)
+    report = render_report(result, values, ends, yearly, args.validation_runs, command, library)
     if args.dry_run:
         print(report)
         return 0
     atomic_write_bytes(Path(args.report), report.encode())
-    write_baseline_values(Path(args.scenario), result.fitted)
     print(report)
     print(f"wrote {args.report} and the fitted values into {args.scenario}")
     return 0

@@ -71,7 +71,7 @@ CASES = [
         {"drivers__monetization__strength": 0.0},
         series_mean(S.ALIBABA_OPEN),
         -1,
-        32,
+        160,
     ),
     (
         "regulatory positioning off means fewer open releases",

@@ -1,0 +1,88 @@
+"""Calibration: the report, the baseline and the fitting machinery agree."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from experiments.calibration import (
+    CAL_PARAMS,
+    FIT_MONTHS,
+    TARGETS,
+    _with,
+    calibrate,
+    loss,
+    target_values,
+    write_baseline_values,
+)
+from sim.params.scenario import load_scenario
+
+from .conftest import BASELINE, ROOT
+
+REPORT = ROOT / "docs" / "calibration.md"
+
+
+def _report_fitted() -> dict[str, float]:
+    rows = re.findall(r"^\| `([a-z_.]+)` \| \[[^]]+\] \| ([0-9.e+-]+) \|", REPORT.read_text(), re.M)
+    return {k: float(v) for k, v in rows}
+
+
+def test_baseline_holds_the_reported_fit(baseline):
+    fitted = _report_fitted()
+    assert set(fitted) == {p.key for p in CAL_PARAMS}
+    for key, value in fitted.items():
+        assert baseline.values[key] == pytest.approx(value, rel=1e-12), key
+
+
+def test_report_lists_every_target_with_source_and_band():
+    text = REPORT.read_text()
+    for t in TARGETS:
+        assert f"`{t.name}`" in text and t.source in text
+    assert "## End states beside the expert estimate" in text and "0.45" in text
+
+
+def test_fit_improves_on_the_prior_centre(baseline):
+    base = baseline.with_values(run__months=FIT_MONTHS)
+    centre = np.array([(p.lo + p.hi) / 2 for p in CAL_PARAMS])
+    fitted = loss(target_values(base, range(48)))
+    assert fitted < loss(target_values(_with(base, centre), range(48)))
+    assert np.isfinite(fitted)
+
+
+def test_calibrate_stays_in_the_prior_box(baseline):
+    small = baseline.with_values(run__enterprises=200, run__developers=1000)
+    calls = []
+    result = calibrate(small, runs=6, max_evaluations=12, progress=lambda n, v: calls.append(v))
+    assert len(calls) == result.evaluations >= 12
+    for p in CAL_PARAMS:
+        assert p.lo <= result.fitted[p.key] <= p.hi
+    assert result.loss_end <= max(calls) and np.isfinite(result.loss_start)
+
+
+def test_write_baseline_values_keeps_comments(tmp_path):
+    copy = tmp_path / "baseline.toml"
+    shutil.copy(BASELINE, copy)
+    write_baseline_values(copy, {"technology.catchup": 0.123, "clouds.markup_base": 2.5})
+    text = copy.read_text()
+    assert re.search(r"^catchup = 0\.123  # share of the gap; .*calibrated", text, re.M)
+    sc = load_scenario(copy)
+    assert sc.values["technology.catchup"] == 0.123 and sc.values["clouds.markup_base"] == 2.5
+    assert text.count("\n") == BASELINE.read_text().count("\n")
+
+
+@pytest.mark.slow
+def test_calibrate_reproduces_the_report():
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments.cli", "calibrate", "--dry-run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == REPORT.read_text().strip()

@@ -1,0 +1,83 @@
+"""The scenario library: each scenario pushes the way its seed argues, with statistical margin.
+
+Every scenario runs the baseline's seeds (common random numbers); a direction holds when the
+mean paired difference from the baseline exceeds three standard errors. Where the model
+disagrees with a seed, the scenario file and docs/calibration.md say why, and the test pins
+the model's documented direction so the documents cannot go stale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.engine.batch import BatchArrays, simulate
+from sim.params.scenario import load_scenario
+from sim.state import END_STATES, S
+
+from .conftest import ROOT
+
+RUNS = 1000  # as the table in docs/calibration.md
+
+
+def end_state(name: str):
+    k = END_STATES.index(name)
+    return lambda b: (b.end_states == k).astype(float)
+
+
+def series_mean(s: S, start: int = 0):
+    return lambda b: b.trajectories[:, start:, s].mean(axis=1)
+
+
+def final_open_share(b: BatchArrays) -> np.ndarray:
+    return b.trajectories[:, -12:, S.OPEN_SHARE].mean(axis=1)
+
+
+# (scenario, statistic label, statistic, sign, whether the seed argues it)
+CASES = [
+    ("strict_liability", "open_deepening", end_state("open_deepening"), -1, True),
+    ("meta_retreat", "gap_widens", end_state("gap_widens"), +1, True),
+    ("meta_retreat", "open_deepening", end_state("open_deepening"), +1, False),
+    ("frontier_cost_explosion", "gap_widens", end_state("gap_widens"), +1, True),
+    ("mistral_funding_crunch", "Mistral releases openly", series_mean(S.MISTRAL_OPEN), -1, True),
+    ("eu_sovereignty", "bigtech_oligopoly", end_state("bigtech_oligopoly"), -1, True),
+    ("export_controls", "bigtech_oligopoly", end_state("bigtech_oligopoly"), +1, True),
+    ("efficient_finetuning", "final open share", final_open_share, +1, True),
+    ("efficient_finetuning", "open_deepening", end_state("open_deepening"), -1, False),
+    ("safety_incident", "strict liability in force", series_mean(S.LIABILITY), +1, True),
+    ("safety_incident", "gap_widens", end_state("gap_widens"), +1, True),
+    ("cloud_push", "final open share", final_open_share, +1, True),
+]
+
+
+@pytest.fixture(scope="module")
+def batches():
+    cache: dict[str, BatchArrays] = {}
+
+    def get(name: str) -> BatchArrays:
+        if name not in cache:
+            cache[name] = simulate(load_scenario(ROOT / "scenarios" / f"{name}.toml"), range(RUNS))
+        return cache[name]
+
+    return get
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("scenario", "label", "stat", "sign", "seed_argues"),
+    CASES,
+    ids=[f"{c[0]}: {c[1]} {'up' if c[3] > 0 else 'down'}" for c in CASES],
+)
+def test_scenario_direction(batches, scenario, label, stat, sign, seed_argues):
+    d = stat(batches(scenario)) - stat(batches("baseline"))
+    mean, se = d.mean(), d.std(ddof=1) / np.sqrt(len(d))
+    who = "as the seed argues" if seed_argues else "the model's documented disagreement"
+    assert sign * mean > 3.0 * se, f"{scenario}, {label} ({who}): {mean:+.4f}, SE {se:.4f}"
+    if not seed_argues:
+        text = (ROOT / "scenarios" / f"{scenario}.toml").read_text()
+        assert "The model disagrees" in text
+
+
+def test_every_scenario_has_a_direction_case():
+    files = {p.stem for p in (ROOT / "scenarios").glob("*.toml")} - {"baseline"}
+    assert files == {c[0] for c in CASES}
