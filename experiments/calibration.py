@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -309,14 +310,41 @@ def validate(scenario: Scenario, runs: int) -> tuple[dict[str, np.ndarray], np.n
     return values, batch.end_states, yearly
 
 
-def library_table(scenario_dir: Path, runs: int) -> list[dict]:
-    """End-state shares and median final indicators of every scenario file (baseline first),
-    with the header's expected direction and any documented disagreement."""
+def _own_keys(path: Path) -> set[str]:
+    """Dotted keys a scenario file sets itself (not through ``extends``)."""
+
+    def walk(table: dict, prefix: str) -> set[str]:
+        keys: set[str] = set()
+        for k, v in table.items():
+            keys |= walk(v, f"{prefix}{k}.") if isinstance(v, dict) else {prefix + k}
+        return keys
+
+    return walk(tomllib.loads(path.read_text()), "")
+
+
+def _paired_p(d: np.ndarray) -> float:
+    se = d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else 0.0
+    if se == 0.0:
+        return 1.0 if d.mean() == 0.0 else 0.0
+    return float(math.erfc(abs(d.mean()) / se / math.sqrt(2.0)))
+
+
+def library_table(scenario_dir: Path, runs: int, fitted: dict[str, float]) -> list[dict]:
+    """End-state shares, paired changes from the baseline (with p-values) and median final
+    indicators of every scenario file (baseline first), under the ``fitted`` values unless a
+    file sets a key itself; with each header's expected direction and documented
+    disagreement."""
     files = sorted(scenario_dir.glob("*.toml"), key=lambda p: (p.stem != "baseline", p.stem))
     rows = []
+    base_ends = None
     for path in files:
-        sc = load_scenario(path)
+        own = _own_keys(path)
+        sc = load_scenario(path).with_values(
+            **{k.replace(".", "__"): v for k, v in fitted.items() if k not in own}
+        )
         b = simulate(sc, range(runs))
+        if base_ends is None:
+            base_ends = b.end_states
         lines = path.read_text().splitlines()
         header = [ln.lstrip("#").strip() for ln in lines[: lines.index("[scenario]")]]
         text = " ".join(ln for ln in header if ln)
@@ -324,10 +352,15 @@ def library_table(scenario_dir: Path, runs: int) -> list[dict]:
         disagrees = re.search(
             r"(The model (?:agrees on .*? but not|disagrees) .*?)(?: See docs|$)", text
         )
+        changes = {}
+        for i, k in enumerate(END_STATES):
+            d = (b.end_states == i).astype(float) - (base_ends == i).astype(float)
+            changes[k] = (float(d.mean()), _paired_p(d))
         rows.append(
             {
                 "name": sc.name,
                 "shares": {k: float(np.mean(b.end_states == i)) for i, k in enumerate(END_STATES)},
+                "changes": changes,
                 "open_share": float(np.median(b.indicators[:, 0])),
                 "gap": float(np.median(b.indicators[:, 1])),
                 "bigtech": float(np.median(b.indicators[:, 2])),
@@ -353,7 +386,7 @@ def write_baseline_values(path: Path, fitted: dict[str, float]) -> str:
         if line is None:
             raise KeyError(f"{path}: no key {key}")
         comment = line.group(2) or ""
-        if "calibrated" not in comment:
+        if "docs/calibration.md" not in comment:
             comment = (comment or "  #") + "; calibrated (docs/calibration.md)"
         new = f"{name} = {float(value)!r}{comment}"
         body = body[: line.start()] + new + body[line.end() :]
@@ -396,8 +429,10 @@ def render_report(
         "box, starting from the box's centre "
         f"({result.evaluations} evaluations; loss {result.loss_start:.2f} at the centre, "
         f"{result.loss_end:.2f} fitted). Every other parameter keeps its documented value "
-        "(`docs/model.md`). The bands below come from a separate validation batch of "
-        f"{validation_runs} full-horizon runs of the calibrated baseline.",
+        "(`docs/model.md`). The bands below come from a validation batch of "
+        f"{validation_runs} full-horizon runs of the calibrated baseline: runs 0 to "
+        f"{validation_runs - 1} of `aimarket run scenarios/baseline.toml`, the first "
+        f"{result.runs} of which are the fit's runs.",
         "",
         "## Targets",
         "",
@@ -424,10 +459,29 @@ def render_report(
         "|---|---|---|---|---|",
     ]
     defaults = {p.key: p.default for p in GLOBAL_PARAMS.values()}
+    edge = []
     for p in CAL_PARAMS:
+        v = result.fitted[p.key]
+        at_edge = min(v - p.lo, p.hi - v) < 0.05 * (p.hi - p.lo)
+        if at_edge:
+            edge.append(p.key)
         lines.append(
-            f"| `{p.key}` | [{p.lo:g}, {p.hi:g}] | {result.fitted[p.key]:.4g} | "
-            f"{defaults[p.key]:g} | {p.why} |"
+            f"| `{p.key}` | [{p.lo:g}, {p.hi:g}] | {v:.4g}{' (at the edge)' if at_edge else ''} "
+            f"| {defaults[p.key]:g} | {p.why} |"
+        )
+    lines += [
+        "",
+        f"{len(CAL_PARAMS)} parameters against {len(TARGETS)} targets: the fit is not "
+        "identified by the targets alone; the prior ranges and the start at their centre "
+        "pick one of the near-equivalent fits, and the scale of each target says how much "
+        "a miss counts.",
+    ]
+    if edge:
+        lines.append(
+            "Fitted values within 5% of a prior bound ("
+            + ", ".join(f"`{k}`" for k in edge)
+            + ") mean the targets pull beyond the range judged plausible; the range is kept, "
+            "and the pull shows up as the misses above."
         )
     lines += [
         "",
@@ -452,7 +506,8 @@ def render_report(
         "### Why the model differs from the expert estimate",
         "",
         "The 45/35/20 of seed 000 is a judgement to compare with, not a target. In the "
-        "calibrated model the median run ends (last-year averages) with open weights carrying "
+        "calibrated model the medians over runs of the final indicators (last-year averages) "
+        "are: open weights carrying "
         f"{fin['final_open_share']:.2f} of enterprise tokens, the best open model "
         f"{fin['final_gap_months']:.1f} months behind the frontier, and big-tech-sponsored "
         f"models carrying {fin['final_bigtech_open_share']:.2f} of open usage "
@@ -490,7 +545,6 @@ def render_report(
         )
     lines += lines_tail
     if library:
-        base = library[0]["shares"]
         lines += [
             "",
             "## The scenario library against the seeds' arguments",
@@ -501,14 +555,16 @@ def render_report(
             "indicators. `tests/test_scenario_directions.py` checks each direction with "
             "paired differences (mean > 3 standard errors).",
             "",
-            "| scenario | open / oligopoly / gap | change | open share | gap, months | "
+            "| scenario | open / oligopoly / gap | change (p) | open share | gap, months | "
             "big-tech share | the seeds argue |",
             "|---|---|---|---|---|---|---|",
         ]
         for row in library:
             sh = row["shares"]
             cells = " / ".join(f"{sh[k]:.2f}" for k in END_STATES)
-            change = " / ".join(f"{sh[k] - base[k]:+.2f}" for k in END_STATES)
+            change = " / ".join(
+                f"{row['changes'][k][0]:+.3f} ({row['changes'][k][1]:.2g})" for k in END_STATES
+            )
             lines.append(
                 f"| {row['name']} | {cells} | {change} | {row['open_share']:.2f} | "
                 f"{row['gap']:.1f} | {row['bigtech']:.2f} | {row['expected']} |"

@@ -234,15 +234,13 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     for flag, default in (("runs", 48), ("evaluations", 400), ("validation_runs", 1000)):
         if getattr(args, flag) != default:
             command += f" --{flag.replace('_', '-')} {getattr(args, flag)}"
-    if not args.dry_run:
-        write_baseline_values(Path(args.scenario), result.fitted)
-    # the library's files extend the baseline file, so they see the fit once it is written
-    library = library_table(Path(args.scenario).parent, args.validation_runs)
+    library = library_table(Path(args.scenario).parent, args.validation_runs, result.fitted)
     report = render_report(result, values, ends, yearly, args.validation_runs, command, library)
     if args.dry_run:
         print(report)
         return 0
     atomic_write_bytes(Path(args.report), report.encode())
+    write_baseline_values(Path(args.scenario), result.fitted)
     print(report)
     print(f"wrote {args.report} and the fitted values into {args.scenario}")
     return 0

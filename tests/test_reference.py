@@ -72,6 +72,11 @@ def test_every_actor_is_a_mesa_agent(model):
     assert isinstance(mistral, Lab) and mistral.open == 1 and mistral.state["alive"] == 1
     with pytest.raises(AttributeError):
         _ = mistral.no_such_field
+    # a record field written on an agent is the state the rules read
+    cash = model.labs[1]["cash"]
+    mistral.cash = cash + 1.0
+    assert model.labs[1]["cash"] == cash + 1.0 and mistral.cash == cash + 1.0
+    mistral.cash = cash
 
 
 def test_step_advances_one_month_and_collects(model):
@@ -99,7 +104,10 @@ def test_stepped_model_matches_fast_engine(model):
     assert END_STATES[int(fast.end_states[0])] == model.end_state
     kinds = {e["kind"] for e in model.event_log()}
     assert {"release", "enterprise_reviews", "developer_switches"} <= kinds
-    assert all(e["actor"] == 1 for e in model.labs_by_name["mistral"].events())
+    mistral = model.labs_by_name["mistral"].events()
+    assert any(e["kind"] == "release" for e in mistral)
+    assert {e["actor_name"] for e in mistral} == {"mistral"}
+    assert len(mistral) < len(model.event_log())
 
 
 def test_mesa_batch_run(small):

@@ -2,8 +2,9 @@
 
 Every scenario runs the baseline's seeds (common random numbers); a direction holds when the
 mean paired difference from the baseline exceeds three standard errors. Where the model
-disagrees with a seed, the scenario file and docs/calibration.md say why, and the test pins
-the model's documented direction so the documents cannot go stale.
+disagrees with a seed, the scenario file says why (docs/calibration.md quotes it beside the
+numbers), and a case pins the model's documented behaviour: the opposite direction (sign
++-1, seed_argues False) or no clear move (sign 0: within three standard errors).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ CASES = [
     ("efficient_finetuning", "open_deepening", end_state("open_deepening"), -1, False),
     ("safety_incident", "strict liability in force", series_mean(S.LIABILITY), +1, True),
     ("safety_incident", "gap_widens", end_state("gap_widens"), +1, True),
+    ("safety_incident", "open_deepening", end_state("open_deepening"), 0, False),
+    ("mistral_funding_crunch", "bigtech_oligopoly", end_state("bigtech_oligopoly"), 0, False),
     ("cloud_push", "final open share", final_open_share, +1, True),
 ]
 
@@ -66,16 +69,20 @@ def batches():
 @pytest.mark.parametrize(
     ("scenario", "label", "stat", "sign", "seed_argues"),
     CASES,
-    ids=[f"{c[0]}: {c[1]} {'up' if c[3] > 0 else 'down'}" for c in CASES],
+    ids=[f"{c[0]}: {c[1]} {('flat', 'up', 'down')[c[3]]}" for c in CASES],
 )
 def test_scenario_direction(batches, scenario, label, stat, sign, seed_argues):
     d = stat(batches(scenario)) - stat(batches("baseline"))
     mean, se = d.mean(), d.std(ddof=1) / np.sqrt(len(d))
     who = "as the seed argues" if seed_argues else "the model's documented disagreement"
-    assert sign * mean > 3.0 * se, f"{scenario}, {label} ({who}): {mean:+.4f}, SE {se:.4f}"
+    msg = f"{scenario}, {label} ({who}): {mean:+.4f}, SE {se:.4f}"
+    if sign == 0:
+        assert abs(mean) < 3.0 * se or mean == 0.0, msg
+    else:
+        assert sign * mean > 3.0 * se, msg
     if not seed_argues:
         text = (ROOT / "scenarios" / f"{scenario}.toml").read_text()
-        assert "The model disagrees" in text
+        assert "The model disagrees" in text or "The model agrees on" in text
 
 
 def test_every_scenario_has_a_direction_case():

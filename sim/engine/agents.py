@@ -55,6 +55,15 @@ class RecordAgent(mesa.Agent):
             return records[self.__dict__["index"]][name].item()
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # a record field written on the agent is written to the state the rules read (an
+        # intervention: the run then departs from the fast engine's)
+        records = self.__dict__.get("_records")
+        if records is not None and name in records.dtype.names:
+            records[self.__dict__["index"]][name] = value
+        else:
+            super().__setattr__(name, value)
+
     @property
     def state(self) -> dict[str, Any]:
         """The agent's full state now, as plain Python values."""
@@ -74,13 +83,24 @@ class Lab(RecordAgent):
     def __init__(self, model: MarketModel, records: np.ndarray, index: int) -> None:
         super().__init__(model, records, index)
         self.name = LAB_NAMES[index]
-        self.next_release: simpy.Event | None = None
+        self.release_event: simpy.Event | None = None  # the planned release on the clock
+        self.process: simpy.Process | None = None
+
+    def plan_release(self, event: simpy.Event) -> None:
+        """Put the release the rulebook planned on the lab's lifecycle (restarting it if it
+        had ended)."""
+        if self.release_event is not None:
+            raise RuntimeError(f"{self.name} has two releases planned")
+        self.release_event = event
+        if self.process is None or not self.process.is_alive:
+            self.process = self.model.calendar.process(self.lifecycle())
 
     def lifecycle(self) -> Generator[simpy.Event, float, None]:
         """Train -> release -> decide, until the lab stops planning releases."""
-        while self.next_release is not None:
-            release, self.next_release = self.next_release, None
+        while self.release_event is not None:
+            release = self.release_event
             t = yield release
+            self.release_event = None
             self.model.act(EV.RELEASE, self.index, t)
 
     def review_prices(self, t: float) -> None:

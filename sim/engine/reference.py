@@ -97,6 +97,15 @@ class MarketModel(mesa.Model):
         collect: record a ``DataCollector`` row per month (off for batch runs).
         **overrides: scenario values to override, dotted keys with ``__`` for ``.``
             (``counterforces__liability__strength=2.0``), for ``mesa.batch_run``.
+
+    With ``mesa.batch_run``, vary runs through ``rng=[seed, ...]`` (base seeds) or
+    ``parameters={"run": range(n)}``: ``iterations=`` passes ``rng=None``, which means the
+    scenario's seed, so every iteration would be the same run. ``agents_by_type`` is keyed
+    by concrete class (``OpenLab``, ``ClosedVendor``, ...); ``lab_agents``, ``enterprises``
+    and ``developers`` list them by index. The scenario is ``market_scenario`` (Mesa keeps
+    ``scenario`` for its own). Writing a record field on an agent (``lab.cash = 0.5``) changes
+    the state the rules read: an intervention, after which the run departs from the fast
+    engine's.
     """
 
     def __init__(
@@ -139,17 +148,15 @@ class MarketModel(mesa.Model):
         self._month_done = self.calendar.event()
         self.end_state: str | None = None
         self._make_agents()
-        self._drain()
+        self._drain()  # the first events; labs' lifecycles start with their first release
         self.calendar.process(self._clearing())
-        for lab in self.lab_agents:
-            self.calendar.process(lab.lifecycle())
         for agent in self.developers:
             self.calendar.process(agent.reviews())
         for agent in self.enterprises:
             self.calendar.process(agent.reviews())
         self.datacollector = mesa.DataCollector(
             model_reporters={
-                name: (lambda m, j=j: float(m.trajectories[m.steps - 1, j]))
+                name: (lambda m, j=j: float(m.trajectories[m.month - 1, j]))
                 for j, name in enumerate(SERIES_NAMES)
             },
             agenttype_reporters={Lab: {name: name for name in LAB_REPORTERS}},
@@ -217,10 +224,7 @@ class MarketModel(mesa.Model):
         if kind == EV.CLEARING:
             self._next_clearing = ev
         elif kind == EV.RELEASE:
-            lab = self.lab_agents[actor]
-            if lab.next_release is not None:
-                raise RuntimeError(f"{lab.name} has two releases planned")
-            lab.next_release = ev
+            self.lab_agents[actor].plan_release(ev)
         elif kind == EV.PRICE_REVIEW:
             ev.callbacks.append(lambda e, lab=self.lab_agents[actor]: lab.review_prices(e.value))
         elif kind == EV.FUNDING_ROUND:

@@ -345,7 +345,8 @@ GLOBAL_PARAMS: dict[G, Param] = {
         "utility per month",
         0.0,
         10.0,
-        "assumption: each month of shortfall below the task's need costs 0.25 util",
+        "assumption: utility lost per month of shortfall below the task's need; fitted in "
+        "docs/calibration.md",
     ),
     G.NEST_LAMBDA: _P(
         "enterprises.nest_lambda",
@@ -513,8 +514,8 @@ GLOBAL_PARAMS: dict[G, Param] = {
         "OOM per year",
         0.0,
         3.0,
-        "distillation, quantization and MoE cut serving cost at fixed capability; calibrated to "
-        "~10x a year price decline at fixed capability (a16z 2024)",
+        "distillation, quantization and MoE cut serving cost at fixed capability; fitted to the "
+        "price decline at fixed capability (a16z 2024: ~10x a year) in docs/calibration.md",
     ),
     G.HW_OOM_PER_YEAR: _P(
         "technology.hardware_oom_per_year",
@@ -620,7 +621,8 @@ GLOBAL_PARAMS: dict[G, Param] = {
         "log-price per month of lead",
         0.0,
         2.0,
-        "assumption: a closed vendor can charge e^(0.12 x lead months) over open at equal cost",
+        "assumption: a closed vendor can charge e^(premium x lead months) over open at equal "
+        "cost; fitted in docs/calibration.md",
     ),
     G.PRESSURE_REVIEW_LAG: _P(
         "drivers.market_pressure.review_lag_months",
@@ -1055,7 +1057,7 @@ GLOBAL_PARAMS: dict[G, Param] = {
         0.0,
         20.0,
         "evaluation, integration and MLOps effort of open models in 2023, halved by 2027 as "
-        "enablers mature (seeds 003, 004); calibrated",
+        "enablers mature (seeds 003, 004); fitted in docs/calibration.md",
     ),
     G.MANAGED_FIXED: _P(
         "enterprises.managed_fixed_usd",
@@ -1080,7 +1082,7 @@ GLOBAL_PARAMS: dict[G, Param] = {
         0.0,
         1.0,
         "followers close part of their gap to the frontier for free through published research "
-        "and distillation (Epoch AI: the cost of a fixed capability falls ~10x a year)",
+        "and distillation; fitted to the open-closed gap (Epoch AI) in docs/calibration.md",
     ),
     G.CATCHUP_MAX: _P(
         "technology.catchup_max_oom",
