@@ -30,6 +30,7 @@ __all__ = [
     "ClosedVendor",
     "Cloud",
     "Regulator",
+    "ReviewingAgent",
     "Enterprise",
     "Developer",
     "OPTION_NAMES",
@@ -152,15 +153,30 @@ class Regulator(mesa.Agent):
         self.model.act(kind, actor, t)
 
 
-class Enterprise(RecordAgent):
-    """An enterprise: adopts (Bass) and chooses a deployment at its reviews, a SimPy process."""
+class ReviewingAgent(RecordAgent):
+    """A population member whose reviews are a SimPy process: wait for the clearing of each
+    review month (the rulebook sets ``next_review``), review, repeat within the horizon."""
+
+    priority: int  # SimPy priority of its reviews within the clearing
+
+    def review(self) -> None:
+        """One review by the rulebook's kernel."""
+        raise NotImplementedError
 
     def reviews(self) -> Generator[simpy.Event, float, None]:
-        """Wait for each review month's clearing, review, reschedule."""
         m = self.model
         while self.next_review < m.months:
-            yield m.calendar.appointment(self.next_review + 1.0, PRIO_ENT_REVIEW)
-            enterprise_review(*m.enterprise_args, self.index)
+            yield m.calendar.appointment(self.next_review + 1.0, self.priority)
+            self.review()
+
+
+class Enterprise(ReviewingAgent):
+    """An enterprise: adopts (Bass) and chooses a deployment at its reviews."""
+
+    priority = PRIO_ENT_REVIEW
+
+    def review(self) -> None:
+        enterprise_review(*self.model.enterprise_args, self.index)
 
     @property
     def deployment(self) -> str:
@@ -172,15 +188,13 @@ class Enterprise(RecordAgent):
         return REGION_NAMES[self.region]
 
 
-class Developer(RecordAgent):
-    """A developer: chooses the ecosystem to build in at its reviews, a SimPy process."""
+class Developer(ReviewingAgent):
+    """A developer: chooses the ecosystem to build in at its reviews."""
 
-    def reviews(self) -> Generator[simpy.Event, float, None]:
-        """Wait for each review month's clearing, review, reschedule."""
-        m = self.model
-        while self.next_review < m.months:
-            yield m.calendar.appointment(self.next_review + 1.0, PRIO_DEV_REVIEW)
-            developer_review(*m.developer_args, self.index)
+    priority = PRIO_DEV_REVIEW
+
+    def review(self) -> None:
+        developer_review(*self.model.developer_args, self.index)
 
     @property
     def ecosystem(self) -> str:
