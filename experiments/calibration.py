@@ -42,6 +42,8 @@ __all__ = [
     "validate",
     "render_report",
     "write_baseline_values",
+    "missing_fit_keys",
+    "library_table",
 ]
 
 MISS_NOTES = {
@@ -369,6 +371,12 @@ def library_table(scenario_dir: Path, runs: int, fitted: dict[str, float]) -> li
             }
         )
     return rows
+
+
+def missing_fit_keys(path: Path) -> list[str]:
+    """Fitted keys that the scenario file does not set itself (so cannot be rewritten)."""
+    own = _own_keys(path)
+    return [p.key for p in CAL_PARAMS if p.key not in own]
 
 
 def write_baseline_values(path: Path, fitted: dict[str, float]) -> str:

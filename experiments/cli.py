@@ -209,6 +209,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     from .calibration import (
         calibrate,
         library_table,
+        missing_fit_keys,
         render_report,
         validate,
         write_baseline_values,
@@ -220,6 +221,16 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if not args.dry_run:
+        missing = missing_fit_keys(Path(args.scenario))
+        if missing:
+            print(
+                f"error: {args.scenario}: calibrate writes the fitted values into the file, "
+                f"which must set every fitted key itself (as scenarios/baseline.toml does); "
+                f"missing: {', '.join(missing)}. Use --dry-run to see the fit without writing.",
+                file=sys.stderr,
+            )
+            return 2
 
     def progress(calls: int, value: float) -> None:
         print(f"\revaluation {calls}: loss {value:.3f}   ", end="", file=sys.stderr, flush=True)
@@ -268,9 +279,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_calibrate(args)
         return _cmd_story(args)
     except KeyboardInterrupt:
-        print(
-            "interrupted: finished chunks are kept; run the same command to resume", file=sys.stderr
-        )
+        if args.command == "calibrate":
+            print("interrupted: no file was changed", file=sys.stderr)
+        else:
+            print(
+                "interrupted: finished chunks are kept; run the same command to resume",
+                file=sys.stderr,
+            )
         return 130
 
 

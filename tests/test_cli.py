@@ -43,6 +43,19 @@ def test_malformed_scenario_exits_2_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+def test_calibrate_refuses_a_file_it_cannot_update(tiny_toml, tmp_path):
+    before = tiny_toml.read_text()
+    proc = aimarket("calibrate", tiny_toml)
+    _clean_error(proc)
+    assert "technology.catchup" in proc.stderr and "--dry-run" in proc.stderr
+    assert tiny_toml.read_text() == before
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[technology]\ncatchup = 2.0\n")
+    proc = aimarket("calibrate", bad)
+    _clean_error(proc)
+    assert "technology.catchup" in proc.stderr
+
+
 @pytest.mark.parametrize(
     "args", [["--runs", "0"], ["--runs", "abc"], ["--threads", "0"], ["--bogus"], ["--seed", "-1"]]
 )
