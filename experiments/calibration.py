@@ -71,6 +71,7 @@ MISS_NOTES = {
     "hybrids stay under half of large adopters.",
 }
 
+_IND = {name: k for k, name in enumerate(INDICATOR_NAMES)}
 FIT_MONTHS = 36  # the fit looks at January 2023 to December 2025 only
 DEC = {2023: 11, 2024: 23, 2025: 35}
 
@@ -363,9 +364,9 @@ def library_table(scenario_dir: Path, runs: int, fitted: dict[str, float]) -> li
                 "name": sc.name,
                 "shares": {k: float(np.mean(b.end_states == i)) for i, k in enumerate(END_STATES)},
                 "changes": changes,
-                "open_share": float(np.median(b.indicators[:, 0])),
-                "gap": float(np.median(b.indicators[:, 1])),
-                "bigtech": float(np.median(b.indicators[:, 2])),
+                "open_share": float(np.median(b.indicators[:, _IND["final_open_share"]])),
+                "gap": float(np.median(b.indicators[:, _IND["final_gap_months"]])),
+                "bigtech": float(np.median(b.indicators[:, _IND["final_bigtech_open_share"]])),
                 "expected": expected.group(1).strip() if expected else "",
                 "disagrees": disagrees.group(1).strip() if disagrees else "",
             }

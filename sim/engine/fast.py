@@ -61,6 +61,10 @@ def _drain(outbox, mkt, heap):
     m.out_n = 0
 
 
+# rows of the review buckets (months wide): first and last agent due in each month
+_DEV_HEAD, _DEV_TAIL, _ENT_HEAD, _ENT_TAIL = 0, 1, 2, 3
+
+
 @hot_kernel
 def _push(head, tail, recs, i):
     """Append agent ``i`` to the review bucket of its next review month (first in, first out)."""
@@ -90,7 +94,7 @@ def _clearing(
     lv,
     rv,
     rl,
-    heads,
+    buckets,
     traj,
     log,
     outbox,
@@ -110,19 +114,19 @@ def _clearing(
     cloudsb = borrow(clouds)
     volb = borrow(vol)
     mktb = borrow(mkt)
-    hb = borrow(heads)
-    i = hb[0, month]
+    hb = borrow(buckets)
+    i = hb[_DEV_HEAD, month]
     while i >= 0:
         nxt_i = devsb[i].link
         developer_review(Pb, devsb, labsb, mktb, rlb, wb, i)
-        _push(hb[0], hb[1], devsb, i)
+        _push(hb[_DEV_HEAD], hb[_DEV_TAIL], devsb, i)
         i = nxt_i
     developers_close(P, labs, devs, mkt, lv, log, work)
-    i = hb[2, month]
+    i = hb[_ENT_HEAD, month]
     while i >= 0:
         nxt_i = entsb[i].link
         enterprise_review(Pb, entsb, cloudsb, mktb, volb, rvb, rlb, wb, i)
-        _push(hb[2], hb[3], entsb, i)
+        _push(hb[_ENT_HEAD], hb[_ENT_TAIL], entsb, i)
         i = nxt_i
     clearing_close(P, LP, CP, labs, clouds, ents, mkt, hist, vol, lv, traj, log, outbox)
 
@@ -145,8 +149,7 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
     lv = np.zeros((N_LABS, LV.N))
     rv = np.zeros((N_REGIONS, RV.N))
     rl = np.zeros((3, N_REGIONS, N_LABS))
-    # review buckets by month: developers' head and tail, enterprises' head and tail
-    heads = np.full((4, months), -1, dtype=np.int64)
+    buckets = np.full((4, months), -1, dtype=np.int64)
     work = np.zeros(W_N)
     terms = np.zeros(N_TERMS)
     traj[:, :] = 0.0
@@ -165,13 +168,13 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
         vol,
         outbox,
     )
-    hb = borrow(heads)
+    hb = borrow(buckets)
     devsb = borrow(devs)
     entsb = borrow(ents)
     for i in range(n_dev):
-        _push(hb[0], hb[1], devsb, i)
+        _push(hb[_DEV_HEAD], hb[_DEV_TAIL], devsb, i)
     for i in range(n_ent):
-        _push(hb[2], hb[3], entsb, i)
+        _push(hb[_ENT_HEAD], hb[_ENT_TAIL], entsb, i)
     _drain(outbox, mkt, heap)
     m = mkt[0]
     while m.heap_n > 0:
@@ -192,7 +195,7 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
                 lv,
                 rv,
                 rl,
-                heads,
+                buckets,
                 traj,
                 log,
                 outbox,
