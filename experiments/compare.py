@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from sim.params.scenario import Scenario
-from sim.state import END_STATES
+from sim.vocab import END_STATES
 
 from .runner import DEFAULT_CHUNK, run_scenario
-from .stats import two_proportion_z
+from .stats import paired_difference
 from .summary import summarize
 
 __all__ = ["compare_scenarios", "render_comparison"]
@@ -30,6 +30,7 @@ def compare_scenarios(
 ) -> dict[str, Any]:
     """Run each scenario and compare its end-state shares with the first (the baseline)."""
     summaries = []
+    ends = []
     for i, sc in enumerate(scenarios):
         folder = None
         if out is not None:
@@ -42,13 +43,24 @@ def compare_scenarios(
         s["scenario_hash"] = sc.hash
         s["out"] = str(folder) if folder else None
         summaries.append(s)
+        ends.append(result.runs.select("run", "end_state"))
     base = summaries[0]
-    for s in summaries:
+    for s, e in zip(summaries, ends, strict=True):
+        # run k of each scenario shares its random streams: pair the runs both have
+        pairs = e.join(ends[0], on="run", suffix="_base")
         diffs = {}
         for name in END_STATES:
-            a, b = s["end_states"][name], base["end_states"][name]
-            z, p = two_proportion_z(a["count"], s["runs"], b["count"], base["runs"])
-            diffs[name] = {"difference": a["share"] - b["share"], "z": z, "p_value": p}
+            d = paired_difference(
+                (pairs["end_state"] == name).to_numpy(),
+                (pairs["end_state_base"] == name).to_numpy(),
+            )
+            diffs[name] = {
+                "difference": d.mean,
+                "ci_low": d.ci_low,
+                "ci_high": d.ci_high,
+                "p_value": d.p_value,
+                "paired_runs": d.n,
+            }
         s["vs_baseline"] = diffs
     return {"baseline": base["scenario"], "scenarios": summaries}
 
@@ -79,5 +91,8 @@ def render_comparison(cmp: dict[str, Any]) -> str:
             f"{s['scenario'][:27]:<28}{m['final_open_share']:>12.3f}{m['final_gap_months']:>13.2f}"
             f"{m['final_bigtech_open_share']:>16.3f}{m['final_independent_open']:>14.1f}"
         )
-    lines.append("\ndiff: share minus the first scenario's; p: two-proportion z-test, two-sided")
+    lines.append(
+        "\ndiff: share minus the first scenario's, paired by run (same seeds); p: two-sided "
+        "test on the mean of the paired differences"
+    )
     return "\n".join(lines)

@@ -1,13 +1,18 @@
-"""Small statistics: Wilson score intervals and two-proportion tests."""
+"""Small statistics: Wilson score intervals and paired differences of common-random-number runs."""
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
-__all__ = ["wilson_interval", "two_proportion_z"]
+import numpy as np
+
+__all__ = ["wilson_interval", "PairedDifference", "paired_difference"]
+
+Z95 = 1.959963984540054
 
 
-def wilson_interval(count: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+def wilson_interval(count: int, n: int, z: float = Z95) -> tuple[float, float]:
     """95% (by default) Wilson score interval for a binomial proportion ``count / n``."""
     if n <= 0:
         return (0.0, 1.0)
@@ -18,11 +23,28 @@ def wilson_interval(count: int, n: int, z: float = 1.959963984540054) -> tuple[f
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def two_proportion_z(c1: int, n1: int, c2: int, n2: int) -> tuple[float, float]:
-    """Pooled two-proportion z statistic and its two-sided p-value."""
-    if n1 == 0 or n2 == 0:
-        return (0.0, 1.0)
-    p = (c1 + c2) / (n1 + n2)
-    se = math.sqrt(max(p * (1 - p) * (1 / n1 + 1 / n2), 1e-300))
-    z = (c1 / n1 - c2 / n2) / se if se > 0 else 0.0
-    return (z, math.erfc(abs(z) / math.sqrt(2)))
+class PairedDifference(NamedTuple):
+    """Mean of per-run differences, its standard error, 95% interval and two-sided p-value."""
+
+    mean: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    n: int
+
+
+def paired_difference(a: np.ndarray, b: np.ndarray, z: float = Z95) -> PairedDifference:
+    """Paired difference ``a - b`` of per-run values of two scenarios run with the same seeds
+    (common random numbers): run k of each shares its random streams, so the per-run
+    differences cancel the draws' noise and the normal approximation on their mean applies.
+    A zero standard error gives p = 1 for a zero mean and 0 otherwise."""
+    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    n = len(d)
+    mean = float(d.mean()) if n else 0.0
+    se = float(d.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
+    if se == 0.0:
+        p = 1.0 if mean == 0.0 else 0.0
+    else:
+        p = math.erfc(abs(mean) / se / math.sqrt(2.0))
+    return PairedDifference(mean, se, mean - z * se, mean + z * se, p, n)

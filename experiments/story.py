@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import polars as pl
 
+from sim.actors import ACTOR_LABELS
+from sim.calendar import event_day
+
 __all__ = ["StoryError", "tell_story"]
 
-_NAMES = {
-    "meta": "Meta",
-    "mistral": "Mistral",
-    "alibaba": "Alibaba",
-    "openai": "OpenAI",
-    "anthropic": "Anthropic",
-    "google": "Google",
-    "deepseek": "DeepSeek",
-    "aws": "AWS",
-    "azure": "Azure",
-    "gcp": "GCP",
-    "alibaba_cloud": "Alibaba Cloud",
-    "eu_regulator": "EU regulator",
-    "us_regulator": "US regulator",
-    "enterprises": "Enterprises",
-    "developers": "Developers",
-    "hardware": "Hardware",
-    "market": "Market",
-}
+_NAMES = ACTOR_LABELS
 _AGGREGATE = ("enterprise_reviews", "developer_switches")
 
 
@@ -37,13 +21,7 @@ class StoryError(ValueError):
 
 
 def _day(time: float) -> str:
-    month = int(time // 1)
-    frac = time - month
-    y, m = divmod(month, 12)
-    first = dt.date(2023 + y, m + 1, 1)
-    nxt = dt.date(2023 + y + (m + 1) // 12, (m + 1) % 12 + 1, 1)
-    day = first + dt.timedelta(days=int(frac * (nxt - first).days))
-    return day.isoformat()
+    return event_day(time).isoformat()
 
 
 def tell_story(folder: str | Path, run: int) -> str:

@@ -7,13 +7,14 @@ from typing import Any
 import polars as pl
 
 from sim.rules.classify import INDICATOR_NAMES
-from sim.state import END_STATES
+from sim.vocab import END_STATES
 
 from .stats import wilson_interval
 
 __all__ = ["summarize", "render_table", "EXPERT_ESTIMATE"]
 
-# The seed author's own probabilities (seed 000): a comparison, not a target.
+# The probabilities of the author of Trensee's 'The Open Source AI Paradox' (docs/sources.md):
+# a judgement to compare with, not a target.
 EXPERT_ESTIMATE = {"open_deepening": 0.45, "bigtech_oligopoly": 0.35, "gap_widens": 0.20}
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from sim.actors import ACTOR_NAMES
 from sim.calendar import START_YEAR
 from sim.engine.batch import BatchArrays
+from sim.events import EVENT_KINDS, EVENT_TABLE
 from sim.rules.classify import INDICATOR_NAMES
-from sim.state import ACTOR_NAMES, END_STATES, EV, SERIES_NAMES
+from sim.state import SERIES_NAMES
+from sim.vocab import END_STATES
 
-__all__ = ["runs_frame", "trajectories_frame", "events_frame", "EVENT_KINDS"]
-
-EVENT_KINDS = tuple(k.name.lower() for k in EV)
+__all__ = ["runs_frame", "trajectories_frame", "events_frame"]
 
 
 def _date_expr(month: pl.Expr) -> pl.Expr:
@@ -51,69 +52,48 @@ def trajectories_frame(b: BatchArrays) -> pl.DataFrame:
     )
 
 
+def _field(spec: str) -> pl.Expr:
+    """One field of an event table template (see sim.events) as text."""
+    for mark in (":", "%", "#", "?"):
+        if mark in spec:
+            name, arg = spec.split(mark, 1)
+            break
+    else:
+        name, mark, arg = spec, "", ""
+    col = pl.col(name)
+    if mark == ":":
+        return col.round(int(arg)).cast(pl.String)
+    if mark == "%":
+        return (100 * col).round(int(arg)).cast(pl.String)
+    if mark == "#":
+        return col.cast(pl.Int64).cast(pl.String)
+    if mark == "?":  # ?open: 1 open-weight, 0 closed
+        return pl.when(col == 1).then(pl.lit("open-weight")).otherwise(pl.lit("closed"))
+    return col.cast(pl.String)
+
+
+def _case(template: str, fields: tuple[str, ...]) -> pl.Expr:
+    if not fields:
+        return pl.lit(template)
+    return pl.format(template, *(_field(f) for f in fields))
+
+
 def _details() -> pl.Expr:
-    """A readable description of each event from its numeric fields."""
-    v, v2, tg = pl.col("value"), pl.col("value2"), pl.col("target")
-    r2 = lambda e: e.round(2).cast(pl.String)  # noqa: E731
-    r1 = lambda e: e.round(1).cast(pl.String)  # noqa: E731
-    k = pl.col("kind")
-    return (
-        pl.when(k == "release")
-        .then(
-            pl.format(
-                "{} model, capability {} (log10 eff. FLOP), {} months behind the closed frontier",
-                pl.when(tg == 1).then(pl.lit("open-weight")).otherwise(pl.lit("closed")),
-                r2(v),
-                r1(v2),
-            )
-        )
-        .when(k == "license_switch")
-        .then(
-            pl.when(v2 == -1.0)
-            .then(pl.lit("investors force the flagship closed"))
-            .otherwise(
-                pl.format(
-                    "switches to {} releases (net value of open {})",
-                    pl.when(v == 1).then(pl.lit("open-weight")).otherwise(pl.lit("closed")),
-                    r2(v2),
-                )
-            )
-        )
-        .when(k == "price_cut")
-        .then(pl.format("cuts its API price by {}% to {} USD per M tokens", r1(100 * v2), r2(v)))
-        .when(k == "funding_round")
-        .then(pl.format("raises USD {} B (cash USD {} B)", r2(v), r2(v2)))
-        .when(k == "funding_failed")
-        .then(pl.format("fails to raise (cash USD {} B)", r2(v2)))
-        .when(k == "runway_exhausted")
-        .then(pl.format("runs out of cash (USD {} B)", r2(v)))
-        .when(k == "acquisition")
-        .then(pl.lit("is acquired by a big-tech sponsor"))
-        .when(k == "wind_down")
-        .then(pl.lit("winds down; its open weights stay available"))
-        .when(k == "safety_incident")
-        .then(pl.format("a maliciously fine-tuned open model causes harm (pressure {})", r2(v)))
-        .when(k == "liability_shock")
-        .then(pl.lit("strict liability for open weights enacted; open-source exemption revoked"))
-        .when(k == "export_control")
-        .then(pl.format("export controls tighten (Chinese labs lose {} OOM of compute)", r2(v)))
-        .when(k == "reg_phase")
-        .then(pl.format("EU AI Act phase {} applies", v.cast(pl.Int32).cast(pl.String)))
-        .when(k == "hardware_step")
-        .then(pl.format("a GPU generation ships ({}x price-performance since 2023)", r2(v)))
-        .when(k == "enterprise_reviews")
-        .then(
-            pl.format(
-                "{} reviews, {} switched deployment, {} adopted",
-                v2.cast(pl.Int64),
-                v.cast(pl.Int64),
-                tg,
-            )
-        )
-        .when(k == "developer_switches")
-        .then(pl.format("{} reviews, {} switched ecosystem", v2.cast(pl.Int64), v.cast(pl.Int64)))
-        .otherwise(pl.lit(""))
-    )
+    """A readable description of each event from its numeric fields, as the event table
+    (sim.events.EVENT_TABLE) says."""
+    expr = None
+    for kind in EVENT_TABLE:
+        text = None
+        for condition, template, fields in reversed(kind.details):
+            case = _case(template, fields)
+            if condition is None:
+                text = case
+            else:
+                name, value = condition
+                text = pl.when(pl.col(name) == value).then(case).otherwise(text)
+        is_kind = pl.col("kind") == kind.name
+        expr = pl.when(is_kind).then(text) if expr is None else expr.when(is_kind).then(text)
+    return expr.otherwise(pl.lit(""))
 
 
 def events_frame(b: BatchArrays) -> pl.DataFrame:

@@ -1,17 +1,21 @@
-"""The simulation state: struct-of-records arrays shared by both engines.
+"""The simulation state: record layouts, views, trajectory series, and one run's state.
 
 Every actor kind is a numpy record array; the rulebook reads and writes these records, the
 fast engine holds them inside the numba loop and the reference engine wraps them in Mesa
-agents. Record layouts, actor ids, event kinds and trajectory series are defined here once.
+agents. :class:`RunState` bundles every array of a run, allocated in one place
+(:func:`new_state`) and passed whole to the rulebook's state kernels by both engines.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from enum import IntEnum
 
 import numpy as np
 
-from .params.spec import CLOUD_NAMES, LAB_NAMES
+from .actors import LAB_NAMES, N_CLOUDS, N_LABS
+from .rules.jit import borrow, kernel
+from .vocab import N_REGIONS, N_TERMS, enum_of
 
 __all__ = [
     "LAB_DTYPE",
@@ -21,30 +25,33 @@ __all__ = [
     "MKT_DTYPE",
     "EVENT_DTYPE",
     "HEAP_DTYPE",
-    "EV",
-    "EVENT_PRIORITY",
     "S",
     "SERIES_NAMES",
-    "A",
-    "ACTOR_NAMES",
-    "OPT",
-    "N_LABS",
-    "N_CLOUDS",
-    "N_REGIONS",
+    "LAB_SERIES",
+    "MARKET_SERIES",
+    "SERIES_DOCS",
+    "S_LAB",
+    "lab_series",
+    "EC",
+    "W_IS_OPEN",
+    "W_DEV_WEIGHTS",
+    "W_UTIL",
+    "W_PROB",
+    "W_CTX",
+    "W_N",
+    "RunState",
+    "new_state",
+    "borrow_state",
     "N_ROUTES",
     "R_CLOSED",
     "R_ONPREM",
     "RV",
     "LV",
     "OUTBOX_CAP",
-    "END_STATES",
     "MAX_EVENTS",
     "HEAP_CAP",
 ]
 
-N_LABS = len(LAB_NAMES)
-N_CLOUDS = len(CLOUD_NAMES)
-N_REGIONS = 4
 # token routes: managed on cloud c (0..3), self-hosted on rented GPUs of cloud c (4..7),
 # self-hosted on-premises (8), closed API (9)
 N_ROUTES = 2 * N_CLOUDS + 2
@@ -69,7 +76,6 @@ LAB_DTYPE = np.dtype(
         ("rev_slow", np.float64),  # 12-month moving average of revenue
         ("spend", np.float64),  # training spend, USD B per month
         ("flop", np.float64),  # training compute accumulated for the next release
-        ("next_release", np.float64),
         ("dev_share", np.float64),  # share of developers in its ecosystem
         ("compute_pen", np.float64),  # OOM of compute lost to export controls
         ("releases", np.int64),
@@ -133,7 +139,6 @@ MKT_DTYPE = np.dtype(
         ("eu_phase", np.int64),
         ("export_shocks", np.int64),
         ("incidents", np.int64),
-        ("hw_steps", np.int64),
         ("frontier", np.float64),  # best closed capability now
         ("open_best", np.float64),  # best open capability now
         ("fixed_units", np.float64),  # sum over self-hosters of (1 - discount x skill)
@@ -147,7 +152,6 @@ MKT_DTYPE = np.dtype(
         ("seq", np.int64),
         ("log_n", np.int64),
         ("dropped", np.int64),
-        ("reg_ctr", np.int64),
         ("liability_pending", np.int64),
         ("spend", np.float64),  # enterprise spend last month, USD B
         ("lab_receipts", np.float64),
@@ -185,76 +189,6 @@ HEAP_DTYPE = np.dtype(
 )
 
 
-class OPT(IntEnum):
-    """Enterprise deployment options."""
-
-    CLOSED = 0
-    MANAGED = 1
-    SELF = 2
-    HYBRID = 3
-
-
-class EV(IntEnum):
-    """Event kinds. Scheduled kinds have a priority; the rest are only logged."""
-
-    CLEARING = 0
-    REG_PHASE = 1
-    EXPORT_CONTROL = 2
-    LIABILITY_SHOCK = 3
-    SAFETY_INCIDENT = 4
-    HARDWARE_STEP = 5
-    RELEASE = 6
-    PRICE_REVIEW = 7
-    FUNDING_ROUND = 8
-    RUNWAY_EXHAUSTED = 9
-    # logged only
-    LICENSE_SWITCH = 10
-    PRICE_CUT = 11
-    ACQUISITION = 12
-    WIND_DOWN = 13
-    ENTERPRISE_REVIEWS = 14
-    DEVELOPER_SWITCHES = 15
-    FUNDING_FAILED = 16
-
-
-# Lower runs first among events at the same time; CLEARING closes the previous month first.
-EVENT_PRIORITY = {
-    EV.CLEARING: 0,
-    EV.REG_PHASE: 1,
-    EV.EXPORT_CONTROL: 2,
-    EV.LIABILITY_SHOCK: 3,
-    EV.SAFETY_INCIDENT: 4,
-    EV.HARDWARE_STEP: 5,
-    EV.RELEASE: 6,
-    EV.PRICE_REVIEW: 7,
-    EV.FUNDING_ROUND: 8,
-    EV.RUNWAY_EXHAUSTED: 9,
-}
-
-
-class A(IntEnum):
-    """Actor ids in the event log beyond labs (0-5) and clouds (6-9)."""
-
-    EU_REGULATOR = 10
-    US_REGULATOR = 11
-    ENTERPRISES = 12
-    DEVELOPERS = 13
-    HARDWARE = 14
-    MARKET = 15
-
-
-ACTOR_NAMES = (
-    *LAB_NAMES,
-    *CLOUD_NAMES,
-    "eu_regulator",
-    "us_regulator",
-    "enterprises",
-    "developers",
-    "hardware",
-    "market",
-)
-
-
 class LV(IntEnum):
     """Columns of the per-lab view computed at each clearing."""
 
@@ -278,36 +212,158 @@ class RV(IntEnum):
     N = 4
 
 
-class S(IntEnum):
-    """Trajectory series recorded at the end of each month."""
+class EC(IntEnum):
+    """Month-level context shared by every enterprise review (computed once per clearing)."""
 
-    OPEN_SHARE = 0
-    GAP_MONTHS = 1
-    FRONTIER_PRICE = 2
-    OPEN_PRICE = 3
-    PRICE_AT_START_FRONTIER = 4
-    BIGTECH_OPEN_SHARE = 5
-    ADOPTED = 6
-    DEV_OPEN_SHARE = 7
-    SELFHOST_SHARE = 8
-    MANAGED_SHARE = 9
-    HYBRID_SHARE_LARGE = 10
-    FRONTIER_CAP = 11
-    OPEN_CAP = 12
-    REG_PRESSURE = 13
-    LIABILITY = 14
-    ENTERPRISE_SPEND = 15
-    CLOSED_REVENUE = 16
-    CLOUD_REVENUE = 17
-    MONEY_RESIDUAL = 18
-    META_OPEN = 19
-    MISTRAL_OPEN = 20
-    ALIBABA_OPEN = 21
-    MISTRAL_CASH = 22
-    INDEPENDENT_OPEN = 23
-    EXPORT_CONTROLS = 24
-    N = 25
+    DEMAND = 0  # token demand multiplier since 2023
+    FIXED = 1  # self-hosting fixed cost of a firm with no in-house skill, USD/month
+    HYBRID_FIXED = 2  # hybrid coordination cost, USD/month
+    FINETUNE = 3  # months of quality gap a fully skilled firm closes by fine-tuning
+    ECO = 4  # utility of the open developer ecosystem
+    LIABILITY = 5  # utility lost by deploying open weights under strict liability
+    EU_PRIV = 6  # multiplier on data sensitivity in the EU (AI Act phases)
+    FRICTION = 7  # integration effort of open models, utility
+    ADOPT = 8  # chance a non-adopter adopts at this review
+    N = 9
 
 
-SERIES_NAMES = tuple(s.name.lower() for s in S if s is not S.N)
-END_STATES = ("open_deepening", "bigtech_oligopoly", "gap_widens")
+# layout of the clearing's scratch vector ``work`` (length W_N)
+W_IS_OPEN = 0  # per lab: 1 if its ecosystem is open weights
+W_DEV_WEIGHTS = N_LABS  # per lab: a developer's choice weights
+W_UTIL = 2 * N_LABS  # 4 option utilities of an enterprise
+W_PROB = 2 * N_LABS + 4  # 4 option probabilities
+W_CTX = 2 * N_LABS + 8  # enterprise month context (EC)
+W_N = 2 * N_LABS + 8 + EC.N
+
+# trajectory series: market-wide ones, then one block per lab (lab k's series j is column
+# S_LAB + k * len(LAB_SERIES) + j, named <lab>_<series>)
+SERIES_DOCS = {
+    "open_share": "share of enterprise tokens on open weights",
+    "gap_months": "months the best open model trails the closed frontier",
+    "frontier_price": "USD per M tokens of the most capable closed API",
+    "open_price": "USD per M tokens of the best open model on a cloud",
+    "price_at_start_frontier": "cheapest USD per M tokens of January 2023's frontier",
+    "bigtech_open_share": "share of open tokens on big-tech-sponsored models",
+    "adopted": "share of enterprises that adopted",
+    "dev_open_share": "share of developers in open ecosystems",
+    "selfhost_share": "share of enterprise tokens self-hosted",
+    "managed_share": "share of enterprise tokens on managed open models",
+    "hybrid_share_large": "share of large adopters running hybrid",
+    "frontier_cap": "best closed capability, log10 effective FLOP",
+    "open_cap": "best open capability, log10 effective FLOP",
+    "reg_pressure": "regulatory pressure",
+    "liability": "1 while strict liability for open weights is in force",
+    "enterprise_spend": "enterprises' spend on language models: APIs, managed and self-hosted "
+    "open models, in-house infrastructure, USD B per month",
+    "closed_revenue": "USD B per month paid for closed APIs",
+    "cloud_revenue": "USD B per month kept by clouds",
+    "money_residual": "spend - receipts: 0 when money is conserved",
+    "independent_open": "independent labs still releasing open weights",
+    "export_controls": "export-control tightenings so far",
+}
+MARKET_SERIES = tuple(SERIES_DOCS)
+LAB_SERIES_DOCS = {
+    "open": "1 while the lab's flagship is open weights",
+    "cash": "cash of a venture-funded lab, USD B (0 for sponsored labs)",
+}
+LAB_SERIES = tuple(LAB_SERIES_DOCS)
+SERIES_DOCS.update(LAB_SERIES_DOCS)
+S_LAB = len(MARKET_SERIES)
+SERIES_NAMES = (
+    *MARKET_SERIES,
+    *(f"{lab}_{name}" for lab in LAB_NAMES for name in LAB_SERIES),
+)
+S = enum_of("S", (*SERIES_NAMES, "n"), "Trajectory series columns (S.N: their number).")
+
+
+def lab_series(lab: int, name: str) -> int:
+    """Column of per-lab series ``name`` of lab ``lab``."""
+    return S_LAB + lab * len(LAB_SERIES) + LAB_SERIES.index(name)
+
+
+RunState = namedtuple(
+    "RunState",
+    [
+        # parameters: global vector, per-lab and per-cloud matrices (sim.params.spec)
+        "P",
+        "LP",
+        "CP",
+        # actors' records
+        "labs",
+        "clouds",
+        "ents",
+        "devs",
+        "mkt",  # one record of market-wide state
+        # the clearing's views and scratch
+        "hist",  # frontier capability at the end of each month
+        "vol",  # tokens per (route, lab) at 2023 demand
+        "lv",  # per-lab view (LV)
+        "rv",  # per-region view (RV)
+        "rl",  # per-region choice weights of vendors, open families, ecosystems
+        "work",  # scratch (W_*)
+        "terms",  # license-decision terms (vocab.T)
+        # the calendar
+        "heap",  # the fast engine's event heap
+        "outbox",  # events the rules ask engines to schedule
+        "buckets",  # the fast engine's review buckets (4 x months)
+        # outputs
+        "traj",  # months x series
+        "log",  # event log (EVENT_DTYPE)
+    ],
+)
+RunState.__doc__ = "Every array of one run; fields documented in sim/state.py."
+
+
+@kernel
+def new_state(P, LP, CP, n_ent, n_dev, months, traj, log):
+    """Allocate the zeroed state of one run writing into ``traj`` and ``log``."""
+    n_labs = LP.shape[0]
+    return RunState(
+        P,
+        LP,
+        CP,
+        np.zeros(n_labs, dtype=LAB_DTYPE),
+        np.zeros(CP.shape[0], dtype=CLOUD_DTYPE),
+        np.zeros(n_ent, dtype=ENT_DTYPE),
+        np.zeros(n_dev, dtype=DEV_DTYPE),
+        np.zeros(1, dtype=MKT_DTYPE),
+        np.zeros(months + 1),
+        np.zeros((N_ROUTES, n_labs)),
+        np.zeros((n_labs, LV.N)),
+        np.zeros((N_REGIONS, RV.N)),
+        np.zeros((3, N_REGIONS, n_labs)),
+        np.zeros(W_N),
+        np.zeros(N_TERMS),
+        np.zeros(HEAP_CAP, dtype=HEAP_DTYPE),
+        np.zeros(OUTBOX_CAP, dtype=HEAP_DTYPE),
+        np.full((4, months), -1, dtype=np.int64),
+        traj,
+        log,
+    )
+
+
+@kernel
+def borrow_state(s):
+    """The same state as views that own no reference (for loops over agents' reviews)."""
+    return RunState(
+        borrow(s.P),
+        borrow(s.LP),
+        borrow(s.CP),
+        borrow(s.labs),
+        borrow(s.clouds),
+        borrow(s.ents),
+        borrow(s.devs),
+        borrow(s.mkt),
+        borrow(s.hist),
+        borrow(s.vol),
+        borrow(s.lv),
+        borrow(s.rv),
+        borrow(s.rl),
+        borrow(s.work),
+        borrow(s.terms),
+        borrow(s.heap),
+        borrow(s.outbox),
+        borrow(s.buckets),
+        borrow(s.traj),
+        borrow(s.log),
+    )

@@ -12,14 +12,14 @@ import pytest
 
 from experiments.calibration import (
     CAL_PARAMS,
-    FIT_MONTHS,
     TARGETS,
-    _with,
     calibrate,
     loss,
     target_values,
     write_baseline_values,
 )
+from experiments.calibration.fit import _with
+from experiments.calibration.targets import FIT_MONTHS
 from sim.params.scenario import load_scenario
 
 from .conftest import BASELINE, ROOT

@@ -9,8 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from experiments.stats import paired_difference
 from sim.engine.batch import simulate
-from sim.state import EV, S
+from sim.events import EV
+from sim.state import S
 
 OPEN_LABS = [0, 1, 2, 6]  # meta, mistral, alibaba, deepseek
 CHINESE_LABS = [2, 6]
@@ -46,8 +48,8 @@ def chinese_release_gap(a, r):
 
 def paired_effect(sc_a, sc_b, stat, runs):
     a, b = simulate(sc_a, range(runs)), simulate(sc_b, range(runs))
-    d = np.array([stat(a, r) - stat(b, r) for r in range(runs)])
-    return d.mean(), d.std(ddof=1) / np.sqrt(runs)
+    d = paired_difference([stat(a, r) for r in range(runs)], [stat(b, r) for r in range(runs)])
+    return d.mean, d.se
 
 
 CASES = [

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from sim.engine.batch import simulate
+from sim.events import EV
 from sim.params.spec import GLOBAL_PARAMS
-from sim.state import EV, S
+from sim.state import S
 
 
 def _same(a, b, rows_a=slice(None), rows_b=slice(None)):

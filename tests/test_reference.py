@@ -13,7 +13,8 @@ from sim.engine.batch import simulate
 from sim.engine.differential import batch_differences, engine_differences
 from sim.engine.reference import MarketModel
 from sim.params.scenario import load_scenario
-from sim.state import END_STATES, S
+from sim.state import S
+from sim.vocab import END_STATES
 
 from .conftest import BASELINE, ROOT
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.stats import two_proportion_z, wilson_interval
+from experiments.stats import paired_difference, wilson_interval
 from sim.engine.heap import heap_pop, heap_push
 from sim.params.spec import G
-from sim.rules.classify import BIGTECH_OLIGOPOLY, GAP_WIDENS, OPEN_DEEPENING, classify
+from sim.rules.classify import classify
 from sim.rules.enterprise import draw_index, nested_logit_probs
 from sim.rules.pricing import target_markup
 from sim.rules.rng import normal, run_seed, uniform
 from sim.rules.technology import demand_level, gap_months, serve_cost
 from sim.state import HEAP_DTYPE
+from sim.vocab import End
 
 
 @pytest.fixture(scope="module")
@@ -105,20 +106,29 @@ def test_target_markup_bounded_and_pressured(P):
 def test_classifier_branches(P):
     ind = np.zeros(8)
     ind[:4] = [0.6, 2.0, 0.5, 1.0]
-    assert classify(P, ind) == OPEN_DEEPENING
+    assert classify(P, ind) == End.OPEN_DEEPENING
     ind[2] = 0.99
-    assert classify(P, ind) == BIGTECH_OLIGOPOLY
+    assert classify(P, ind) == End.BIGTECH_OLIGOPOLY
     ind[2], ind[3] = 0.5, 0.0
-    assert classify(P, ind) == BIGTECH_OLIGOPOLY
+    assert classify(P, ind) == End.BIGTECH_OLIGOPOLY
     ind[1] = P[G.CLASS_GAP_WIDENS] + 1
-    assert classify(P, ind) == GAP_WIDENS
+    assert classify(P, ind) == End.GAP_WIDENS
 
 
-def test_wilson_and_z():
+def test_wilson_interval():
     lo, hi = wilson_interval(0, 10)
     assert lo == 0.0 and 0.2 < hi < 0.35
     lo, hi = wilson_interval(5, 10)
     assert lo == pytest.approx(1 - hi)
-    z, p = two_proportion_z(50, 100, 50, 100)
-    assert z == 0 and p == pytest.approx(1.0)
-    assert two_proportion_z(80, 100, 20, 100)[1] < 1e-10
+
+
+def test_paired_difference():
+    rng = np.random.default_rng(1)
+    noise = rng.normal(size=400)
+    # common noise cancels: a small shift is detected that an unpaired test would miss
+    d = paired_difference(noise + 0.05, noise)
+    assert d.mean == pytest.approx(0.05) and d.se < 1e-12 and d.p_value == 0.0
+    same = paired_difference(noise, noise)
+    assert same.mean == 0.0 and same.p_value == 1.0
+    d = paired_difference(noise + rng.normal(scale=0.1, size=400), noise)
+    assert d.ci_low < d.mean < d.ci_high and 0.0 <= d.p_value <= 1.0 and d.n == 400

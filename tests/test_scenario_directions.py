@@ -12,9 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from experiments.stats import paired_difference
 from sim.engine.batch import BatchArrays, simulate
 from sim.params.scenario import load_scenario
-from sim.state import END_STATES, S
+from sim.state import S
+from sim.vocab import END_STATES
 
 from .conftest import ROOT
 
@@ -72,8 +74,7 @@ def batches():
     ids=[f"{c[0]}: {c[1]} {('flat', 'up', 'down')[c[3]]}" for c in CASES],
 )
 def test_scenario_direction(batches, scenario, label, stat, sign, seed_argues):
-    d = stat(batches(scenario)) - stat(batches("baseline"))
-    mean, se = d.mean(), d.std(ddof=1) / np.sqrt(len(d))
+    mean, se, *_ = paired_difference(stat(batches(scenario)), stat(batches("baseline")))
     who = "as the seed argues" if seed_argues else "the model's documented disagreement"
     msg = f"{scenario}, {label} ({who}): {mean:+.4f}, SE {se:.4f}"
     if sign == 0:

@@ -15,9 +15,10 @@ import mesa
 import numpy as np
 import simpy
 
-from ..params.spec import LAB_NAMES
+from ..actors import ACTOR_NAMES, LAB_NAMES
+from ..events import EV
 from ..rules.clearing import developer_review, enterprise_review
-from ..state import EV, OPT
+from ..vocab import REGION_NAMES, option_name
 from .clock import PRIO_DEV_REVIEW, PRIO_ENT_REVIEW
 
 if TYPE_CHECKING:
@@ -30,16 +31,11 @@ __all__ = [
     "ClosedVendor",
     "Cloud",
     "Regulator",
+    "Hardware",
     "ReviewingAgent",
     "Enterprise",
     "Developer",
-    "OPTION_NAMES",
-    "REGION_NAMES",
 ]
-
-OPTION_NAMES = {-1: "none", OPT.CLOSED: "closed_api", OPT.MANAGED: "managed_open"}
-OPTION_NAMES.update({OPT.SELF: "self_hosted", OPT.HYBRID: "hybrid"})
-REGION_NAMES = ("north_america", "eu", "china", "rest_of_world")
 
 
 class RecordAgent(mesa.Agent):
@@ -141,16 +137,45 @@ class Cloud(RecordAgent):
 class Regulator(mesa.Agent):
     """A regulator (EU or US). Its decisions to act are drawn in the clearing; the acts
     themselves (AI Act phases, strict liability, export controls, the response to a safety
-    incident) arrive as timed events."""
+    incident) arrive as timed events, each carried out by the rulebook's handler.
 
-    def __init__(self, model: MarketModel, name: str, actor: int) -> None:
+    Each method takes the event's time and the actor it concerns (the event table's
+    ``agent`` and ``method`` columns name them).
+    """
+
+    def __init__(self, model: MarketModel, name: str) -> None:
         super().__init__(model)
         self.name = name
-        self.actor = actor
+        self.actor = ACTOR_NAMES.index(name)
 
-    def enact(self, kind: int, actor: int, t: float) -> None:
-        """Carry out a regulatory event."""
-        self.model.act(kind, actor, t)
+    def phase_in(self, t: float, about: int) -> None:
+        """The next phase of the EU AI Act applies."""
+        self.model.act(EV.REG_PHASE, about, t)
+
+    def enact_liability(self, t: float, about: int) -> None:
+        """Strict liability for open weights."""
+        self.model.act(EV.LIABILITY_SHOCK, about, t)
+
+    def respond_to_incident(self, t: float, about: int) -> None:
+        """A misused open model of lab ``about`` raises regulatory pressure."""
+        self.model.act(EV.SAFETY_INCIDENT, about, t)
+
+    def tighten_export_controls(self, t: float, about: int) -> None:
+        """Export controls on compute tighten."""
+        self.model.act(EV.EXPORT_CONTROL, about, t)
+
+
+class Hardware(mesa.Agent):
+    """The GPU market: a new generation ships every ``technology.hw_step_months``."""
+
+    def __init__(self, model: MarketModel) -> None:
+        super().__init__(model)
+        self.name = "hardware"
+        self.actor = ACTOR_NAMES.index("hardware")
+
+    def ship_generation(self, t: float, about: int) -> None:
+        """A GPU generation ships: price-performance jumps."""
+        self.model.act(EV.HARDWARE_STEP, about, t)
 
 
 class ReviewingAgent(RecordAgent):
@@ -181,7 +206,7 @@ class Enterprise(ReviewingAgent):
     @property
     def deployment(self) -> str:
         """How it uses language models now."""
-        return OPTION_NAMES[self.option]
+        return option_name(self.option)
 
     @property
     def region_name(self) -> str:

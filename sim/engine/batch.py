@@ -10,7 +10,8 @@ import numpy as np
 from ..params.scenario import Scenario
 from ..rules.classify import N_INDICATORS
 from ..rules.rng import run_seed
-from ..state import END_STATES, EVENT_DTYPE, MAX_EVENTS, S
+from ..state import EVENT_DTYPE, MAX_EVENTS, S
+from ..vocab import END_STATES
 from .fast import run_batch
 
 __all__ = ["BatchArrays", "simulate", "run_seeds", "ENGINES"]

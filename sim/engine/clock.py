@@ -14,7 +14,7 @@ from typing import Any
 
 import simpy
 
-from ..state import EV, EVENT_PRIORITY
+from ..events import EV, EVENT_PRIORITY
 
 __all__ = [
     "Clock",

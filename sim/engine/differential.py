@@ -11,9 +11,12 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ..actors import ACTOR_NAMES
 from ..calendar import month_label
+from ..events import EV
 from ..params.scenario import Scenario
-from ..state import ACTOR_NAMES, END_STATES, EV, SERIES_NAMES
+from ..state import SERIES_NAMES
+from ..vocab import END_STATES
 from .batch import BatchArrays, simulate
 
 __all__ = ["engine_differences", "batch_differences", "describe_event"]

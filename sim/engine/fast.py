@@ -1,57 +1,42 @@
 """The fast engine: a numba-compiled event loop, and a batch of runs in parallel.
 
-One run is a heap of (time, priority, sequence, kind, actor) events over struct-of-records
-state; every event is dispatched to the rulebook (``sim.rules``). A batch runs independent
-runs under ``prange``; each run draws only from its own counter-based streams, so results are
-bit-identical whatever the number of threads.
+One run is a heap of (time, priority, sequence, kind, actor) events over the run's state
+(:class:`sim.state.RunState`); every event is dispatched to the rulebook (``sim.rules``). A
+batch runs independent runs under ``prange``; each run draws only from its own counter-based
+streams, so results are bit-identical whatever the number of threads.
 """
 
 import numpy as np
 from numba import njit, prange
 
-from ..rules.classify import N_INDICATORS, classify, final_indicators
+from ..events import EV, EVENT_PRIORITY
+from ..rules.classify import classify, final_indicators
 from ..rules.clearing import (
-    W_N,
     clearing_close,
     clearing_open,
     developer_review,
     developers_close,
     enterprise_review,
-    open_share_now,
 )
-from ..rules.jit import borrow, hot_kernel, kernel
-from ..rules.labs import N_TERMS
-from ..rules.lifecycle import handle_event
+from ..rules.dispatch import handle_event
+from ..rules.jit import hot_kernel, kernel
 from ..rules.setup import init_state
-from ..state import (
-    CLOUD_DTYPE,
-    DEV_DTYPE,
-    ENT_DTYPE,
-    EV,
-    EVENT_PRIORITY,
-    HEAP_CAP,
-    HEAP_DTYPE,
-    LAB_DTYPE,
-    LV,
-    MKT_DTYPE,
-    N_CLOUDS,
-    N_LABS,
-    N_REGIONS,
-    N_ROUTES,
-    OUTBOX_CAP,
-    RV,
-)
+from ..state import borrow_state, new_state
 from .heap import heap_pop, heap_push
 
-__all__ = ["run_one", "run_batch", "N_INDICATORS"]
+__all__ = ["run_one", "run_batch"]
 
 _PRIO = np.array([EVENT_PRIORITY.get(EV(k), 99) for k in range(len(EV))], dtype=np.int64)
 
+# rows of the review buckets (months wide): first and last agent due in each month
+_DEV_HEAD, _DEV_TAIL, _ENT_HEAD, _ENT_TAIL = 0, 1, 2, 3
 
-@kernel
-def _drain(outbox, mkt, heap):
+
+@hot_kernel
+def _drain(s):
     """Move the rules' requested events onto the heap, in request order."""
-    m = mkt[0]
+    outbox, heap = s.outbox, s.heap
+    m = s.mkt[0]
     for j in range(m.out_n):
         kind = outbox[j].kind
         m.heap_n = heap_push(
@@ -59,10 +44,6 @@ def _drain(outbox, mkt, heap):
         )
         m.seq += 1
     m.out_n = 0
-
-
-# rows of the review buckets (months wide): first and last agent due in each month
-_DEV_HEAD, _DEV_TAIL, _ENT_HEAD, _ENT_TAIL = 0, 1, 2, 3
 
 
 @hot_kernel
@@ -80,55 +61,29 @@ def _push(head, tail, recs, i):
 
 
 @kernel
-def _clearing(
-    P,
-    LP,
-    CP,
-    labs,
-    clouds,
-    ents,
-    devs,
-    mkt,
-    hist,
-    vol,
-    lv,
-    rv,
-    rl,
-    buckets,
-    traj,
-    log,
-    outbox,
-    work,
-):
+def _clearing(s):
     """The monthly clearing: the rulebook's phases, with the month's reviews from the buckets."""
-    month = mkt[0].month
-    clearing_open(P, LP, CP, labs, clouds, mkt, hist, vol, lv, rv, rl, work)
-    # the review loops see borrowed views: no atomic reference counting per review
-    Pb = borrow(P)
-    rlb = borrow(rl)
-    rvb = borrow(rv)
-    wb = borrow(work)
-    devsb = borrow(devs)
-    entsb = borrow(ents)
-    labsb = borrow(labs)
-    cloudsb = borrow(clouds)
-    volb = borrow(vol)
-    mktb = borrow(mkt)
-    hb = borrow(buckets)
+    month = s.mkt[0].month
+    clearing_open(s)
+    # views whose null reference count LLVM sees: no reference counting in the review loops;
+    # the per-agent kernels take only the arrays they touch (a whole bundle per review costs
+    # a few percent of a run)
+    b = borrow_state(s)
+    hb = b.buckets
     i = hb[_DEV_HEAD, month]
     while i >= 0:
-        nxt_i = devsb[i].link
-        developer_review(Pb, devsb, labsb, mktb, rlb, wb, i)
-        _push(hb[_DEV_HEAD], hb[_DEV_TAIL], devsb, i)
+        nxt_i = b.devs[i].link
+        developer_review(b.P, b.devs, b.labs, b.mkt, b.rl, b.work, i)
+        _push(hb[_DEV_HEAD], hb[_DEV_TAIL], b.devs, i)
         i = nxt_i
-    developers_close(P, labs, devs, mkt, lv, log, work)
+    developers_close(s)
     i = hb[_ENT_HEAD, month]
     while i >= 0:
-        nxt_i = entsb[i].link
-        enterprise_review(Pb, entsb, cloudsb, mktb, volb, rvb, rlb, wb, i)
-        _push(hb[_ENT_HEAD], hb[_ENT_TAIL], entsb, i)
+        nxt_i = b.ents[i].link
+        enterprise_review(b.P, b.ents, b.clouds, b.mkt, b.vol, b.rv, b.rl, b.work, i)
+        _push(hb[_ENT_HEAD], hb[_ENT_TAIL], b.ents, i)
         i = nxt_i
-    clearing_close(P, LP, CP, labs, clouds, ents, mkt, hist, vol, lv, traj, log, outbox)
+    clearing_close(s)
 
 
 @kernel
@@ -137,92 +92,31 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
 
     Returns (end state index, number of logged events, number of events dropped).
     """
-    labs = np.zeros(N_LABS, dtype=LAB_DTYPE)
-    clouds = np.zeros(N_CLOUDS, dtype=CLOUD_DTYPE)
-    ents = np.zeros(n_ent, dtype=ENT_DTYPE)
-    devs = np.zeros(n_dev, dtype=DEV_DTYPE)
-    mkt = np.zeros(1, dtype=MKT_DTYPE)
-    heap = np.zeros(HEAP_CAP, dtype=HEAP_DTYPE)
-    outbox = np.zeros(OUTBOX_CAP, dtype=HEAP_DTYPE)
-    hist = np.zeros(months + 1)
-    vol = np.zeros((N_ROUTES, N_LABS))
-    lv = np.zeros((N_LABS, LV.N))
-    rv = np.zeros((N_REGIONS, RV.N))
-    rl = np.zeros((3, N_REGIONS, N_LABS))
-    buckets = np.full((4, months), -1, dtype=np.int64)
-    work = np.zeros(W_N)
-    terms = np.zeros(N_TERMS)
     traj[:, :] = 0.0
-    init_state(
-        P,
-        LP,
-        CP,
-        seed,
-        months,
-        labs,
-        clouds,
-        ents,
-        devs,
-        mkt,
-        hist,
-        vol,
-        outbox,
-    )
-    hb = borrow(buckets)
-    devsb = borrow(devs)
-    entsb = borrow(ents)
+    owner = new_state(P, LP, CP, n_ent, n_dev, months, traj, log)
+    # the kernels below see borrowed views of the state ``owner`` keeps alive, so passing the
+    # bundle costs no atomic reference counting per call
+    s = borrow_state(owner)
+    init_state(s, seed, months)
     for i in range(n_dev):
-        _push(hb[_DEV_HEAD], hb[_DEV_TAIL], devsb, i)
+        _push(s.buckets[_DEV_HEAD], s.buckets[_DEV_TAIL], s.devs, i)
     for i in range(n_ent):
-        _push(hb[_ENT_HEAD], hb[_ENT_TAIL], entsb, i)
-    _drain(outbox, mkt, heap)
-    m = mkt[0]
+        _push(s.buckets[_ENT_HEAD], s.buckets[_ENT_TAIL], s.ents, i)
+    _drain(s)
+    m = s.mkt[0]
     while m.heap_n > 0:
-        t, kind, actor, n = heap_pop(heap, m.heap_n)
+        t, kind, actor, n = heap_pop(s.heap, m.heap_n)
         m.heap_n = n
         if kind == EV.CLEARING:
-            _clearing(
-                P,
-                LP,
-                CP,
-                labs,
-                clouds,
-                ents,
-                devs,
-                mkt,
-                hist,
-                vol,
-                lv,
-                rv,
-                rl,
-                buckets,
-                traj,
-                log,
-                outbox,
-                work,
-            )
+            _clearing(s)
             if m.month >= months:
                 break
         elif t < months:
-            handle_event(
-                P,
-                LP,
-                CP,
-                labs,
-                clouds,
-                mkt,
-                hist,
-                log,
-                outbox,
-                terms,
-                kind,
-                actor,
-                t,
-                open_share_now(vol),
-            )
-        _drain(outbox, mkt, heap)
+            handle_event(s, kind, actor, t)
+        _drain(s)
     final_indicators(P, traj, months, ind)
-    return classify(P, ind), m.log_n, m.dropped
+    mo = owner.mkt[0]  # the owned state lives to the end of the run
+    return classify(P, ind), mo.log_n, mo.dropped
 
 
 @njit(cache=True, parallel=True, error_model="numpy")

@@ -21,47 +21,23 @@ import mesa
 import numpy as np
 import simpy
 
+from ..actors import ACTOR_NAMES, N_CLOUDS, N_LABS
+from ..events import EV, EVENT_TABLE
 from ..params.scenario import Scenario, load_scenario
 from ..params.spec import CLOUD_NAMES, L
 from ..rules.classify import N_INDICATORS, classify, final_indicators
-from ..rules.clearing import (
-    W_N,
-    clearing_close,
-    clearing_open,
-    developers_close,
-    open_share_now,
-)
-from ..rules.labs import N_TERMS
-from ..rules.lifecycle import handle_event
+from ..rules.clearing import clearing_close, clearing_open, developers_close
+from ..rules.dispatch import handle_event
 from ..rules.rng import run_seed
 from ..rules.setup import init_state
-from ..state import (
-    ACTOR_NAMES,
-    CLOUD_DTYPE,
-    DEV_DTYPE,
-    END_STATES,
-    ENT_DTYPE,
-    EV,
-    EVENT_DTYPE,
-    HEAP_DTYPE,
-    LAB_DTYPE,
-    LV,
-    MAX_EVENTS,
-    MKT_DTYPE,
-    N_CLOUDS,
-    N_LABS,
-    N_REGIONS,
-    N_ROUTES,
-    OUTBOX_CAP,
-    RV,
-    SERIES_NAMES,
-    A,
-)
+from ..state import EVENT_DTYPE, MAX_EVENTS, SERIES_NAMES, new_state
+from ..vocab import END_STATES
 from .agents import (
     ClosedVendor,
     Cloud,
     Developer,
     Enterprise,
+    Hardware,
     Lab,
     OpenLab,
     Regulator,
@@ -128,21 +104,7 @@ class MarketModel(mesa.Model):
         self.seed = int(run_seed(base, self.run))
         self.months = scenario.months
         self._allocate(scenario)
-        init_state(
-            self.P,
-            self.LP,
-            self.CP,
-            np.int64(self.seed),
-            self.months,
-            self.labs,
-            self.clouds,
-            self.ents,
-            self.devs,
-            self.mkt,
-            self.hist,
-            self.vol,
-            self.outbox,
-        )
+        init_state(self.state, np.int64(self.seed), self.months)
         self.calendar = Clock()
         self._next_clearing: simpy.Event | None = None
         self._month_done = self.calendar.event()
@@ -165,38 +127,26 @@ class MarketModel(mesa.Model):
 
     # -- state -------------------------------------------------------------------------------
     def _allocate(self, sc: Scenario) -> None:
-        self.P = sc.global_vector()
-        self.LP = sc.lab_matrix()
-        self.CP = sc.cloud_matrix()
-        months = self.months
-        self.labs = np.zeros(N_LABS, dtype=LAB_DTYPE)
-        self.clouds = np.zeros(N_CLOUDS, dtype=CLOUD_DTYPE)
-        self.ents = np.zeros(sc.n_enterprises, dtype=ENT_DTYPE)
-        self.devs = np.zeros(sc.n_developers, dtype=DEV_DTYPE)
-        self.mkt = np.zeros(1, dtype=MKT_DTYPE)
-        self.outbox = np.zeros(OUTBOX_CAP, dtype=HEAP_DTYPE)
-        self.hist = np.zeros(months + 1)
-        self.vol = np.zeros((N_ROUTES, N_LABS))
-        self.lv = np.zeros((N_LABS, LV.N))
-        self.rv = np.zeros((N_REGIONS, RV.N))
-        self.rl = np.zeros((3, N_REGIONS, N_LABS))
-        self.work = np.zeros(W_N)
-        self.terms = np.zeros(N_TERMS)
-        self.trajectories = np.zeros((months, len(SERIES_NAMES)))
+        """The run's state, allocated as the fast engine allocates it; its arrays as attributes."""
+        self.trajectories = np.zeros((self.months, len(SERIES_NAMES)))
         self.log = np.zeros(MAX_EVENTS, dtype=EVENT_DTYPE)
         self.indicators = np.zeros(N_INDICATORS)
-        # argument tuples of the per-agent review kernels (see agents.py)
-        self.developer_args = (self.P, self.devs, self.labs, self.mkt, self.rl, self.work)
-        self.enterprise_args = (
-            self.P,
-            self.ents,
-            self.clouds,
-            self.mkt,
-            self.vol,
-            self.rv,
-            self.rl,
-            self.work,
+        self.state = new_state(
+            sc.global_vector(),
+            sc.lab_matrix(),
+            sc.cloud_matrix(),
+            sc.n_enterprises,
+            sc.n_developers,
+            self.months,
+            self.trajectories,
+            self.log,
         )
+        for name, array in zip(self.state._fields, self.state, strict=True):
+            setattr(self, name, array)
+        # the arrays the per-agent review kernels take (as the fast engine passes them)
+        st = self.state
+        self.developer_args = (st.P, st.devs, st.labs, st.mkt, st.rl, st.work)
+        self.enterprise_args = (st.P, st.ents, st.clouds, st.mkt, st.vol, st.rv, st.rl, st.work)
 
     def _make_agents(self) -> None:
         self.lab_agents: list[Lab] = [
@@ -205,8 +155,9 @@ class MarketModel(mesa.Model):
         ]
         self.labs_by_name = {lab.name: lab for lab in self.lab_agents}
         self.cloud_agents = [Cloud(self, self.clouds, c, CLOUD_NAMES[c]) for c in range(N_CLOUDS)]
-        self.eu_regulator = Regulator(self, "eu_regulator", A.EU_REGULATOR)
-        self.us_regulator = Regulator(self, "us_regulator", A.US_REGULATOR)
+        self.eu_regulator = Regulator(self, "eu_regulator")
+        self.us_regulator = Regulator(self, "us_regulator")
+        self.hardware = Hardware(self)
         self.enterprises = [Enterprise(self, self.ents, i) for i in range(self.ents.shape[0])]
         self.developers = [Developer(self, self.devs, i) for i in range(self.devs.shape[0])]
 
@@ -220,46 +171,27 @@ class MarketModel(mesa.Model):
         self.mkt["out_n"][0] = 0
 
     def _route(self, kind: int, actor: int, t: float) -> None:
+        """Give an event to the agent the event table names, as an appointment on the clock."""
         ev = self.calendar.appointment(t, event_priority(kind))
+        row = EVENT_TABLE[kind]
         if kind == EV.CLEARING:
             self._next_clearing = ev
-        elif kind == EV.RELEASE:
-            self.lab_agents[actor].plan_release(ev)
-        elif kind == EV.PRICE_REVIEW:
-            ev.callbacks.append(lambda e, lab=self.lab_agents[actor]: lab.review_prices(e.value))
-        elif kind == EV.FUNDING_ROUND:
-            ev.callbacks.append(lambda e, lab=self.lab_agents[actor]: lab.raise_funds(e.value))
-        elif kind == EV.RUNWAY_EXHAUSTED:
-            ev.callbacks.append(lambda e, lab=self.lab_agents[actor]: lab.run_out_of_cash(e.value))
-        elif kind == EV.EXPORT_CONTROL:
-            ev.callbacks.append(lambda e: self.us_regulator.enact(kind, actor, e.value))
-        elif kind in (EV.REG_PHASE, EV.LIABILITY_SHOCK, EV.SAFETY_INCIDENT):
-            ev.callbacks.append(lambda e: self.eu_regulator.enact(kind, actor, e.value))
-        elif kind == EV.HARDWARE_STEP:
-            ev.callbacks.append(lambda e: self.act(kind, actor, e.value))
+        elif row.agent == "lab" and row.method == "plan_release":
+            self.lab_agents[actor].plan_release(ev)  # the lab's lifecycle process waits on it
+        elif row.agent == "lab":
+            method = getattr(self.lab_agents[actor], row.method)
+            ev.callbacks.append(lambda e, f=method: f(e.value))
+        elif row.agent is not None:
+            method = getattr(getattr(self, row.agent), row.method)
+            ev.callbacks.append(lambda e, f=method: f(e.value, actor))
         else:
-            raise RuntimeError(f"no route for event kind {kind}")
+            raise RuntimeError(f"event kind {row.name} is not scheduled")
 
     def act(self, kind: int, actor: int, t: float) -> None:
         """Apply the rulebook's handler of one event, then schedule what it requested."""
         if t >= self.months:
             return
-        handle_event(
-            self.P,
-            self.LP,
-            self.CP,
-            self.labs,
-            self.clouds,
-            self.mkt,
-            self.hist,
-            self.log,
-            self.outbox,
-            self.terms,
-            kind,
-            actor,
-            t,
-            open_share_now(self.vol),
-        )
+        handle_event(self.state, kind, actor, t)
         self._drain()
 
     def _clearing(self):
@@ -268,40 +200,13 @@ class MarketModel(mesa.Model):
         while self._next_clearing is not None:
             due, self._next_clearing = self._next_clearing, None
             yield due
-            clearing_open(
-                self.P,
-                self.LP,
-                self.CP,
-                self.labs,
-                self.clouds,
-                self.mkt,
-                self.hist,
-                self.vol,
-                self.lv,
-                self.rv,
-                self.rl,
-                self.work,
-            )
+            clearing_open(self.state)
             # developers due this month review now (their appointments come first)
             yield clock.appointment(clock.now, PRIO_DEV_CLOSE)
-            developers_close(self.P, self.labs, self.devs, self.mkt, self.lv, self.log, self.work)
+            developers_close(self.state)
             # then the enterprises due this month
             yield clock.appointment(clock.now, PRIO_CLOSE)
-            clearing_close(
-                self.P,
-                self.LP,
-                self.CP,
-                self.labs,
-                self.clouds,
-                self.ents,
-                self.mkt,
-                self.hist,
-                self.vol,
-                self.lv,
-                self.trajectories,
-                self.log,
-                self.outbox,
-            )
+            clearing_close(self.state)
             self._drain()
             done, self._month_done = self._month_done, clock.event()
             if self.month >= self.months:

@@ -24,6 +24,7 @@ from .spec import (
     LAB_DEFAULTS,
     LAB_NAMES,
     LAB_PARAMS,
+    RENAMED_KEYS,
     RUN_KEYS,
     G,
 )
@@ -121,6 +122,14 @@ def _check(file: str, key: str, value: Any) -> Any:
     elif key in ACTOR_KEYS:
         _, _, lo, hi, _ = ACTOR_KEYS[key][4]
         unit = ACTOR_KEYS[key][4][1]
+        if key.endswith(".partner_lab") and isinstance(value, str):
+            if value not in LAB_NAMES:
+                raise ScenarioError(file, key, f"one of {', '.join(LAB_NAMES)}", repr(value))
+            return float(LAB_NAMES.index(value))
+    elif key in RENAMED_KEYS:
+        raise ScenarioError(
+            file, key, f"'{RENAMED_KEYS[key]}' (the key moved there)", "the old key"
+        )
     else:
         raise ScenarioError(
             file, key, "a known parameter (see docs/model.md)", "an unknown key" + _suggest(key)

@@ -10,14 +10,13 @@ exponentials.
 import numpy as np
 
 from ..params.spec import G
+from ..vocab import Stream
 from .enterprise import draw_index, next_review_month
 from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level
 
-__all__ = ["ecosystem_appeal", "developer_decision", "DEV_STREAM"]
-
-DEV_STREAM = 3
+__all__ = ["ecosystem_appeal", "developer_decision"]
 
 
 @kernel
@@ -49,7 +48,7 @@ def developer_decision(
 
     ``exp_appeal[region, k]`` is exp(common appeal) of ecosystem k, ``stay`` is exp(inertia).
     """
-    st = stream_id(DEV_STREAM, idx, 1)
+    st = stream_id(Stream.DEVELOPER, idx, 1)
     r = d.region
     for k in range(exp_appeal.shape[1]):
         w = exp_appeal[r, k]

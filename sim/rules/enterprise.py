@@ -8,18 +8,16 @@ against the months-behind-frontier its tasks tolerate, data sensitivity under re
 developer ecosystem, liability and lock-in.
 """
 
-from enum import IntEnum
-
 import numpy as np
 
 from ..params.spec import G
-from ..state import OPT, RV
+from ..state import EC, RV
+from ..vocab import OPT, Region, Stream
 from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level, selfhost_fixed_factor
 
 __all__ = [
-    "EC",
     "enterprise_context",
     "option_utilities",
     "nested_logit_probs",
@@ -28,25 +26,7 @@ __all__ = [
     "bass_adoption_prob",
     "enterprise_decision",
     "next_review_month",
-    "ENT_STREAM",
 ]
-
-ENT_STREAM = 2  # actor kind code of enterprises in stream ids
-
-
-class EC(IntEnum):
-    """Month-level context shared by every enterprise review (computed once per clearing)."""
-
-    DEMAND = 0  # token demand multiplier since 2023
-    FIXED = 1  # self-hosting fixed cost of a firm with no in-house skill, USD/month
-    HYBRID_FIXED = 2  # hybrid coordination cost, USD/month
-    FINETUNE = 3  # months of quality gap a fully skilled firm closes by fine-tuning
-    ECO = 4  # utility of the open developer ecosystem
-    LIABILITY = 5  # utility lost by deploying open weights under strict liability
-    EU_PRIV = 6  # multiplier on data sensitivity in the EU (AI Act phases)
-    FRICTION = 7  # integration effort of open models, utility
-    ADOPT = 8  # chance a non-adopter adopts at this review
-    N = 9
 
 
 @kernel
@@ -96,7 +76,7 @@ def option_utilities(
     q_closed = max(0.0, rv[r, RV.GAP_CLOSED] - e.tolerance)
     q_open = max(0.0, rv[r, RV.GAP_OPEN] - e.tolerance - ctx[EC.FINETUNE] * e.skill)
     q_hybrid = (1.0 - h) * q_closed + 0.5 * h * q_open
-    priv = e.sensitivity * (ctx[EC.EU_PRIV] if e.region == 1 else 1.0)
+    priv = e.sensitivity * (ctx[EC.EU_PRIV] if e.region == Region.EU else 1.0)
     d_closed = P[G.PRIVACY_CLOSED] * priv
     d_managed = P[G.PRIVACY_MANAGED] * priv
     open_extra = ctx[EC.ECO] - ctx[EC.FRICTION]
@@ -214,7 +194,7 @@ def enterprise_decision(
     Draws come from the enterprise's own stream keyed by month, so the result does not depend
     on the order in which enterprises are reviewed.
     """
-    st = stream_id(ENT_STREAM, idx, 1)
+    st = stream_id(Stream.ENTERPRISE, idx, 1)
     base = 8 * month
     option, family, vendor = e.option, e.family, e.vendor
     if option < 0:

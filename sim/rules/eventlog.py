@@ -5,26 +5,16 @@ outbox, and each engine moves them onto its own calendar (a heap in the fast eng
 the reference engine) in the order they were made.
 """
 
-import numpy as np
-
-from .jit import kernel
+from .jit import hot_kernel
 
 __all__ = ["log_event", "emit"]
 
 
-@kernel
-def log_event(
-    log: np.ndarray,
-    mkt: np.ndarray,
-    t: float,
-    kind: int,
-    actor: int,
-    value: float,
-    value2: float,
-    target: int,
-) -> None:
-    """Append an event to the log; past capacity it is counted as dropped."""
-    m = mkt[0]
+@hot_kernel
+def log_event(s, t: float, kind: int, actor: int, value: float, value2: float, target: int) -> None:
+    """Append an event to the run's log; past capacity it is counted as dropped."""
+    log = s.log
+    m = s.mkt[0]
     n = m.log_n
     if n >= log.shape[0]:
         m.dropped += 1
@@ -38,10 +28,11 @@ def log_event(
     m.log_n = n + 1
 
 
-@kernel
-def emit(outbox: np.ndarray, mkt: np.ndarray, t: float, kind: int, actor: int) -> None:
+@hot_kernel
+def emit(s, t: float, kind: int, actor: int) -> None:
     """Ask the engine to schedule event ``kind`` for ``actor`` at time ``t``."""
-    m = mkt[0]
+    outbox = s.outbox
+    m = s.mkt[0]
     n = m.out_n
     if n >= outbox.shape[0]:
         raise RuntimeError("event outbox overflow")

@@ -3,13 +3,10 @@
 import numpy as np
 
 from ..params.spec import G
+from ..vocab import Region
 from .jit import kernel
 
 __all__ = ["foreign_penalty", "origin_utility", "export_control_compute_loss"]
-
-_EU = 1
-_CN = 2
-_ROW = 3
 
 
 @kernel
@@ -23,8 +20,8 @@ def foreign_penalty(P: np.ndarray, home: int, region: int, export_shocks: int) -
     if home == region:
         return 0.0
     base = P[G.FOREIGN_TRUST_PENALTY] * P[G.GEOPOLITICS_STRENGTH] * (1.0 + 0.25 * export_shocks)
-    if home == _CN or region == _CN:
-        if region == _ROW or home == _ROW:
+    if home == Region.CN or region == Region.CN:
+        if region == Region.ROW or home == Region.ROW:
             return 0.5 * base
         return base
     return 0.0
@@ -34,7 +31,7 @@ def foreign_penalty(P: np.ndarray, home: int, region: int, export_shocks: int) -
 def origin_utility(P: np.ndarray, home: int, region: int, export_shocks: int) -> float:
     """Utility of a lab's origin for users in ``region``: European users' sovereignty
     preference for European labs, minus the foreign-trust penalty."""
-    bonus = P[G.EU_SOVEREIGNTY] if (home == _EU and region == _EU) else 0.0
+    bonus = P[G.EU_SOVEREIGNTY] if (home == Region.EU and region == Region.EU) else 0.0
     return bonus - foreign_penalty(P, home, region, export_shocks)
 
 

@@ -1,7 +1,8 @@
 """Lab behaviour: training budgets, release capability, the license decision, funding.
 
-The license decision weighs the five strategic drivers of open release (seed 000) against the
-counter-forces (seed 003), each a named term with its own strength parameter:
+The license decision weighs the five strategic drivers of open release (Trensee, 'The Open
+Source AI Paradox') against the counter-forces ('The Long View'), each a named term with its
+own strength parameter:
 
 1. ecosystem   - developers in the lab's ecosystem bring talent and indirect value;
 2. pressure    - an open release caps rivals' prices (commoditize the complement);
@@ -16,6 +17,7 @@ sponsor's retreat when training cost outgrows the strategic value of openness.
 import numpy as np
 
 from ..params.spec import G, L
+from ..vocab import Funding, T
 from .jit import kernel
 from .technology import algorithmic_oom, frontier_spend
 
@@ -26,25 +28,7 @@ __all__ = [
     "license_value",
     "funding_success_prob",
     "funding_amount",
-    "N_TERMS",
-    "TERM_NAMES",
 ]
-
-SPONSOR = 0
-VENTURE = 1
-CLOUD = 2
-
-N_TERMS = 8
-TERM_NAMES = (
-    "ecosystem",
-    "pressure",
-    "monetization",
-    "regulatory",
-    "feedback",
-    "liability",
-    "investors",
-    "sponsor_retreat",
-)
 
 
 @kernel
@@ -66,12 +50,12 @@ def training_budget(
     months of runway.
     """
     want = LP[lab, L.AMBITION] * frontier_spend(P, t)
-    if funding == SPONSOR:
+    if funding == Funding.SPONSOR:
         cap = budget_cap * P[G.SPONSOR_GROWTH] ** (t / 12.0)
         return min(want, cap)
-    if funding == CLOUD:
+    if funding == Funding.CLOUD:
         cap = budget_cap * P[G.SPONSOR_GROWTH] ** (t / 12.0)
-        cap += P[G.MONETIZATION_STRENGTH] * P[G.ALIBABA_PULLTHROUGH] * cloud_open_revenue
+        cap += P[G.MONETIZATION_STRENGTH] * LP[lab, L.CLOUD_PULLTHROUGH] * cloud_open_revenue
         return min(want, cap)
     afford = max(0.0, cash) / 18.0 - LP[lab, L.OPEX]
     return max(0.0, min(want, afford))
@@ -127,9 +111,9 @@ def license_terms(
     """
     n_labs = LP.shape[0]
     rel_share = min(3.0, dev_share * n_labs)
-    out[0] = P[G.ECOSYSTEM_STRENGTH] * 0.5 * rel_share
+    out[T.ECOSYSTEM] = P[G.ECOSYSTEM_STRENGTH] * 0.5 * rel_share
     span = max(P[G.MARKUP_MAX] - P[G.MARKUP_MIN], 1e-9)
-    out[1] = (
+    out[T.PRESSURE] = (
         P[G.PRESSURE_STRENGTH]
         * 0.5
         * min(1.0, max(0.0, (rival_markup - P[G.MARKUP_MIN]) / span))
@@ -137,26 +121,27 @@ def license_terms(
     )
     # indirect monetization, relative to the training bill it has to justify
     bill = max(spend, 1e-6)
-    if funding == SPONSOR and LP[lab, L.SELLS_API] == 0:
-        value = P[G.META_COMPLEMENT_VALUE] * P[G.META_AD_REVENUE] * open_share
-    elif funding == CLOUD:
-        value = P[G.ALIBABA_PULLTHROUGH] * cloud_open_revenue
-    else:
-        value = P[G.MISTRAL_SLA_RATE] * revenue * 2.0
-    out[2] = P[G.MONETIZATION_STRENGTH] * min(2.0, value / bill)
-    out[3] = P[G.REGULATORY_STRENGTH] * P[G.REGULATORY_EXEMPTION_VALUE] * exemption
-    out[4] = P[G.FEEDBACK_STRENGTH] * 0.5 * rel_share
-    out[5] = -liability * P[G.LIABILITY_STRENGTH] * P[G.LIABILITY_RELEASE_COST]
-    out[6] = 0.0
-    if funding == VENTURE:
+    # (USD B per month) the lab's business model: a complement business, its cloud's open
+    # hosting revenue, open-core sales
+    value = LP[lab, L.COMPLEMENT_VALUE] * LP[lab, L.COMPLEMENT_REVENUE] * open_share
+    value += LP[lab, L.CLOUD_PULLTHROUGH] * cloud_open_revenue
+    value += LP[lab, L.OPEN_CORE_RATE] * revenue * 2.0
+    out[T.MONETIZATION] = P[G.MONETIZATION_STRENGTH] * min(2.0, value / bill)
+    out[T.REGULATORY] = P[G.REGULATORY_STRENGTH] * P[G.REGULATORY_EXEMPTION_VALUE] * exemption
+    out[T.FEEDBACK] = P[G.FEEDBACK_STRENGTH] * 0.5 * rel_share
+    out[T.LIABILITY] = -liability * P[G.LIABILITY_STRENGTH] * P[G.LIABILITY_RELEASE_COST]
+    out[T.INVESTORS] = 0.0
+    if funding == Funding.VENTURE:
         trigger = max(P[G.RUNWAY_TRIGGER], 1.0)
-        out[6] = -P[G.SUSTAIN_STRENGTH] * 2.0 * max(0.0, 1.0 - runway / (2.0 * trigger))
-    out[7] = 0.0
-    if funding == SPONSOR and LP[lab, L.SELLS_API] == 0:
-        strategic = P[G.MONETIZATION_STRENGTH] * value + 0.5 * (out[0] + out[4]) * bill
+        out[T.INVESTORS] = -P[G.SUSTAIN_STRENGTH] * 2.0 * max(0.0, 1.0 - runway / (2.0 * trigger))
+    out[T.SPONSOR_RETREAT] = 0.0
+    if funding == Funding.SPONSOR and LP[lab, L.COMPLEMENT_REVENUE] > 0:
+        strategic = (
+            P[G.MONETIZATION_STRENGTH] * value + 0.5 * (out[T.ECOSYSTEM] + out[T.FEEDBACK]) * bill
+        )
         ratio = strategic / bill
-        out[7] = P[G.SUSTAIN_STRENGTH] * min(
-            0.0, np.log(max(ratio, 1e-6) / max(P[G.META_RETREAT_RATIO], 1e-6))
+        out[T.SPONSOR_RETREAT] = P[G.SUSTAIN_STRENGTH] * min(
+            0.0, np.log(max(ratio, 1e-6) / max(LP[lab, L.RETREAT_RATIO], 1e-6))
         )
 
 

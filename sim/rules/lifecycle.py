@@ -6,13 +6,14 @@ then move whatever it emitted onto their own calendar.
 
 import numpy as np
 
+from ..actors import A
+from ..events import EV
 from ..params.spec import C, G, L
-from ..state import EV, A
+from ..vocab import Funding, Region, Stream
 from .eventlog import emit, log_event
 from .geopolitics import export_control_compute_loss
 from .jit import kernel
 from .labs import (
-    VENTURE,
     funding_amount,
     funding_success_prob,
     license_terms,
@@ -23,9 +24,9 @@ from .labs import (
 from .pricing import adjust_markup, target_markup
 from .rng import normal, stream_id, uniform
 from .technology import gap_months, serve_cost
+from .views import open_share_now
 
 __all__ = [
-    "handle_event",
     "on_release",
     "on_price_review",
     "on_funding_round",
@@ -38,19 +39,15 @@ __all__ = [
     "refresh_frontier",
     "mean_closed_markup",
     "open_managed_price",
-    "LAB_STREAM",
 ]
-
-LAB_STREAM = 1
-_CN = 2
 
 
 @kernel
-def lab_draw(labs: np.ndarray, mkt: np.ndarray, lab: int) -> float:
+def lab_draw(s, lab: int) -> float:
     """Next uniform from the lab's own stream."""
-    c = labs[lab].ctr
-    labs[lab].ctr = c + 1
-    return uniform(mkt[0].seed, stream_id(LAB_STREAM, lab, 1), c)
+    c = s.labs[lab].ctr
+    s.labs[lab].ctr = c + 1
+    return uniform(s.mkt[0].seed, stream_id(Stream.LAB, lab, 1), c)
 
 
 @kernel
@@ -98,22 +95,11 @@ def partner_cloud_open_revenue(CP: np.ndarray, clouds: np.ndarray, lab: int) -> 
 
 
 @kernel
-def on_release(
-    P: np.ndarray,
-    LP: np.ndarray,
-    CP: np.ndarray,
-    labs: np.ndarray,
-    clouds: np.ndarray,
-    mkt: np.ndarray,
-    hist: np.ndarray,
-    log: np.ndarray,
-    outbox: np.ndarray,
-    terms: np.ndarray,
-    lab: int,
-    t: float,
-    open_share: float,
-) -> None:
+def on_release(s, lab: int, t: float) -> None:
     """A lab releases the model it trained, decides its license, and starts the next run."""
+    P, LP, CP, labs, clouds, mkt, hist = s.P, s.LP, s.CP, s.labs, s.clouds, s.mkt, s.hist
+    terms = s.terms
+    open_share = open_share_now(s.vol)
     lb = labs[lab]
     m = mkt[0]
     if lb.alive == 0:
@@ -130,13 +116,13 @@ def on_release(
             lb.budget_cap,
             partner_cloud_open_revenue(CP, clouds, lab),
         )
-        emit(outbox, mkt, t + 3.0, EV.RELEASE, lab)
+        emit(s, t + 3.0, EV.RELEASE, lab)
         return
     is_open = 0
     delta = 0.0
     if LP[lab, L.OPEN0] > 0:
         runway = 999.0
-        if lb.funding == VENTURE:
+        if lb.funding == Funding.VENTURE:
             burn = LP[lab, L.OPEX] + lb.spend - lb.revenue
             runway = lb.cash / burn if burn > 0 else 999.0
         license_terms(
@@ -159,9 +145,9 @@ def on_release(
         delta += P[G.LICENSE_INERTIA] * (1.0 if lb.open else -1.0)
         delta -= 2.0 * P[G.SUSTAIN_STRENGTH] * lb.forced
         p_open = 1.0 / (1.0 + np.exp(-delta / P[G.LICENSE_NOISE]))
-        is_open = 1 if lab_draw(labs, mkt, lab) < p_open else 0
+        is_open = 1 if lab_draw(s, lab) < p_open else 0
     else:
-        lab_draw(labs, mkt, lab)  # keep stream positions aligned across scenarios
+        lab_draw(s, lab)  # keep stream positions aligned across scenarios
     cap = release_capability(P, LP, lab, lb.flop, t, lb.dev_share, is_open, m.frontier)
     if is_open:
         lb.cap_open = max(lb.cap_open, cap)
@@ -172,16 +158,16 @@ def on_release(
     lb.cap = cap
     lb.releases += 1
     if LP[lab, L.OPEN0] > 0 and is_open != lb.open:
-        log_event(log, mkt, t, EV.LICENSE_SWITCH, lab, float(is_open), delta, 0)
+        log_event(s, t, EV.LICENSE_SWITCH, lab, float(is_open), delta, 0)
         lb.open = is_open
     refresh_frontier(labs, mkt)
     month = min(m.month, hist.shape[0] - 1)
     gap = gap_months(hist, month, m.frontier, cap, P[G.FRONTIER_OOM_PER_MONTH])
-    log_event(log, mkt, t, EV.RELEASE, lab, cap, gap, is_open)
+    log_event(s, t, EV.RELEASE, lab, cap, gap, is_open)
     if is_open and P[G.PRESSURE_STRENGTH] > 0:
         for k in range(labs.shape[0]):
             if k != lab and labs[k].alive and labs[k].cap_closed > 0 and LP[k, L.SELLS_API] > 0:
-                emit(outbox, mkt, t + P[G.PRESSURE_REVIEW_LAG], EV.PRICE_REVIEW, k)
+                emit(s, t + P[G.PRESSURE_REVIEW_LAG], EV.PRICE_REVIEW, k)
     # next training run
     lb.flop = 0.0
     lb.spend = training_budget(
@@ -195,24 +181,15 @@ def on_release(
         partner_cloud_open_revenue(CP, clouds, lab),
     )
     cycle = LP[lab, L.CYCLE]
-    z = normal(m.seed, stream_id(LAB_STREAM, lab, 2), lb.releases)
+    z = normal(m.seed, stream_id(Stream.LAB, lab, 2), lb.releases)
     cycle = min(2.0 * cycle, max(0.5 * cycle, cycle * (1.0 + P[G.RELEASE_JITTER] * z)))
-    emit(outbox, mkt, t + max(cycle, 1.0), EV.RELEASE, lab)
+    emit(s, t + max(cycle, 1.0), EV.RELEASE, lab)
 
 
 @kernel
-def on_price_review(
-    P: np.ndarray,
-    LP: np.ndarray,
-    labs: np.ndarray,
-    clouds: np.ndarray,
-    mkt: np.ndarray,
-    hist: np.ndarray,
-    log: np.ndarray,
-    lab: int,
-    t: float,
-) -> None:
+def on_price_review(s, lab: int, t: float) -> None:
     """A closed vendor re-prices against the best open alternative (driver 2)."""
+    P, LP, labs, clouds, mkt, hist = s.P, s.LP, s.labs, s.clouds, s.mkt, s.hist
     lb = labs[lab]
     m = mkt[0]
     if lb.alive == 0 or lb.cap_closed <= 0 or LP[lab, L.SELLS_API] == 0:
@@ -227,165 +204,111 @@ def on_price_review(
     target = target_markup(P, own_cost, open_price, lead)
     new = adjust_markup(P, lb.markup, target)
     if new < lb.markup * (1.0 - P[G.PRICE_CUT_EVENT]):
-        log_event(log, mkt, t, EV.PRICE_CUT, lab, own_cost * new, 1.0 - new / lb.markup, 0)
+        log_event(s, t, EV.PRICE_CUT, lab, own_cost * new, 1.0 - new / lb.markup, 0)
     lb.markup = new
 
 
 @kernel
-def on_funding_round(
-    P: np.ndarray,
-    LP: np.ndarray,
-    labs: np.ndarray,
-    mkt: np.ndarray,
-    log: np.ndarray,
-    lab: int,
-    t: float,
-) -> None:
+def on_funding_round(s, lab: int, t: float) -> None:
     """A venture-funded lab tries to raise; investors may force an open lab closed."""
+    P, LP, labs = s.P, s.LP, s.labs
     lb = labs[lab]
     lb.funding_pending = 0
-    if lb.alive == 0 or lb.funding != VENTURE:
+    if lb.alive == 0 or lb.funding != Funding.VENTURE:
         return
-    u = lab_draw(labs, mkt, lab)
-    u2 = lab_draw(labs, mkt, lab)
+    u = lab_draw(s, lab)
+    u2 = lab_draw(s, lab)
     if u < funding_success_prob(P, lb.revenue, lb.rev_slow):
         amount = funding_amount(P, LP, lab, lb.revenue, lb.dev_share)
         lb.cash += amount
         lb.forced = 0
-        log_event(log, mkt, t, EV.FUNDING_ROUND, lab, amount, lb.cash, 1)
+        log_event(s, t, EV.FUNDING_ROUND, lab, amount, lb.cash, 1)
         return
-    log_event(log, mkt, t, EV.FUNDING_FAILED, lab, 0.0, lb.cash, 0)
+    log_event(s, t, EV.FUNDING_FAILED, lab, 0.0, lb.cash, 0)
     force = min(1.0, P[G.FORCE_CLOSE_PROB] * P[G.SUSTAIN_STRENGTH])
     if LP[lab, L.OPEN0] > 0 and lb.forced == 0 and u2 < force:
         lb.forced = 1
         if lb.open:
             lb.open = 0
-            log_event(log, mkt, t, EV.LICENSE_SWITCH, lab, 0.0, -1.0, 1)
+            log_event(s, t, EV.LICENSE_SWITCH, lab, 0.0, -1.0, 1)
 
 
 @kernel
-def on_runway_exhausted(
-    P: np.ndarray,
-    LP: np.ndarray,
-    labs: np.ndarray,
-    mkt: np.ndarray,
-    log: np.ndarray,
-    lab: int,
-    t: float,
-) -> None:
+def on_runway_exhausted(s, lab: int, t: float) -> None:
     """Out of cash: acquired by big tech (funded from then on) or wound down."""
+    P, LP, labs = s.P, s.LP, s.labs
     lb = labs[lab]
     lb.funding_pending = 0
-    if lb.alive == 0 or lb.funding != VENTURE or lb.cash >= 0:
+    if lb.alive == 0 or lb.funding != Funding.VENTURE or lb.cash >= 0:
         return
-    log_event(log, mkt, t, EV.RUNWAY_EXHAUSTED, lab, lb.cash, 0.0, 0)
-    u = lab_draw(labs, mkt, lab)
+    log_event(s, t, EV.RUNWAY_EXHAUSTED, lab, lb.cash, 0.0, 0)
+    u = lab_draw(s, lab)
     if u < P[G.ACQUISITION_PROB] * min(1.0, P[G.SUSTAIN_STRENGTH]):
         lb.bigtech = 1
-        lb.funding = 0
+        lb.funding = Funding.SPONSOR
         lb.cash = 0.0
         lb.forced = 0
         growth = P[G.SPONSOR_GROWTH] ** (t / 12.0)
         lb.budget_cap = 1.5 * max(lb.spend, LP[lab, L.AMBITION] * P[G.FRONTIER_SPEND0]) / growth
-        log_event(log, mkt, t, EV.ACQUISITION, lab, lb.budget_cap, 0.0, 0)
+        log_event(s, t, EV.ACQUISITION, lab, lb.budget_cap, 0.0, 0)
     else:
         lb.alive = 0
         lb.spend = 0.0
         lb.open = 0
-        log_event(log, mkt, t, EV.WIND_DOWN, lab, 0.0, 0.0, 0)
+        log_event(s, t, EV.WIND_DOWN, lab, 0.0, 0.0, 0)
 
 
 @kernel
-def on_safety_incident(P: np.ndarray, mkt: np.ndarray, log: np.ndarray, lab: int, t: float) -> None:
-    """A maliciously fine-tuned open model causes harm: regulatory pressure rises."""
-    m = mkt[0]
+def on_safety_incident(s, lab: int, t: float) -> None:
+    """A maliciously fine-tuned open model of ``lab`` causes harm: regulatory pressure rises."""
+    P = s.P
+    m = s.mkt[0]
     m.reg_pressure += P[G.INCIDENT_PRESSURE]
     m.incidents += 1
-    log_event(log, mkt, t, EV.SAFETY_INCIDENT, lab, m.reg_pressure, float(m.incidents), 0)
+    log_event(s, t, EV.SAFETY_INCIDENT, lab, m.reg_pressure, float(m.incidents), 0)
 
 
 @kernel
-def on_liability_shock(mkt: np.ndarray, log: np.ndarray, t: float) -> None:
+def on_liability_shock(s, actor: int, t: float) -> None:
     """Strict liability for open weights: the open-source exemption ends (the wild card)."""
-    m = mkt[0]
+    m = s.mkt[0]
     m.liability_pending = 0
     if m.liability:
         return
     m.liability = 1
     m.exemption = 0
-    log_event(log, mkt, t, EV.LIABILITY_SHOCK, A.EU_REGULATOR, m.reg_pressure, 0.0, 0)
+    log_event(s, t, EV.LIABILITY_SHOCK, A.EU_REGULATOR, m.reg_pressure, 0.0, 0)
 
 
 @kernel
-def on_export_control(
-    P: np.ndarray, LP: np.ndarray, labs: np.ndarray, mkt: np.ndarray, log: np.ndarray, t: float
-) -> None:
+def on_export_control(s, actor: int, t: float) -> None:
     """Export controls tighten: Chinese labs lose compute, trust across blocs falls."""
-    m = mkt[0]
+    P, LP, labs = s.P, s.LP, s.labs
+    m = s.mkt[0]
     m.export_shocks += 1
     loss = export_control_compute_loss(P)
     total = 0.0
     for k in range(labs.shape[0]):
-        if int(LP[k, L.HOME]) == _CN:
+        if int(LP[k, L.HOME]) == Region.CN:
             labs[k].compute_pen += loss
             total = labs[k].compute_pen
-    log_event(log, mkt, t, EV.EXPORT_CONTROL, A.US_REGULATOR, total, float(m.export_shocks), 0)
+    log_event(s, t, EV.EXPORT_CONTROL, A.US_REGULATOR, total, float(m.export_shocks), 0)
 
 
 @kernel
-def on_reg_phase(mkt: np.ndarray, log: np.ndarray, t: float) -> None:
+def on_reg_phase(s, actor: int, t: float) -> None:
     """The next phase of the EU AI Act applies."""
-    m = mkt[0]
+    m = s.mkt[0]
     m.eu_phase += 1
-    log_event(log, mkt, t, EV.REG_PHASE, A.EU_REGULATOR, float(m.eu_phase), 0.0, 0)
+    log_event(s, t, EV.REG_PHASE, A.EU_REGULATOR, float(m.eu_phase), 0.0, 0)
 
 
 @kernel
-def on_hardware_step(
-    P: np.ndarray, mkt: np.ndarray, log: np.ndarray, outbox: np.ndarray, t: float
-) -> None:
+def on_hardware_step(s, actor: int, t: float) -> None:
     """A GPU generation ships: price-performance jumps by two years' worth."""
-    m = mkt[0]
+    P = s.P
+    m = s.mkt[0]
     step = P[G.HW_OOM_PER_YEAR] * P[G.HW_STEP_MONTHS] / 12.0
     m.hw_oom += step
-    m.hw_steps += 1
-    log_event(log, mkt, t, EV.HARDWARE_STEP, A.HARDWARE, 10.0**m.hw_oom, step, 0)
-    emit(outbox, mkt, t + P[G.HW_STEP_MONTHS], EV.HARDWARE_STEP, A.HARDWARE)
-
-
-@kernel
-def handle_event(
-    P: np.ndarray,
-    LP: np.ndarray,
-    CP: np.ndarray,
-    labs: np.ndarray,
-    clouds: np.ndarray,
-    mkt: np.ndarray,
-    hist: np.ndarray,
-    log: np.ndarray,
-    outbox: np.ndarray,
-    terms: np.ndarray,
-    kind: int,
-    actor: int,
-    t: float,
-    open_share: float,
-) -> None:
-    """Dispatch one non-clearing event to its handler."""
-    if kind == EV.RELEASE:
-        on_release(P, LP, CP, labs, clouds, mkt, hist, log, outbox, terms, actor, t, open_share)
-    elif kind == EV.PRICE_REVIEW:
-        on_price_review(P, LP, labs, clouds, mkt, hist, log, actor, t)
-    elif kind == EV.FUNDING_ROUND:
-        on_funding_round(P, LP, labs, mkt, log, actor, t)
-    elif kind == EV.RUNWAY_EXHAUSTED:
-        on_runway_exhausted(P, LP, labs, mkt, log, actor, t)
-    elif kind == EV.SAFETY_INCIDENT:
-        on_safety_incident(P, mkt, log, actor, t)
-    elif kind == EV.LIABILITY_SHOCK:
-        on_liability_shock(mkt, log, t)
-    elif kind == EV.EXPORT_CONTROL:
-        on_export_control(P, LP, labs, mkt, log, t)
-    elif kind == EV.REG_PHASE:
-        on_reg_phase(mkt, log, t)
-    elif kind == EV.HARDWARE_STEP:
-        on_hardware_step(P, mkt, log, outbox, t)
+    log_event(s, t, EV.HARDWARE_STEP, A.HARDWARE, 10.0**m.hw_oom, step, 0)
+    emit(s, t + P[G.HW_STEP_MONTHS], EV.HARDWARE_STEP, A.HARDWARE)

@@ -3,8 +3,10 @@ calendar's first events."""
 
 import numpy as np
 
+from ..actors import A
+from ..events import EV
 from ..params.spec import C, G, L
-from ..state import EV, OPT, A
+from ..vocab import OPT, Region, Stream
 from .clearing import apply_enterprise
 from .enterprise import draw_index
 from .eventlog import emit
@@ -13,9 +15,8 @@ from .regulation import EU_PHASE_MONTHS, EXPORT_CONTROL_MONTHS
 from .rng import normal, stream_id, uniform
 from .technology import log_flop_per_usd, serve_cost
 
-__all__ = ["init_state", "SETUP_STREAM"]
+__all__ = ["init_state"]
 
-SETUP_STREAM = 5
 _MEDIAN_TOKENS = 10.0  # M tokens a month for a median enterprise in 2023
 _LARGE_FACTOR = 30.0  # large organisations use ~30x more
 
@@ -25,17 +26,20 @@ def _region(P: np.ndarray, u: float) -> int:
     eu, cn, row = P[G.REGION_EU], P[G.REGION_CN], P[G.REGION_ROW]
     na = max(0.0, 1.0 - eu - cn - row)
     if u < na:
-        return 0
+        return Region.NA
     if u < na + eu:
-        return 1
+        return Region.EU
     if u < na + eu + cn:
-        return 2
-    return 3
+        return Region.CN
+    return Region.ROW
 
 
 @kernel
-def init_state(P, LP, CP, seed, months, labs, clouds, ents, devs, mkt, hist, vol, outbox):
-    """Fill freshly allocated state arrays for one run and emit the first events."""
+def init_state(s, seed, months):
+    """Fill a freshly allocated run state (:func:`sim.state.new_state`) for one run and emit
+    the first events."""
+    P, LP, CP, labs, clouds, ents, devs = s.P, s.LP, s.CP, s.labs, s.clouds, s.ents, s.devs
+    mkt, hist, vol = s.mkt, s.hist, s.vol
     m = mkt[0]
     m.seed = seed
     m.month = 0
@@ -62,11 +66,10 @@ def init_state(P, LP, CP, seed, months, labs, clouds, ents, devs, mkt, hist, vol
         lb.markup = LP[k, L.MARKUP0]
         lb.cash = LP[k, L.CASH0]
         lb.budget_cap = LP[k, L.SPONSOR_CAP]
-        first = LP[k, L.FIRST_RELEASE] + uniform(seed, stream_id(1, k, 4), 0)
+        first = LP[k, L.FIRST_RELEASE] + uniform(seed, stream_id(Stream.LAB, k, 4), 0)
         # the first run on the calendar is sized to its historical training compute
         lb.spend = 10.0 ** (LP[k, L.FIRST_FLOP] - log_flop_per_usd(P, 0.0)) / 1e9 / max(first, 1.0)
-        lb.next_release = first
-        emit(outbox, mkt, first, EV.RELEASE, k)
+        emit(s, first, EV.RELEASE, k)
     fr = 0.0
     ob = 0.0
     for k in range(n_labs):
@@ -89,7 +92,7 @@ def init_state(P, LP, CP, seed, months, labs, clouds, ents, devs, mkt, hist, vol
     n_dev = devs.shape[0]
     for i in range(n_dev):
         d = devs[i]
-        st = stream_id(3, i, 0)
+        st = stream_id(Stream.DEVELOPER, i, 0)
         d.region = _region(P, uniform(seed, st, 0))
         d.taste = np.exp(P[G.DEV_OPEN_TASTE_SIGMA] * normal(seed, st, 1))
         if uniform(seed, st, 4) < P[G.DEV_OPEN_SHARE0]:
@@ -116,7 +119,7 @@ def init_state(P, LP, CP, seed, months, labs, clouds, ents, devs, mkt, hist, vol
     share = np.zeros(n_clouds)
     for i in range(n_ent):
         e = ents[i]
-        st = stream_id(2, i, 0)
+        st = stream_id(Stream.ENTERPRISE, i, 0)
         e.region = _region(P, uniform(seed, st, 0))
         e.large = 1 if uniform(seed, st, 1) < P[G.LARGE_SHARE] else 0
         size = _MEDIAN_TOKENS * (_LARGE_FACTOR if e.large else 1.0)
@@ -146,11 +149,11 @@ def init_state(P, LP, CP, seed, months, labs, clouds, ents, devs, mkt, hist, vol
     # one simulated enterprise stands for this many USD of potential spend
     m.weight = P[G.POTENTIAL_SPEND] * 1e9 / total
     # the calendar
-    emit(outbox, mkt, 1.0, EV.CLEARING, A.MARKET)
+    emit(s, 1.0, EV.CLEARING, A.MARKET)
     for mm in EU_PHASE_MONTHS:
         if mm < months:
-            emit(outbox, mkt, mm + 0.5, EV.REG_PHASE, A.EU_REGULATOR)
+            emit(s, mm + 0.5, EV.REG_PHASE, A.EU_REGULATOR)
     for mm in EXPORT_CONTROL_MONTHS:
         if mm < months:
-            emit(outbox, mkt, mm + 0.5, EV.EXPORT_CONTROL, A.US_REGULATOR)
-    emit(outbox, mkt, P[G.HW_STEP_MONTHS], EV.HARDWARE_STEP, A.HARDWARE)
+            emit(s, mm + 0.5, EV.EXPORT_CONTROL, A.US_REGULATOR)
+    emit(s, P[G.HW_STEP_MONTHS], EV.HARDWARE_STEP, A.HARDWARE)

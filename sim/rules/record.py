@@ -1,0 +1,108 @@
+"""The month's record: the trajectory row every engine writes at the end of a clearing (step 9)."""
+
+import numpy as np
+
+from ..params.spec import G, L
+from ..state import LV, R_CLOSED, S, lab_series
+from .jit import kernel
+from .technology import gap_months, serve_cost
+
+__all__ = ["record_month"]
+
+_LAB_OPEN = lab_series(0, "open")
+_LAB_CASH = lab_series(0, "cash")
+_LAB_STRIDE = lab_series(1, "open") - lab_series(0, "open")
+
+
+@kernel
+def record_month(s, t):
+    """Step 9: the month's indicators."""
+    P, LP, labs, clouds, mkt, hist, vol, lv = (
+        s.P,
+        s.LP,
+        s.labs,
+        s.clouds,
+        s.mkt,
+        s.hist,
+        s.vol,
+        s.lv,
+    )
+    traj = s.traj
+    m = mkt[0]
+    month = m.month
+    n_labs = labs.shape[0]
+    n_clouds = clouds.shape[0]
+    rate = P[G.FRONTIER_OOM_PER_MONTH]
+    row = traj[month]
+    open_v = 0.0
+    big_v = 0.0
+    self_v = 0.0
+    managed_v = 0.0
+    closed_v = 0.0
+    for k in range(n_labs):
+        lab_open = 0.0
+        for r in range(R_CLOSED):
+            lab_open += vol[r, k]
+            if r < n_clouds:
+                managed_v += vol[r, k]
+            else:
+                self_v += vol[r, k]
+        open_v += lab_open
+        if labs[k].bigtech:
+            big_v += lab_open
+        closed_v += vol[R_CLOSED, k]
+    tot = open_v + closed_v
+    row[S.OPEN_SHARE] = max(0.0, min(1.0, open_v / tot)) if tot > 0 else 0.0
+    row[S.SELFHOST_SHARE] = max(0.0, self_v / tot) if tot > 0 else 0.0
+    row[S.MANAGED_SHARE] = max(0.0, managed_v / tot) if tot > 0 else 0.0
+    row[S.BIGTECH_OPEN_SHARE] = max(0.0, min(1.0, big_v / open_v)) if open_v > 0 else 0.0
+    row[S.GAP_MONTHS] = gap_months(hist, month, m.frontier, m.open_best, rate)
+    # frontier price: the most capable closed model on sale
+    best = -1
+    for k in range(n_labs):
+        if labs[k].alive and labs[k].cap_closed > 0 and LP[k, L.SELLS_API] > 0:
+            if best < 0 or labs[k].cap_closed > labs[best].cap_closed:
+                best = k
+    row[S.FRONTIER_PRICE] = lv[best, LV.PRICE] if best >= 0 else np.nan
+    mk_mean = 0.0
+    mk_min = 1e300
+    for c in range(n_clouds):
+        mk_mean += clouds[c].markup / n_clouds
+        mk_min = min(mk_min, clouds[c].markup)
+    row[S.OPEN_PRICE] = serve_cost(P, m.open_best, t, m.hw_oom) * mk_mean
+    c0 = m.start_frontier
+    cheapest = 1e300
+    base = serve_cost(P, c0, t, m.hw_oom)
+    for k in range(n_labs):
+        lb = labs[k]
+        if lb.alive and lb.cap_closed >= c0 and LP[k, L.SELLS_API] > 0:
+            cheapest = min(cheapest, base * lb.markup)
+        if lb.cap_open >= c0:
+            cheapest = min(cheapest, base * mk_min)
+    row[S.PRICE_AT_START_FRONTIER] = cheapest
+    row[S.ADOPTED] = m.adopted
+    row[S.DEV_OPEN_SHARE] = m.dev_open_share
+    row[S.HYBRID_SHARE_LARGE] = m.large_hybrids / m.large_adopted if m.large_adopted > 0 else 0.0
+    row[S.FRONTIER_CAP] = m.frontier
+    row[S.OPEN_CAP] = m.open_best
+    row[S.REG_PRESSURE] = m.reg_pressure
+    row[S.LIABILITY] = m.liability
+    row[S.ENTERPRISE_SPEND] = m.spend
+    closed_rev = 0.0
+    for k in range(n_labs):
+        closed_rev += vol[R_CLOSED, k] * lv[k, LV.PRICE] * m.weight * m.demand / 1e9
+    row[S.CLOSED_REVENUE] = closed_rev
+    row[S.CLOUD_REVENUE] = m.cloud_receipts
+    row[S.MONEY_RESIDUAL] = m.spend - m.lab_receipts - m.cloud_receipts - m.onprem_spend
+    for k in range(n_labs):
+        row[_LAB_OPEN + k * _LAB_STRIDE] = labs[k].open
+        row[_LAB_CASH + k * _LAB_STRIDE] = labs[k].cash
+    indep = 0.0
+    for k in range(n_labs):
+        lb = labs[k]
+        releasing = lb.open or (LP[k, L.OPEN_CORE] > 0 and lb.forced == 0)
+        if lb.alive and lb.bigtech == 0 and releasing and lb.cap_open > 0:
+            indep += 1.0
+    row[S.INDEPENDENT_OPEN] = indep
+    row[S.EXPORT_CONTROLS] = m.export_shocks
+    hist[month] = m.frontier

@@ -1,0 +1,151 @@
+"""What agents decide on: the clearing's per-lab and per-region views (step 3).
+
+Every review of a month reads these views, computed once at the start of the clearing, so a
+review's outcome does not depend on which agents were reviewed before it.
+"""
+
+import numpy as np
+
+from ..params.spec import C, G, L
+from ..state import LV, R_CLOSED, R_ONPREM, RV
+from .developer import ecosystem_appeal
+from .geopolitics import origin_utility
+from .jit import kernel
+from .pricing import cloud_markup
+from .technology import gap_months, serve_cost
+
+__all__ = ["open_share_now", "compute_views", "NO_GAP"]
+
+NO_GAP = 1000.0  # months behind the frontier of a model that does not exist
+
+
+@kernel
+def open_share_now(vol: np.ndarray) -> float:
+    """Share of enterprise tokens on open weights from the route volumes."""
+    open_v = 0.0
+    for r in range(R_CLOSED):
+        for k in range(vol.shape[1]):
+            open_v += vol[r, k]
+    closed_v = 0.0
+    for k in range(vol.shape[1]):
+        closed_v += vol[R_CLOSED, k]
+    tot = open_v + closed_v
+    return max(0.0, min(1.0, open_v / tot)) if tot > 0 else 0.0
+
+
+@kernel
+def compute_views(s, t):
+    """Step 3: per-lab views, per-region choice weights and cloud markups."""
+    P, LP, CP, labs, clouds, mkt = s.P, s.LP, s.CP, s.labs, s.clouds, s.mkt
+    hist, vol, lv, rv, rl = s.hist, s.vol, s.lv, s.rv, s.rl
+    m = mkt[0]
+    month = m.month
+    rate = P[G.FRONTIER_OOM_PER_MONTH]
+    n_labs = labs.shape[0]
+    for k in range(n_labs):
+        lb = labs[k]
+        lv[k, LV.PRICE] = serve_cost(P, lb.cap_closed, t, m.hw_oom) * lb.markup
+        lv[k, LV.OCOST] = serve_cost(P, lb.cap_open, t, m.hw_oom)
+        lv[k, LV.GAP_OPEN] = (
+            gap_months(hist, month, m.frontier, lb.cap_open, rate) if lb.cap_open > 0 else NO_GAP
+        )
+        lv[k, LV.GAP_CLOSED] = (
+            gap_months(hist, month, m.frontier, lb.cap_closed, rate)
+            if lb.cap_closed > 0
+            else NO_GAP
+        )
+        lv[k, LV.ECO_OPEN] = 1.0 if lb.cap_open > 0 else 0.0
+        sells = lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0
+        if lb.cap_open > 0:
+            lv[k, LV.ECO_GAP] = lv[k, LV.GAP_OPEN]
+            lv[k, LV.AVAILABLE] = 1.0
+        elif sells:
+            lv[k, LV.ECO_GAP] = lv[k, LV.GAP_CLOSED]
+            lv[k, LV.AVAILABLE] = 1.0
+        else:
+            lv[k, LV.ECO_GAP] = NO_GAP
+            lv[k, LV.AVAILABLE] = 0.0
+    a = P[G.COST_WEIGHT]
+    qw = P[G.QUALITY_WEIGHT]
+    eco_w = P[G.ECOSYSTEM_STRENGTH] * P[G.ECOSYSTEM_ENTERPRISE]
+    for r in range(rv.shape[0]):
+        # closed vendors
+        umax = -1e300
+        for k in range(n_labs):
+            lb = labs[k]
+            if lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0:
+                u = (
+                    LP[k, L.ENTERPRISE_APPEAL]
+                    - a * np.log(lv[k, LV.PRICE])
+                    - qw * max(lv[k, LV.GAP_CLOSED], 0.0)
+                    + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
+                )
+                rl[0, r, k] = u
+                umax = max(umax, u)
+            else:
+                rl[0, r, k] = -1e300
+        wsum = 0.0
+        psum = 0.0
+        gsum = 0.0
+        for k in range(n_labs):
+            w = np.exp(rl[0, r, k] - umax) if rl[0, r, k] > -1e299 else 0.0
+            rl[0, r, k] = w
+            wsum += w
+            psum += w * lv[k, LV.PRICE]
+            gsum += w * max(lv[k, LV.GAP_CLOSED], 0.0)
+        rv[r, RV.P_CLOSED] = psum / wsum if wsum > 0 else 1e6
+        rv[r, RV.GAP_CLOSED] = gsum / wsum if wsum > 0 else NO_GAP
+        # open families
+        umax = -1e300
+        for k in range(n_labs):
+            lb = labs[k]
+            if lb.cap_open > 0:
+                u = (
+                    LP[k, L.ENTERPRISE_APPEAL]
+                    - a * np.log(lv[k, LV.OCOST])
+                    - qw * max(lv[k, LV.GAP_OPEN], 0.0)
+                    + eco_w * lb.dev_share
+                    + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
+                )
+                rl[1, r, k] = u
+                umax = max(umax, u)
+            else:
+                rl[1, r, k] = -1e300
+        wsum = 0.0
+        psum = 0.0
+        gsum = 0.0
+        for k in range(n_labs):
+            w = np.exp(rl[1, r, k] - umax) if rl[1, r, k] > -1e299 else 0.0
+            rl[1, r, k] = w
+            wsum += w
+            psum += w * lv[k, LV.OCOST]
+            gsum += w * max(lv[k, LV.GAP_OPEN], 0.0)
+        rv[r, RV.C_OPEN] = psum / wsum if wsum > 0 else 1e6
+        rv[r, RV.GAP_OPEN] = gsum / wsum if wsum > 0 else NO_GAP
+        # developer ecosystems
+        for k in range(n_labs):
+            if lv[k, LV.AVAILABLE] > 0:
+                u = ecosystem_appeal(
+                    P,
+                    lv[k, LV.ECO_GAP],
+                    labs[k].dev_share,
+                    int(lv[k, LV.ECO_OPEN]),
+                    -origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks),
+                    m.liability,
+                    t,
+                )
+                rl[2, r, k] = np.exp(min(u, 50.0))
+            else:
+                rl[2, r, k] = 0.0
+    # clouds price managed open models against on-premises self-hosting
+    onprem = 0.0
+    selfv = 0.0
+    n_clouds = clouds.shape[0]
+    for k in range(n_labs):
+        onprem += vol[R_ONPREM, k]
+        for c in range(n_clouds):
+            selfv += vol[n_clouds + c, k]
+    selfv += onprem
+    share = onprem / selfv if selfv > 0 else P[G.ONPREM_SHARE]
+    for c in range(n_clouds):
+        clouds[c].markup = cloud_markup(P, CP[c, C.PUSH] + P[G.CLOUD_PUSH], share)
