@@ -97,6 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", default="docs/calibration.md", help="report file (docs/calibration.md)"
     )
     cal.add_argument("--dry-run", action="store_true", help="print the report; change no file")
+    abl = sub.add_parser(
+        "ablate",
+        help="switch each driver and counter-force off and double it; paired effects table",
+    )
+    abl.add_argument(
+        "scenario", nargs="?", default="scenarios/baseline.toml", help="scenario (the baseline)"
+    )
+    abl.add_argument("--runs", type=_positive, default=1000, help="runs per variant (1000)")
+    abl.add_argument("--seed", type=_seed, help="base seed (default: the scenario's)")
+    abl.add_argument("--threads", type=_positive, help="worker threads (default: all cores)")
+    abl.add_argument("--report", default="docs/ablation.md", help="report file (docs/ablation.md)")
+    abl.add_argument("--dry-run", action="store_true", help="print the report; write no file")
+    abl.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     story = sub.add_parser("story", help="tell the story of one run of a results folder")
     story.add_argument("folder", help="a results folder written by 'aimarket run --out'")
     story.add_argument("--run", type=int, default=0, help="run index (default 0)")
@@ -257,6 +270,40 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_ablate(args: argparse.Namespace) -> int:
+    from sim.params.scenario import ScenarioError
+
+    from .ablation import ablate, render_ablation
+    from .store import atomic_write_bytes
+
+    try:
+        scenario = _load(args.scenario, args.runs, args.seed)
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    def progress(done: int, total: int) -> None:
+        print(f"variant {done}/{total} simulated", file=sys.stderr, flush=True)
+
+    result = ablate(scenario, scenario.runs, threads=args.threads, progress=progress)
+    command = "uv run aimarket ablate"
+    if args.scenario != "scenarios/baseline.toml":
+        command += f" {args.scenario}"
+    if args.runs != 1000:
+        command += f" --runs {args.runs}"
+    if args.seed is not None:
+        command += f" --seed {args.seed}"
+    report = render_ablation(result, command)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(report)
+    if not args.dry_run:
+        atomic_write_bytes(Path(args.report), report.encode())
+        print(f"wrote {args.report}", file=sys.stderr)
+    return 0
+
+
 def _cmd_story(args: argparse.Namespace) -> int:
     from .story import StoryError, tell_story
 
@@ -277,6 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_compare(args)
         if args.command == "calibrate":
             return _cmd_calibrate(args)
+        if args.command == "ablate":
+            return _cmd_ablate(args)
         return _cmd_story(args)
     except KeyboardInterrupt:
         if args.command == "calibrate":

@@ -264,6 +264,8 @@ SERIES_DOCS = {
 MARKET_SERIES = tuple(SERIES_DOCS)
 LAB_SERIES_DOCS = {
     "open": "1 while the lab's flagship is open weights",
+    "revenue": "the lab's revenue last month (API, revenue shares), USD B",
+    "spend": "the lab's training spend, USD B per month",
     "cash": "cash of a venture-funded lab, USD B (0 for sponsored labs)",
 }
 LAB_SERIES = tuple(LAB_SERIES_DOCS)

@@ -11,6 +11,8 @@ __all__ = ["record_month"]
 
 _LAB_OPEN = lab_series(0, "open")
 _LAB_CASH = lab_series(0, "cash")
+_LAB_REVENUE = lab_series(0, "revenue")
+_LAB_SPEND = lab_series(0, "spend")
 _LAB_STRIDE = lab_series(1, "open") - lab_series(0, "open")
 
 
@@ -97,6 +99,8 @@ def record_month(s, t):
     for k in range(n_labs):
         row[_LAB_OPEN + k * _LAB_STRIDE] = labs[k].open
         row[_LAB_CASH + k * _LAB_STRIDE] = labs[k].cash
+        row[_LAB_REVENUE + k * _LAB_STRIDE] = labs[k].revenue
+        row[_LAB_SPEND + k * _LAB_STRIDE] = labs[k].spend
     indep = 0.0
     for k in range(n_labs):
         lb = labs[k]
