@@ -112,8 +112,14 @@ EVENT_TABLE: tuple[EventKind, ...] = (
         "on_hardware_step",
         "hardware",
         "ship_generation",
-        ((None, "a GPU generation ships ({}x price-performance since 2023)", ("value:2",)),),
-        "a GPU generation ships",
+        (
+            (
+                None,
+                "a GPU generation ships ({}x price-performance since 2023 once the fleet renews)",
+                ("value:2",),
+            ),
+        ),
+        "a GPU generation ships; fleets adopt it over technology.fleet_renewal_months",
     ),
     _k(
         "release",

@@ -73,6 +73,7 @@ LAB_DTYPE = np.dtype(
         ("markup", np.float64),  # API price / serving cost
         ("cash", np.float64),  # USD B
         ("revenue", np.float64),  # USD B last month
+        ("open_revenue", np.float64),  # USD B last month earned on its open models
         ("rev_slow", np.float64),  # 12-month moving average of revenue
         ("spend", np.float64),  # training spend, USD B per month
         ("flop", np.float64),  # training compute accumulated for the next release
@@ -109,7 +110,8 @@ ENT_DTYPE = np.dtype(
         ("volume", np.float64),  # M tokens per month at 2023 demand
         ("sensitivity", np.float64),
         ("skill", np.float64),
-        ("tolerance", np.float64),  # months behind the frontier its tasks tolerate
+        ("tolerance", np.float64),  # months behind the frontier its median task tolerates
+        ("hybrid", np.float64),  # share of its tokens a hybrid routes to open models
     ]
 )
 
@@ -128,7 +130,10 @@ MKT_DTYPE = np.dtype(
         ("seed", np.int64),
         ("month", np.int64),  # month being simulated
         ("months", np.int64),  # horizon
-        ("hw_oom", np.float64),  # hardware price-performance gain since 2023, OOM
+        ("hw_oom", np.float64),  # hardware price-performance gain in the fleet since 2023, OOM
+        ("hw_pending", np.float64),  # shipped but not yet in the fleet, OOM
+        ("price0", np.float64),  # average USD per M tokens paid in January 2023
+        ("price_avg", np.float64),  # average USD per M tokens paid last month
         ("demand", np.float64),  # token demand multiplier since 2023
         ("weight", np.float64),  # real firms represented by one simulated enterprise
         ("adopted", np.float64),  # share of enterprises that adopted
@@ -142,6 +147,8 @@ MKT_DTYPE = np.dtype(
         ("frontier", np.float64),  # best closed capability now
         ("open_best", np.float64),  # best open capability now
         ("fixed_units", np.float64),  # sum over self-hosters of (1 - discount x skill)
+        ("n_selfhost", np.float64),  # number of self-hosting enterprises
+        ("n_managed", np.float64),  # number of enterprises on managed open models only
         ("hybrids", np.float64),  # number of hybrid enterprises
         ("n_adopted", np.float64),
         ("large_adopted", np.float64),
@@ -157,6 +164,8 @@ MKT_DTYPE = np.dtype(
         ("lab_receipts", np.float64),
         ("cloud_receipts", np.float64),
         ("onprem_spend", np.float64),
+        ("training_spend", np.float64),  # labs' training spend last month, USD B
+        ("open_core_fees", np.float64),  # paid to labs for their open models, USD B
         ("dev_stay", np.float64),  # exp(developer inertia), this month's review context
         ("dev_open_next", np.float64),  # developers' open share after this month's reviews
         ("dev_reviewed", np.int64),  # this month's review tallies, logged at month end
@@ -216,7 +225,7 @@ class EC(IntEnum):
     """Month-level context shared by every enterprise review (computed once per clearing)."""
 
     DEMAND = 0  # token demand multiplier since 2023
-    FIXED = 1  # self-hosting fixed cost of a firm with no in-house skill, USD/month
+    FIXED = 1  # self-hosting staff cost of a firm with no in-house skill, USD/month
     HYBRID_FIXED = 2  # hybrid coordination cost, USD/month
     FINETUNE = 3  # months of quality gap a fully skilled firm closes by fine-tuning
     ECO = 4  # utility of the open developer ecosystem
@@ -224,7 +233,9 @@ class EC(IntEnum):
     EU_PRIV = 6  # multiplier on data sensitivity in the EU (AI Act phases)
     FRICTION = 7  # integration effort of open models, utility
     ADOPT = 8  # chance a non-adopter adopts at this review
-    N = 9
+    SECURITY = 9  # self-hosting monitoring and security, USD/month
+    GPU = 10  # USD per GPU-month
+    N = 11
 
 
 # layout of the clearing's scratch vector ``work`` (length W_N)
@@ -256,6 +267,12 @@ SERIES_DOCS = {
     "enterprise_spend": "enterprises' spend on language models: APIs, managed and self-hosted "
     "open models, in-house infrastructure, USD B per month",
     "closed_revenue": "USD B per month paid for closed APIs",
+    "open_core_revenue": "USD B per month paid to labs for their open models (SLAs, support, "
+    "paid large models, hosting revenue shares)",
+    "training_spend": "labs' training spend, USD B per month (paid to clouds and chip vendors)",
+    "token_demand": "tokens per adopting enterprise relative to January 2023 (capability and "
+    "price)",
+    "avg_price": "average USD per M tokens paid across deployments",
     "cloud_revenue": "USD B per month kept by clouds",
     "money_residual": "spend - receipts: 0 when money is conserved",
     "independent_open": "independent labs still releasing open weights",
@@ -264,7 +281,7 @@ SERIES_DOCS = {
 MARKET_SERIES = tuple(SERIES_DOCS)
 LAB_SERIES_DOCS = {
     "open": "1 while the lab's flagship is open weights",
-    "revenue": "the lab's revenue last month (API, revenue shares), USD B",
+    "revenue": "the lab's revenue last month (API, open core, revenue shares), USD B",
     "spend": "the lab's training spend, USD B per month",
     "cash": "cash of a venture-funded lab, USD B (0 for sponsored labs)",
 }

@@ -81,7 +81,7 @@ TERM_NAMES = (
     "regulatory",
     "feedback",
     "liability",
-    "investors",
+    "forgone_revenue",
     "sponsor_retreat",
 )
 T = enum_of("T", TERM_NAMES, "Terms of the license decision, in the order of TERM_NAMES.")

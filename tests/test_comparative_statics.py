@@ -76,6 +76,22 @@ CASES = [
         160,
     ),
     (
+        # open-core fees are small beside Mistral's API revenue, so switching them off moves
+        # its licence by ~2 points (2 SE at 160 runs); doubling them moves it by ~5
+        "monetization doubled makes Mistral release openly more often",
+        {"drivers__monetization__strength": 2.0},
+        series_mean(S.MISTRAL_OPEN),
+        +1,
+        96,
+    ),
+    (
+        "regulatory positioning off makes strict liability likelier",
+        {"drivers__regulatory__strength": 0.0},
+        series_mean(S.LIABILITY),
+        +1,
+        48,
+    ),
+    (
         "regulatory positioning off means fewer open releases",
         {"drivers__regulatory__strength": 0.0},
         open_release_share,

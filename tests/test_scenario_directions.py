@@ -40,17 +40,17 @@ def final_open_share(b: BatchArrays) -> np.ndarray:
 CASES = [
     ("strict_liability", "open_deepening", end_state("open_deepening"), -1, True),
     ("meta_retreat", "gap_widens", end_state("gap_widens"), +1, True),
-    ("meta_retreat", "open_deepening", end_state("open_deepening"), +1, False),
+    ("meta_retreat", "open_deepening", end_state("open_deepening"), -1, True),
     ("frontier_cost_explosion", "gap_widens", end_state("gap_widens"), +1, True),
     ("mistral_funding_crunch", "Mistral releases openly", series_mean(S.MISTRAL_OPEN), -1, True),
     ("eu_sovereignty", "bigtech_oligopoly", end_state("bigtech_oligopoly"), -1, True),
     ("export_controls", "bigtech_oligopoly", end_state("bigtech_oligopoly"), +1, True),
     ("efficient_finetuning", "final open share", final_open_share, +1, True),
-    ("efficient_finetuning", "open_deepening", end_state("open_deepening"), -1, False),
+    ("efficient_finetuning", "open_deepening", end_state("open_deepening"), 0, False),
     ("safety_incident", "strict liability in force", series_mean(S.LIABILITY), +1, True),
     ("safety_incident", "gap_widens", end_state("gap_widens"), +1, True),
-    ("safety_incident", "open_deepening", end_state("open_deepening"), 0, False),
-    ("mistral_funding_crunch", "bigtech_oligopoly", end_state("bigtech_oligopoly"), 0, False),
+    ("safety_incident", "open_deepening", end_state("open_deepening"), -1, True),
+    ("mistral_funding_crunch", "bigtech_oligopoly", end_state("bigtech_oligopoly"), +1, True),
     ("cloud_push", "final open share", final_open_share, +1, True),
 ]
 

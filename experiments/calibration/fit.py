@@ -18,7 +18,7 @@ from scipy.optimize import minimize
 from sim.calendar import month_label
 from sim.engine.batch import simulate
 from sim.params.scenario import Scenario
-from sim.rules.classify import INDICATOR_NAMES
+from sim.rules.classify import IND, INDICATOR_NAMES
 from sim.state import S
 
 from .targets import FIT_MONTHS, TARGETS, loss, target_values
@@ -28,12 +28,19 @@ __all__ = ["CalParam", "CAL_PARAMS", "CalibrationResult", "calibrate", "validate
 
 @dataclass(frozen=True)
 class CalParam:
-    """A fitted parameter and its prior range (the search box)."""
+    """A fitted parameter and its prior range (the search box).
+
+    ``matches`` names a target the parameter scales (money: spend is proportional to the
+    potential-spend scale up to the small feedback of revenue on training budgets): it is then
+    solved in closed form at each step instead of searched, since a derivative-free search
+    handles a pure scale badly.
+    """
 
     key: str
     lo: float
     hi: float
     why: str
+    matches: str = ""
 
 
 CAL_PARAMS: tuple[CalParam, ...] = (
@@ -50,14 +57,44 @@ CAL_PARAMS: tuple[CalParam, ...] = (
         1.5,
         "closed premium per month of lead: closed price cuts and the open discount",
     ),
-    CalParam("clouds.markup_base", 1.2, 3.0, "managed-model margin: the open discount"),
+    CalParam(
+        "market.potential_spend_2023",
+        0.001,
+        100.0,
+        "scale of enterprise spend, solved in closed form for its 2024 level",
+        matches="llm_spend_2024",
+    ),
+    CalParam(
+        "market.demand_growth_start",
+        1.5,
+        15.0,
+        "demand growth with frontier progress: spend and revenue growth",
+    ),
 )
 
 
-def _with(scenario: Scenario, x: np.ndarray) -> Scenario:
-    return scenario.with_values(
-        **{p.key.replace(".", "__"): float(v) for p, v in zip(CAL_PARAMS, x, strict=True)}
-    )
+_SEARCHED = tuple(p for p in CAL_PARAMS if not p.matches)
+_SOLVED = tuple(p for p in CAL_PARAMS if p.matches)
+
+
+def _with(scenario: Scenario, x: np.ndarray, solved: dict[str, float]) -> Scenario:
+    values = {p.key: float(v) for p, v in zip(_SEARCHED, x, strict=True)}
+    values.update(solved)
+    return scenario.with_values(**{k.replace(".", "__"): v for k, v in values.items()})
+
+
+def _solve_scales(
+    base: Scenario, x: np.ndarray, solved: dict[str, float], run_ids: range, rounds: int
+) -> dict[str, float]:
+    """Rescale each closed-form parameter until its target's median matches (log10 targets)."""
+    solved = dict(solved)
+    for _ in range(rounds):
+        values = target_values(_with(base, x, solved), run_ids)
+        for p in _SOLVED:
+            target = next(t for t in TARGETS if t.name == p.matches)
+            gap = target.value - float(np.median(values[target.name]))
+            solved[p.key] = float(np.clip(solved[p.key] * 10.0**gap, p.lo, p.hi))
+    return solved
 
 
 @dataclass
@@ -80,28 +117,36 @@ def calibrate(
 ) -> CalibrationResult:
     """Fit :data:`CAL_PARAMS` to :data:`TARGETS` on the 2023-2025 part of ``runs`` runs."""
     base = scenario.with_values(run__months=FIT_MONTHS)
-    lo = np.array([p.lo for p in CAL_PARAMS])
-    hi = np.array([p.hi for p in CAL_PARAMS])
+    lo = np.array([p.lo for p in _SEARCHED])
+    hi = np.array([p.hi for p in _SEARCHED])
     run_ids = range(runs)
     calls = 0
+    scaled = {p.matches for p in _SOLVED}
+    # closed-form scales start from the geometric centre of their range, not the scenario
+    solved = {p.key: float(np.sqrt(p.lo * p.hi)) for p in _SOLVED}
+
+    def at(u: np.ndarray) -> np.ndarray:
+        return lo + np.clip(u, 0.0, 1.0) * (hi - lo)
 
     def f(u: np.ndarray) -> float:
         nonlocal calls
         calls += 1
-        x = lo + np.clip(u, 0.0, 1.0) * (hi - lo)
-        value = loss(target_values(_with(base, x), run_ids))
+        # the scale targets are met by the solved parameters, so the search ignores them
+        value = loss(target_values(_with(base, at(u), solved), run_ids), skip=scaled)
         if progress:
             progress(calls, value)
         return value
 
-    u0 = np.full(len(CAL_PARAMS), 0.5)
-    start = f(u0)
-    simplex = [u0] + [u0 + 0.3 * np.eye(len(CAL_PARAMS))[i] for i in range(len(CAL_PARAMS))]
+    u0 = np.full(len(_SEARCHED), 0.5)
+    solved = _solve_scales(base, at(u0), solved, run_ids, 3)
+    start = loss(target_values(_with(base, at(u0), solved), run_ids))
+    f(u0)
+    simplex = [u0] + [u0 + 0.3 * np.eye(len(_SEARCHED))[i] for i in range(len(_SEARCHED))]
     res = minimize(
         f,
         u0,
         method="Nelder-Mead",
-        bounds=[(0.0, 1.0)] * len(CAL_PARAMS),
+        bounds=[(0.0, 1.0)] * len(_SEARCHED),
         options={
             "initial_simplex": np.array(simplex),
             "maxfev": max_evaluations,
@@ -109,9 +154,13 @@ def calibrate(
             "fatol": 1e-3,
         },
     )
-    x = lo + np.clip(res.x, 0.0, 1.0) * (hi - lo)
-    fitted = {p.key: float(f"{v:.4g}") for p, v in zip(CAL_PARAMS, x, strict=True)}
-    end = loss(target_values(_with(base, np.array(list(fitted.values()))), run_ids))
+    x = np.array([float(f"{v:.4g}") for v in at(res.x)])
+    solved = _solve_scales(base, x, solved, run_ids, 3)
+    solved = {k: float(f"{v:.4g}") for k, v in solved.items()}
+    fitted = {p.key: float(v) for p, v in zip(_SEARCHED, x, strict=True)}
+    fitted.update(solved)
+    fitted = {p.key: fitted[p.key] for p in CAL_PARAMS}
+    end = loss(target_values(_with(base, x, solved), run_ids))
     return CalibrationResult(fitted, start, end, calls, runs, scenario.seed)
 
 
@@ -134,6 +183,21 @@ def validate(scenario: Scenario, runs: int) -> tuple[dict[str, np.ndarray], np.n
         }
     yearly["final"] = {
         name: float(np.median(batch.indicators[:, k])) for k, name in enumerate(INDICATOR_NAMES)
+    }
+    ind = batch.indicators
+    yearly["conditions"] = {
+        "open_share": float(
+            np.mean(ind[:, IND.OPEN_SHARE] >= scenario.values["classifier.open_share_min"])
+        ),
+        "bigtech": float(
+            np.mean(
+                ind[:, IND.BIGTECH_OPEN_SHARE] <= scenario.values["classifier.bigtech_share_max"]
+            )
+        ),
+        "independent": float(np.mean(ind[:, IND.INDEPENDENT_OPEN] >= 1.0)),
+        "gap": float(
+            np.mean(ind[:, IND.GAP_MONTHS] >= scenario.values["classifier.gap_widens_months"])
+        ),
     }
     yearly["thresholds"] = {
         "gap_widens_months": float(scenario.values["classifier.gap_widens_months"]),

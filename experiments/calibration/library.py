@@ -37,13 +37,13 @@ def own_keys(path: Path) -> set[str]:
 def library_table(scenario_dir: Path, runs: int, fitted: dict[str, float]) -> list[dict]:
     """End-state shares, paired changes from the baseline (with p-values) and median final
     indicators of every scenario file (baseline first), under the ``fitted`` values unless a
-    file sets a key itself; with each header's expected direction and documented
-    disagreement."""
+    file sets a key itself (the baseline, which sets every key, takes them all); with each
+    header's expected direction and documented disagreement."""
     files = sorted(scenario_dir.glob("*.toml"), key=lambda p: (p.stem != "baseline", p.stem))
     rows = []
     base_ends = None
     for path in files:
-        own = own_keys(path)
+        own = own_keys(path) if path.stem != "baseline" else set()
         sc = load_scenario(path).with_values(
             **{k.replace(".", "__"): v for k, v in fitted.items() if k not in own}
         )

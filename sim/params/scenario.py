@@ -127,9 +127,10 @@ def _check(file: str, key: str, value: Any) -> Any:
                 raise ScenarioError(file, key, f"one of {', '.join(LAB_NAMES)}", repr(value))
             return float(LAB_NAMES.index(value))
     elif key in RENAMED_KEYS:
-        raise ScenarioError(
-            file, key, f"'{RENAMED_KEYS[key]}' (the key moved there)", "the old key"
-        )
+        where = RENAMED_KEYS[key]
+        if where.startswith("nothing"):
+            raise ScenarioError(file, key, f"no such key any more ({where[9:]})", "a removed key")
+        raise ScenarioError(file, key, f"'{where}' (the key moved there)", "the old key")
     else:
         raise ScenarioError(
             file, key, "a known parameter (see docs/model.md)", "an unknown key" + _suggest(key)

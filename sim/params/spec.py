@@ -67,11 +67,23 @@ _GLOBAL: dict[str, Param] = {
     "DEMAND_GROWTH_START": _P(
         "market.demand_growth_start",
         6.0,
-        "x per year",
+        "x per year of frontier progress",
         1.0,
         100.0,
-        "token volume per adopting enterprise grew several-fold a year in 2023-2024 (industry "
-        "surveys; OpenRouter token volumes); calibrated",
+        "token demand per adopting enterprise at constant prices grows this fast while the "
+        "frontier advances at its 2023 pace (new tasks become possible); fitted to the growth of "
+        "model-API spend in docs/calibration.md",
+    ),
+    "PRICE_ELASTICITY": _P(
+        "market.price_elasticity",
+        1.1,
+        "1",
+        0.0,
+        3.0,
+        "price elasticity of token demand: -1.11 estimated on OpenRouter from the same open model "
+        "priced differently by several hosts (Demirer, Fradkin, Tadelis & Peng 2025, 'The "
+        "Emerging Market for Intelligence: Pricing, Supply, and Demand for LLMs', NBER working "
+        "paper); applied to the average price paid per token",
     ),
     "DEMAND_GROWTH_END": _P(
         "market.demand_growth_end",
@@ -129,6 +141,26 @@ _GLOBAL: dict[str, Param] = {
         0.0,
         5.0,
         "assumption: enterprise token demand is lognormal and very skewed",
+    ),
+    "MEDIAN_TOKENS": _P(
+        "enterprises.median_tokens_2023",
+        10.0,
+        "M tokens per month",
+        0.001,
+        1e6,
+        "assumption: a median adopting firm's volume in January 2023 (about USD 400 a month at "
+        "GPT-4 prices); its USD size sets what self-hosting saves",
+    ),
+    "LARGE_FACTOR": _P(
+        "enterprises.large_factor",
+        100.0,
+        "x median volume",
+        1.0,
+        1e4,
+        "large organisations' volume over the median firm's: a16z (2024) '16 Changes to the "
+        "Way Enterprises Are Building and Buying Generative AI' reports about USD 7 M a year of "
+        "model spend per large enterprise in 2023; 100x puts the mean large adopter near "
+        "USD 3 M a year",
     ),
     "LARGE_SHARE": _P(
         "enterprises.large_share",
@@ -203,13 +235,32 @@ _GLOBAL: dict[str, Param] = {
         20.0,
         "assumption: switching cost and lock-in of the current deployment",
     ),
-    "SELFHOST_FIXED": _P(
-        "enterprises.selfhost_fixed_usd",
-        20000.0,
+    "MLOPS_STAFF": _P(
+        "enterprises.mlops_staff_usd",
+        30000.0,
         "USD per month",
         0.0,
         1e7,
-        "GPUs held in reserve, MLOps staff, monitoring and security ('The Long View' TCO list)",
+        "two ML/MLOps engineers at ~USD 180,000 a year loaded cost to run models in-house "
+        "('The Long View' TCO list: MLOps staff); in-house skill cuts it (skill_discount)",
+    ),
+    "SELFHOST_SECURITY": _P(
+        "enterprises.selfhost_security_usd",
+        5000.0,
+        "USD per month",
+        0.0,
+        1e7,
+        "assumption: monitoring, security reviews and compliance tooling of an in-house model "
+        "('The Long View' TCO list)",
+    ),
+    "GPU_MONTH": _P(
+        "enterprises.gpu_month_usd",
+        2000.0,
+        "USD per GPU-month",
+        1.0,
+        1e6,
+        "an H100-class GPU rented at ~USD 2.7 an hour (2024 on-demand and reserved prices of "
+        "specialist clouds), power included; self-hosting buys whole GPUs",
     ),
     "SKILL_DISCOUNT": _P(
         "enterprises.skill_discount",
@@ -218,14 +269,6 @@ _GLOBAL: dict[str, Param] = {
         0.0,
         1.0,
         "assumption: in-house skill cuts the fixed cost of self-hosting by up to this share",
-    ),
-    "HYBRID_OPEN_SHARE": _P(
-        "enterprises.hybrid_open_share",
-        0.5,
-        "share",
-        0.0,
-        1.0,
-        "assumption: a hybrid routes half of its tokens to open models",
     ),
     "HYBRID_FIXED": _P(
         "enterprises.hybrid_fixed_usd",
@@ -245,11 +288,12 @@ _GLOBAL: dict[str, Param] = {
     ),
     "SELFHOST_OVERHEAD": _P(
         "enterprises.selfhost_overhead",
-        1.5,
+        1.1,
         "x serving cost",
         1.0,
         10.0,
-        "assumption: in-house GPUs run at lower utilisation than a cloud's pooled fleet",
+        "assumption: a steady in-house workload keeps its GPUs busy about 90% as well as a "
+        "host's pooled fleet (pooled / in-house utilisation); whole GPUs add the rest",
     ),
     "PRIVACY_CLOSED": _P(
         "enterprises.privacy_closed",
@@ -373,6 +417,16 @@ _GLOBAL: dict[str, Param] = {
         120.0,
         "GPU generations arrive about every two years (H100 2023, B200 2025)",
     ),
+    "FLEET_RENEWAL": _P(
+        "technology.fleet_renewal_months",
+        36.0,
+        "months",
+        1.0,
+        120.0,
+        "a GPU generation reaches the serving fleet as it is renewed: hyperscalers depreciate "
+        "servers over five to six years and replace accelerators in about three (10-K filings); "
+        "assumption: linear phase-in over this many months",
+    ),
     "FLOP_PER_USD0": _P(
         "technology.flop_per_usd_2023",
         17.3,
@@ -474,6 +528,16 @@ _GLOBAL: dict[str, Param] = {
         24.0,
         "assumption: vendors re-price within a month of a rival's open release",
     ),
+    "PRESSURE_MARGIN": _P(
+        "drivers.market_pressure.rival_margin_value",
+        0.25,
+        "USD per USD of rivals' API margin",
+        0.0,
+        5.0,
+        "assumption: what a big-tech lab gains per USD of API margin its open release denies "
+        "closed rivals (commoditizing the complement, Spolsky 2002: rivals' margins fund their "
+        "race and their entry into its markets)",
+    ),
     "MONETIZATION_STRENGTH": _P(
         "drivers.monetization.strength",
         1.0,
@@ -492,13 +556,25 @@ _GLOBAL: dict[str, Param] = {
         "driver 4 (Trensee, 'The Open Source AI Paradox'): open releases are treated more "
         "leniently (EU AI Act exemption)",
     ),
-    "REGULATORY_EXEMPTION_VALUE": _P(
-        "drivers.regulatory.exemption_value",
-        0.3,
-        "utility",
+    "REGULATORY_COMPLIANCE": _P(
+        "drivers.regulatory.compliance_cost",
+        0.1,
+        "x training bill",
         0.0,
         10.0,
-        "assumption: value to an open lab of the open-source exemption",
+        "assumption: obligations the EU AI Act waives for open releases (technical "
+        "documentation for downstream providers, Art. 53(2)) and the lenient treatment the seeds "
+        "describe, as a share of the model's training bill",
+    ),
+    "REGULATORY_LENIENCE": _P(
+        "drivers.regulatory.lenience",
+        1.0,
+        "x threshold per unit open developer share",
+        0.0,
+        20.0,
+        "open-source AI companies 'tend to be treated differently in regulatory discussions' "
+        "(Trensee, 'The Open Source AI Paradox'): the pressure regulators need before strict "
+        "liability rises by this multiple of the open developer share; assumption",
     ),
     "FEEDBACK_STRENGTH": _P(
         "drivers.feedback.strength",
@@ -592,11 +668,12 @@ _GLOBAL: dict[str, Param] = {
     ),
     "LIABILITY_RELEASE_COST": _P(
         "counterforces.liability.release_cost",
-        2.0,
-        "utility",
+        1.0,
+        "x training bill",
         0.0,
         100.0,
-        "assumption: expected liability of an open release under strict liability",
+        "assumption: expected damages and insurance of an open release under strict liability, "
+        "as a multiple of its training bill",
     ),
     "LIABILITY_USER_PENALTY": _P(
         "counterforces.liability.user_penalty",
@@ -715,11 +792,13 @@ _GLOBAL: dict[str, Param] = {
     ),
     "CLOUD_MARKUP_BASE": _P(
         "clouds.markup_base",
-        1.6,
+        1.3,
         "x serving cost",
         1.0,
         10.0,
-        "assumption: managed-model margin of hyperscalers",
+        "managed open models sell at about 1.3x serving cost: inference specialists (Together, "
+        "Fireworks, DeepInfra) compete hosts' prices down to near cost on OpenRouter (Demirer et "
+        "al. 2025) and hyperscalers' managed offerings price a margin above them; assumption",
     ),
     "CLOUD_MARKUP_MIN": _P(
         "clouds.markup_min",
@@ -748,10 +827,11 @@ _GLOBAL: dict[str, Param] = {
     "LICENSE_NOISE": _P(
         "labs.license_noise",
         0.5,
-        "utility",
+        "x training bill",
         0.01,
         100.0,
-        "assumption: scale of idiosyncratic factors in release decisions",
+        "assumption: scale of idiosyncratic factors in release decisions, as a share of the "
+        "training bill",
     ),
     "CLASS_WINDOW": _P(
         "classifier.window_months",
@@ -865,16 +945,18 @@ _GLOBAL: dict[str, Param] = {
         "USD per month",
         0.0,
         1e7,
-        "'The Long View' rule of thumb: consider open models above ~USD 300-500 a month of API "
-        "spend",
+        "assumption: evaluating and maintaining an open-model integration, about two "
+        "engineer-hours a month; with the open discount it sets the API spend above which open "
+        "models pay (docs/model.md derives it; 'The Long View' says USD 300-500)",
     ),
     "LICENSE_INERTIA": _P(
         "labs.license_inertia",
         1.0,
-        "utility",
+        "x training bill",
         0.0,
         20.0,
-        "assumption: reversing a licensing stance costs reputation with developers and partners",
+        "assumption: reversing a licensing stance costs reputation with developers and partners "
+        "(as a share of the training bill)",
     ),
     "CATCHUP": _P(
         "technology.catchup",
@@ -983,10 +1065,11 @@ _LAB: dict[str, ActorParam] = {
     ),
     "OPEN_COMMITMENT": _A(
         "open_commitment",
-        "utility",
+        "x training bill",
         -10,
         10,
-        "standing preference for open releases: mission, identity and brand",
+        "standing preference for open releases: mission, identity and brand, as USD of value "
+        "per USD of training bill",
     ),
     # business model: what open releases earn a lab besides its own API (driver 3)
     "COMPLEMENT_REVENUE": _A(
@@ -1015,11 +1098,12 @@ _LAB: dict[str, ActorParam] = {
     ),
     "OPEN_CORE_RATE": _A(
         "open_core_rate",
-        "share of its revenue",
+        "share of deployment spend",
         0,
         1,
-        "open core (Mistral: small models Apache-2.0, large models, SLAs and support paid): "
-        "assumption on the share of its revenue its open releases bring",
+        "open core (Mistral: small models Apache-2.0, large models, SLAs, support and sovereign "
+        "deployments paid): share of what enterprises spend running its open models that they "
+        "pay to it; assumption",
     ),
     "HOSTING_REVSHARE": _A(
         "hosting_revshare",
@@ -1031,11 +1115,11 @@ _LAB: dict[str, ActorParam] = {
     ),
     "RETREAT_RATIO": _A(
         "retreat_ratio",
-        "ratio",
+        "USD per USD of training",
         0,
         100,
-        "a complement-funded sponsor keeps releasing open while strategic value / training "
-        "cost exceeds this (sponsor retreat)",
+        "a complement-funded sponsor keeps giving its frontier models away while their strategic "
+        "value in USD covers this multiple of their training bill (sponsor retreat)",
     ),
 }
 
@@ -1338,4 +1422,9 @@ RENAMED_KEYS = {
     "drivers.monetization.alibaba_pullthrough": "labs.alibaba.cloud_pullthrough",
     "drivers.monetization.mistral_sla_rate": "labs.<lab>.open_core_rate and hosting_revshare",
     "counterforces.sustainability.meta_retreat_ratio": "labs.meta.retreat_ratio",
+    "enterprises.selfhost_fixed_usd": "enterprises.mlops_staff_usd, selfhost_security_usd and "
+    "gpu_month_usd",
+    "enterprises.hybrid_open_share": "nothing: hybrids route each task by quality and price "
+    "(docs/model.md)",
+    "drivers.regulatory.exemption_value": "drivers.regulatory.compliance_cost (USD)",
 }

@@ -39,7 +39,7 @@ from .money import settle_money
 from .record import record_month
 from .regulation import export_control_prob, incident_prob, liability_prob, pressure_decay
 from .rng import stream_id, uniform
-from .technology import demand_level, log_flop_per_usd
+from .technology import log_flop_per_usd, phase_in_hardware, token_demand
 from .views import compute_views
 
 __all__ = [
@@ -67,12 +67,14 @@ def apply_enterprise(P, e, vol, mkt, sign):
         vol[R_CLOSED, e.vendor] += v
     elif e.option == OPT.MANAGED:
         vol[e.cloud, e.family] += v
+        m.n_managed += sign
     elif e.option == OPT.SELF:
         route = R_ONPREM if e.onprem else n_clouds + e.cloud
         vol[route, e.family] += v
         m.fixed_units += sign * (1.0 - P[G.SKILL_DISCOUNT] * e.skill)
+        m.n_selfhost += sign
     else:
-        h = P[G.HYBRID_OPEN_SHARE]
+        h = e.hybrid
         vol[e.cloud, e.family] += h * v
         vol[R_CLOSED, e.vendor] += (1.0 - h) * v
         m.hybrids += sign
@@ -87,8 +89,9 @@ def clearing_open(s):
     m = mkt[0]
     t = float(m.month)
     n_labs = labs.shape[0]
-    # 1 demand
-    m.demand = demand_level(P, t)
+    # 1 demand: the fleet renews (hardware phase-in), demand answers capability and price
+    phase_in_hardware(P, m)
+    m.demand = token_demand(P, m.frontier - m.start_frontier, m.price_avg / m.price0)
     # 2 training accrues compute
     for k in range(n_labs):
         lb = labs[k]
@@ -179,7 +182,7 @@ def enterprise_review(P, ents, clouds, mkt, vol, rv, rl, work, i):
     next review. Reads only the views of :func:`clearing_open` and its own state and stream."""
     m = mkt[0]
     e = ents[i]
-    option, family, vendor, nxt = enterprise_decision(
+    option, family, vendor, nxt, h = enterprise_decision(
         P,
         e,
         i,
@@ -195,7 +198,8 @@ def enterprise_review(P, ents, clouds, mkt, vol, rv, rl, work, i):
     )
     if option != OPT.CLOSED and family < 0:
         option = OPT.CLOSED
-    if option != e.option or family != e.family or vendor != e.vendor:
+    rerouted = option == OPT.HYBRID and h != e.hybrid
+    if option != e.option or family != e.family or vendor != e.vendor or rerouted:
         if e.option < 0:
             m.ent_adopters += 1
         elif option != e.option:
@@ -204,6 +208,7 @@ def enterprise_review(P, ents, clouds, mkt, vol, rv, rl, work, i):
         e.option = option
         e.family = family
         e.vendor = vendor
+        e.hybrid = h
         apply_enterprise(P, e, vol, mkt, 1.0)
     m.ent_reviewed += 1
     e.next_review = nxt
@@ -260,7 +265,7 @@ def clearing_close(s):
                 most = labs[k].devs
         emit(s, ev_time + uniform(seed, st, 8 * month + 1), EV.SAFETY_INCIDENT, lab)
     if m.liability == 0 and m.liability_pending == 0:
-        if uniform(seed, st, 8 * month + 2) < liability_prob(P, m.reg_pressure):
+        if uniform(seed, st, 8 * month + 2) < liability_prob(P, m.reg_pressure, m.dev_open_share):
             m.liability_pending = 1
             emit(
                 s,

@@ -1,12 +1,15 @@
 """Enterprise behaviour: Bass adoption and a nested-logit deployment choice.
 
 An enterprise chooses among a closed API, a managed open model on its cloud, self-hosted open
-weights, or a hybrid (open for routine work, closed for the rest). The two open options share
-a nest so that they are closer substitutes for each other than for the closed API (Train 2009,
-ch. 4). Utilities weigh log cost (price against total cost of ownership), the quality shortfall
-against the months-behind-frontier its tasks tolerate, data sensitivity under regulation, the
-developer ecosystem, liability and lock-in.
+weights, or a hybrid (each task routed to an open or a closed model). The two open options
+share a nest so that they are closer substitutes for each other than for the closed API (Train
+2009, ch. 4). Utilities weigh log cost in USD a month (tokens at the going prices; for
+self-hosting whole GPUs, staff and security), the quality shortfall against the
+months-behind-frontier its tasks tolerate, data sensitivity under regulation, the developer
+ecosystem, liability and lock-in.
 """
+
+import math
 
 import numpy as np
 
@@ -20,6 +23,8 @@ from .technology import enabler_level, selfhost_fixed_factor
 __all__ = [
     "enterprise_context",
     "option_utilities",
+    "selfhost_cost",
+    "hybrid_open_share",
     "nested_logit_probs",
     "draw_index",
     "draw_row",
@@ -44,7 +49,9 @@ def enterprise_context(
     factor = selfhost_fixed_factor(P, t)
     enab = enabler_level(P, t)
     out[EC.DEMAND] = demand
-    out[EC.FIXED] = P[G.SELFHOST_FIXED] * factor
+    out[EC.FIXED] = P[G.MLOPS_STAFF] * factor
+    out[EC.SECURITY] = P[G.SELFHOST_SECURITY] * factor
+    out[EC.GPU] = P[G.GPU_MONTH]
     out[EC.HYBRID_FIXED] = P[G.HYBRID_FIXED] * factor
     out[EC.FINETUNE] = P[G.FINETUNE_MONTHS] * enab
     out[EC.ECO] = P[G.ECOSYSTEM_STRENGTH] * P[G.ECOSYSTEM_ENTERPRISE] * dev_open_share
@@ -55,27 +62,63 @@ def enterprise_context(
 
 
 @hot_kernel
+def selfhost_cost(serve_usd: float, gpu_month: float, fixed: float) -> float:
+    """USD a month of self-hosting: whole GPUs for a workload worth ``serve_usd`` of GPU time
+    (at least one), plus staff and security ``fixed``."""
+    n = max(1.0, math.ceil(serve_usd / gpu_month))
+    return n * gpu_month + fixed
+
+
+@hot_kernel
+def hybrid_open_share(
+    tolerance: float, sigma: float, open_gap: float, open_price: float, closed_price: float
+) -> float:
+    """Share of a hybrid's tokens routed to open models.
+
+    Its tasks' tolerances (months behind the frontier) are lognormal around the firm's median
+    ``tolerance`` with spread ``sigma``; a task goes to the open model when that model meets
+    the task's need (``open_gap`` after fine-tuning) and costs less per token than the API.
+    """
+    if open_price >= closed_price:
+        return 0.0
+    if open_gap <= 0.0:
+        return 1.0
+    if tolerance <= 0.0:
+        return 0.0
+    z = (np.log(tolerance) - np.log(open_gap)) / max(sigma, 1e-6)
+    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+
+@hot_kernel
 def option_utilities(
     P: np.ndarray, e, rv: np.ndarray, cloud_markup: float, ctx: np.ndarray, out: np.ndarray
-) -> None:
-    """Deterministic utility of each deployment option for enterprise record ``e``.
+) -> float:
+    """Deterministic utility of each deployment option for enterprise record ``e``; returns the
+    share of tokens the hybrid option would route to open models.
 
-    Costs in USD per month: closed = x p; managed = x c m + F_m; self-hosted = x c o + F_s (1 -
-    d skill); hybrid = h managed + (1 - h) closed + F_h; with x tokens, p the closed price, c the
-    open serving cost, m the cloud markup, o the self-hosting overhead.
+    Costs in USD per month: closed = x p; managed = x c m + F_m; self-hosted = whole GPUs for
+    x c o, staff (1 - d skill) and security; hybrid = h managed + (1 - h) closed + F_h; with x
+    tokens, p the closed price, c the open serving cost, m the cloud markup, o the in-house
+    utilisation overhead and h the routed share (:func:`hybrid_open_share`).
     """
     r = e.region
     x = e.volume * ctx[EC.DEMAND]  # M tokens per month
-    h = P[G.HYBRID_OPEN_SHARE]
-    c_closed = x * rv[r, RV.P_CLOSED]
-    c_managed = x * rv[r, RV.C_OPEN] * cloud_markup + P[G.MANAGED_FIXED]
-    c_self = x * rv[r, RV.C_OPEN] * P[G.SELFHOST_OVERHEAD] + ctx[EC.FIXED] * (
-        1.0 - P[G.SKILL_DISCOUNT] * e.skill
+    p_closed = rv[r, RV.P_CLOSED]
+    p_managed = rv[r, RV.C_OPEN] * cloud_markup
+    c_closed = x * p_closed
+    c_managed = x * p_managed + P[G.MANAGED_FIXED]
+    c_self = selfhost_cost(
+        x * rv[r, RV.C_OPEN] * P[G.SELFHOST_OVERHEAD],
+        ctx[EC.GPU],
+        ctx[EC.FIXED] * (1.0 - P[G.SKILL_DISCOUNT] * e.skill) + ctx[EC.SECURITY],
     )
-    c_hybrid = (1.0 - h) * c_closed + h * c_managed + ctx[EC.HYBRID_FIXED]
     q_closed = max(0.0, rv[r, RV.GAP_CLOSED] - e.tolerance)
-    q_open = max(0.0, rv[r, RV.GAP_OPEN] - e.tolerance - ctx[EC.FINETUNE] * e.skill)
-    q_hybrid = (1.0 - h) * q_closed + 0.5 * h * q_open
+    open_gap = rv[r, RV.GAP_OPEN] - ctx[EC.FINETUNE] * e.skill
+    q_open = max(0.0, open_gap - e.tolerance)
+    h = hybrid_open_share(e.tolerance, P[G.TOLERANCE_SIGMA], open_gap, p_managed, p_closed)
+    c_hybrid = (1.0 - h) * c_closed + h * x * p_managed + ctx[EC.HYBRID_FIXED]
+    # routed tasks are those the open model meets: the shortfall is the closed part's
+    q_hybrid = (1.0 - h) * q_closed
     priv = e.sensitivity * (ctx[EC.EU_PRIV] if e.region == Region.EU else 1.0)
     d_closed = P[G.PRIVACY_CLOSED] * priv
     d_managed = P[G.PRIVACY_MANAGED] * priv
@@ -95,10 +138,10 @@ def option_utilities(
         - h * d_managed
         + h * (open_extra - 0.5 * liab)
         + P[G.HYBRID_LARGE_BONUS] * e.large
-        - 1.0
     )
     if e.option >= 0:
         out[e.option] += P[G.INERTIA]
+    return h
 
 
 @hot_kernel
@@ -184,7 +227,7 @@ def enterprise_decision(
     util: np.ndarray,
     prob: np.ndarray,
 ):
-    """An enterprise's review: (option, family, vendor, next review month).
+    """An enterprise's review: (option, family, vendor, next review month, hybrid's open share).
 
     ``rv`` is the per-region view (region x RV), ``vweights``/``fweights`` the per-region
     choice weights of closed vendors and open families (region x lab).
@@ -199,8 +242,8 @@ def enterprise_decision(
     option, family, vendor = e.option, e.family, e.vendor
     if option < 0:
         if uniform(seed, st, base) >= ctx[EC.ADOPT]:
-            return option, family, vendor, month + 3
-    option_utilities(P, e, rv, cloud_markup, ctx, util)
+            return option, family, vendor, month + 3, e.hybrid
+    h = option_utilities(P, e, rv, cloud_markup, ctx, util)
     nested_logit_probs(util, P[G.NEST_LAMBDA], prob)
     option = draw_index(prob, uniform(seed, st, base + 1))
     if option != OPT.CLOSED:
@@ -208,4 +251,4 @@ def enterprise_decision(
     if option == OPT.CLOSED or option == OPT.HYBRID:
         vendor = draw_row(vweights, e.region, uniform(seed, st, base + 3))
     nxt = next_review_month(P[G.REVIEW_MONTHS], uniform(seed, st, base + 4), month)
-    return option, family, vendor, nxt
+    return option, family, vendor, nxt, h

@@ -1,8 +1,8 @@
 """Lab behaviour: training budgets, release capability, the license decision, funding.
 
 The license decision weighs the five strategic drivers of open release (Trensee, 'The Open
-Source AI Paradox') against the counter-forces ('The Long View'), each a named term with its
-own strength parameter:
+Source AI Paradox') against the counter-forces ('The Long View'), each a named term in USD B
+per month with its own strength parameter:
 
 1. ecosystem   - developers in the lab's ecosystem bring talent and indirect value;
 2. pressure    - an open release caps rivals' prices (commoditize the complement);
@@ -10,8 +10,9 @@ own strength parameter:
 4. regulatory  - the open-source exemption, until strict liability revokes it;
 5. feedback    - community fine-tunes and QA improve the next model;
 
-against liability under strict liability, investors' pressure when runway is short, and the
-sponsor's retreat when training cost outgrows the strategic value of openness.
+against expected liability under strict liability, the API margin given away (weighed more
+heavily by investors when runway is short), and the sponsor's retreat when training cost
+outgrows the cash value of openness.
 """
 
 import numpy as np
@@ -92,56 +93,58 @@ def license_terms(
     LP: np.ndarray,
     lab: int,
     dev_share: float,
-    rival_markup: float,
+    rival_margin: float,
     open_share: float,
     cloud_open_revenue: float,
-    revenue: float,
+    open_revenue: float,
+    forgone: float,
     runway: float,
-    spend: float,
+    bill: float,
     exemption: int,
     liability: int,
     funding: int,
     out: np.ndarray,
 ) -> None:
-    """The value of releasing open weights over closed, term by term (utility units).
+    """The value of releasing open weights over closed, term by term, in USD B per month.
 
-    ``out`` receives TERM_NAMES in order; positive favours open. ``rival_markup`` is the mean
-    closed-API markup, ``runway`` months of cash (venture labs), ``spend`` the training spend
-    of the model in USD B per month.
+    ``out`` receives TERM_NAMES in order; positive favours open. ``rival_margin`` is the API
+    margin (revenue less serving cost) of closed rivals, ``open_revenue`` what the lab earned
+    last month on its open models (open core, hosting revenue shares), ``forgone`` the API
+    margin it would earn selling its open models' tokens itself, ``runway`` months of cash
+    (venture labs), ``bill`` the training spend of the model.
     """
-    n_labs = LP.shape[0]
-    rel_share = min(3.0, dev_share * n_labs)
-    out[T.ECOSYSTEM] = P[G.ECOSYSTEM_STRENGTH] * 0.5 * rel_share
-    span = max(P[G.MARKUP_MAX] - P[G.MARKUP_MIN], 1e-9)
-    out[T.PRESSURE] = (
-        P[G.PRESSURE_STRENGTH]
-        * 0.5
-        * min(1.0, max(0.0, (rival_markup - P[G.MARKUP_MIN]) / span))
-        * LP[lab, L.BIGTECH]
+    bill = max(bill, 1e-6)
+    # talent and feedback, valued as the training compute they save (driver 1, driver 5)
+    out[T.ECOSYSTEM] = bill * (
+        10.0 ** (P[G.ECOSYSTEM_STRENGTH] * P[G.ECOSYSTEM_TALENT_OOM] * dev_share) - 1.0
     )
-    # indirect monetization, relative to the training bill it has to justify
-    bill = max(spend, 1e-6)
-    # (USD B per month) the lab's business model: a complement business, its cloud's open
-    # hosting revenue, open-core sales
+    out[T.FEEDBACK] = bill * (
+        10.0 ** (P[G.FEEDBACK_STRENGTH] * P[G.FEEDBACK_OOM] * dev_share) - 1.0
+    )
+    # rivals' API margin an open release denies them (driver 2)
+    out[T.PRESSURE] = (
+        P[G.PRESSURE_STRENGTH] * P[G.PRESSURE_MARGIN] * LP[lab, L.BIGTECH] * rival_margin
+    )
+    # the lab's business model (driver 3): a complement business, its cloud's open hosting
+    # revenue, and what open core and hosting shares paid it (already scaled by the strength)
     value = LP[lab, L.COMPLEMENT_VALUE] * LP[lab, L.COMPLEMENT_REVENUE] * open_share
     value += LP[lab, L.CLOUD_PULLTHROUGH] * cloud_open_revenue
-    value += LP[lab, L.OPEN_CORE_RATE] * revenue * 2.0
-    out[T.MONETIZATION] = P[G.MONETIZATION_STRENGTH] * min(2.0, value / bill)
-    out[T.REGULATORY] = P[G.REGULATORY_STRENGTH] * P[G.REGULATORY_EXEMPTION_VALUE] * exemption
-    out[T.FEEDBACK] = P[G.FEEDBACK_STRENGTH] * 0.5 * rel_share
-    out[T.LIABILITY] = -liability * P[G.LIABILITY_STRENGTH] * P[G.LIABILITY_RELEASE_COST]
-    out[T.INVESTORS] = 0.0
+    out[T.MONETIZATION] = P[G.MONETIZATION_STRENGTH] * value + open_revenue
+    # compliance an open release is spared while the exemption holds (driver 4)
+    out[T.REGULATORY] = P[G.REGULATORY_STRENGTH] * P[G.REGULATORY_COMPLIANCE] * bill * exemption
+    out[T.LIABILITY] = -liability * P[G.LIABILITY_STRENGTH] * P[G.LIABILITY_RELEASE_COST] * bill
+    # API margin given away, weighed more heavily by investors when runway is short
+    pressure = 0.0
     if funding == Funding.VENTURE:
         trigger = max(P[G.RUNWAY_TRIGGER], 1.0)
-        out[T.INVESTORS] = -P[G.SUSTAIN_STRENGTH] * 2.0 * max(0.0, 1.0 - runway / (2.0 * trigger))
+        pressure = max(0.0, 1.0 - runway / (2.0 * trigger))
+    out[T.FORGONE_REVENUE] = -P[G.SUSTAIN_STRENGTH] * forgone * (1.0 + 2.0 * pressure)
     out[T.SPONSOR_RETREAT] = 0.0
     if funding == Funding.SPONSOR and LP[lab, L.COMPLEMENT_REVENUE] > 0:
-        strategic = (
-            P[G.MONETIZATION_STRENGTH] * value + 0.5 * (out[T.ECOSYSTEM] + out[T.FEEDBACK]) * bill
-        )
-        ratio = strategic / bill
-        out[T.SPONSOR_RETREAT] = P[G.SUSTAIN_STRENGTH] * min(
-            0.0, np.log(max(ratio, 1e-6) / max(LP[lab, L.RETREAT_RATIO], 1e-6))
+        # shareholders weigh the cash case of giving frontier models away against their bill
+        cash_value = out[T.PRESSURE] + out[T.MONETIZATION] + out[T.REGULATORY]
+        out[T.SPONSOR_RETREAT] = -P[G.SUSTAIN_STRENGTH] * max(
+            0.0, LP[lab, L.RETREAT_RATIO] * bill - cash_value
         )
 
 

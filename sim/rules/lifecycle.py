@@ -9,6 +9,7 @@ import numpy as np
 from ..actors import A
 from ..events import EV
 from ..params.spec import C, G, L
+from ..state import LV, R_CLOSED
 from ..vocab import Funding, Region, Stream
 from .eventlog import emit, log_event
 from .geopolitics import export_control_compute_loss
@@ -95,6 +96,34 @@ def partner_cloud_open_revenue(CP: np.ndarray, clouds: np.ndarray, lab: int) -> 
 
 
 @kernel
+def rival_api_margin(LP: np.ndarray, labs: np.ndarray, lab: int) -> float:
+    """USD B per month closed rivals of ``lab`` earn over serving cost on their APIs."""
+    acc = 0.0
+    for k in range(labs.shape[0]):
+        lb = labs[k]
+        if k != lab and lb.alive and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0:
+            api = max(0.0, lb.revenue - lb.open_revenue)
+            acc += api * (1.0 - 1.0 / max(lb.markup, 1.0))
+    return acc
+
+
+@kernel
+def forgone_api_margin(s, lab: int) -> float:
+    """USD B per month a lab that sells an API would earn over serving cost selling the tokens
+    of its open models itself, less what it earns on them open (open core, revenue shares)."""
+    LP, labs, vol, lv = s.LP, s.labs, s.vol, s.lv
+    if LP[lab, L.SELLS_API] == 0:
+        return 0.0
+    m = s.mkt[0]
+    toks = 0.0
+    for r in range(R_CLOSED):
+        toks += vol[r, lab]
+    margin = toks * lv[lab, LV.OCOST] * (max(labs[lab].markup, 1.0) - 1.0)
+    margin *= m.weight * m.demand / 1e9
+    return max(0.0, margin - labs[lab].open_revenue)
+
+
+@kernel
 def on_release(s, lab: int, t: float) -> None:
     """A lab releases the model it trained, decides its license, and starts the next run."""
     P, LP, CP, labs, clouds, mkt, hist = s.P, s.LP, s.CP, s.labs, s.clouds, s.mkt, s.hist
@@ -125,26 +154,30 @@ def on_release(s, lab: int, t: float) -> None:
         if lb.funding == Funding.VENTURE:
             burn = LP[lab, L.OPEX] + lb.spend - lb.revenue
             runway = lb.cash / burn if burn > 0 else 999.0
+        bill = max(lb.spend, 1e-6)
         license_terms(
             P,
             LP,
             lab,
             lb.dev_share,
-            mean_closed_markup(LP, labs),
+            rival_api_margin(LP, labs, lab),
             open_share,
             partner_cloud_open_revenue(CP, clouds, lab),
-            lb.revenue,
+            lb.open_revenue,
+            forgone_api_margin(s, lab),
             runway,
-            lb.spend,
+            bill,
             m.exemption,
             m.liability,
             lb.funding,
             terms,
         )
-        delta = license_value(terms) + LP[lab, L.OPEN_COMMITMENT]
-        delta += P[G.LICENSE_INERTIA] * (1.0 if lb.open else -1.0)
-        delta -= 2.0 * P[G.SUSTAIN_STRENGTH] * lb.forced
-        p_open = 1.0 / (1.0 + np.exp(-delta / P[G.LICENSE_NOISE]))
+        # in USD B per month; the lab's mission, the cost of reversing its stance and a
+        # forced closure count in shares of the training bill
+        delta = license_value(terms) + LP[lab, L.OPEN_COMMITMENT] * bill
+        delta += P[G.LICENSE_INERTIA] * bill * (1.0 if lb.open else -1.0)
+        delta -= 2.0 * P[G.SUSTAIN_STRENGTH] * bill * lb.forced
+        p_open = 1.0 / (1.0 + np.exp(-delta / (P[G.LICENSE_NOISE] * bill)))
         is_open = 1 if lab_draw(s, lab) < p_open else 0
     else:
         lab_draw(s, lab)  # keep stream positions aligned across scenarios
@@ -305,10 +338,11 @@ def on_reg_phase(s, actor: int, t: float) -> None:
 
 @kernel
 def on_hardware_step(s, actor: int, t: float) -> None:
-    """A GPU generation ships: price-performance jumps by two years' worth."""
+    """A GPU generation ships: two years' worth of price-performance, which reaches the fleet as
+    it is renewed (:func:`sim.rules.technology.phase_in_hardware`)."""
     P = s.P
     m = s.mkt[0]
     step = P[G.HW_OOM_PER_YEAR] * P[G.HW_STEP_MONTHS] / 12.0
-    m.hw_oom += step
-    log_event(s, t, EV.HARDWARE_STEP, A.HARDWARE, 10.0**m.hw_oom, step, 0)
+    m.hw_pending += step
+    log_event(s, t, EV.HARDWARE_STEP, A.HARDWARE, 10.0 ** (m.hw_oom + m.hw_pending), step, 0)
     emit(s, t + P[G.HW_STEP_MONTHS], EV.HARDWARE_STEP, A.HARDWARE)

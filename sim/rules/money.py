@@ -30,9 +30,14 @@ def settle_money(s, t):
         clouds[c].open_revenue = 0.0
     spend = 0.0
     lab_total = 0.0
+    fees_total = 0.0
+    onprem_total = 0.0
+    tokens = 0.0
+    training = 0.0
     for k in range(n_labs):
         closed = vol[R_CLOSED, k] * lv[k, LV.PRICE] * scale
         spend += closed
+        tokens += vol[R_CLOSED, k]
         # the partner cloud keeps its resale cut
         kept = closed
         for c in range(n_clouds):
@@ -40,31 +45,56 @@ def settle_money(s, t):
                 clouds[c].revenue += resale * closed
                 kept = (1.0 - resale) * closed
                 break
-        # revenue share on managed hosting of its open models
+        # revenue share on managed hosting of its open models; open-core fees on every
+        # deployment of them (driver 3)
         rate = 0.0
+        fee_rate = 0.0
         if LP[k, L.OPEN0] > 0:
             rate = LP[k, L.HOSTING_REVSHARE] * P[G.MONETIZATION_STRENGTH]
+            fee_rate = LP[k, L.OPEN_CORE_RATE] * P[G.MONETIZATION_STRENGTH]
+        if labs[k].alive == 0:
+            fee_rate = 0.0
         share_in = 0.0
+        deployed = 0.0
         for c in range(n_clouds):
             managed = vol[c, k] * lv[k, LV.OCOST] * clouds[c].markup * scale
             rented = vol[n_clouds + c, k] * lv[k, LV.OCOST] * overhead * scale
             spend += managed + rented
+            tokens += vol[c, k] + vol[n_clouds + c, k]
+            deployed += managed + rented
             clouds[c].open_revenue += managed + rented
             clouds[c].revenue += managed + rented - rate * managed
             share_in += rate * managed
         onprem = vol[R_ONPREM, k] * lv[k, LV.OCOST] * overhead * scale
+        tokens += vol[R_ONPREM, k]
         spend += onprem
+        onprem_total += onprem
+        deployed += onprem
+        fees = fee_rate * deployed
+        spend += fees
+        fees_total += fees + share_in
         lb = labs[k]
-        lb.revenue = kept + share_in
+        lb.revenue = kept + share_in + fees
+        lb.open_revenue = share_in + fees
         lb.rev_slow += (lb.revenue - lb.rev_slow) / 12.0
         lab_total += lb.revenue
+        if lb.alive:
+            training += lb.spend
         if lb.funding == Funding.VENTURE and lb.alive:
             lb.cash += lb.revenue - LP[k, L.OPEX] - lb.spend
-    fixed = (m.fixed_units * P[G.SELFHOST_FIXED] + m.hybrids * P[G.HYBRID_FIXED]) * fixed_f
+    # average price per token paid (variable costs, fees included): what demand answers
+    if tokens > 0:
+        m.price_avg = spend / (tokens * scale)
+    # in-house fixed costs: staff, security, half a GPU of rounding per self-hoster, the
+    # integration of managed models and the coordination of hybrids
+    fixed = (
+        m.fixed_units * P[G.MLOPS_STAFF]
+        + m.n_selfhost * P[G.SELFHOST_SECURITY]
+        + m.hybrids * P[G.HYBRID_FIXED]
+    ) * fixed_f
+    fixed += 0.5 * m.n_selfhost * P[G.GPU_MONTH] + m.n_managed * P[G.MANAGED_FIXED]
     fixed *= m.weight / 1e9
-    onprem_total = fixed
-    for k in range(n_labs):
-        onprem_total += vol[R_ONPREM, k] * lv[k, LV.OCOST] * overhead * scale
+    onprem_total += fixed
     spend += fixed
     cloud_total = 0.0
     for c in range(n_clouds):
@@ -73,3 +103,5 @@ def settle_money(s, t):
     m.lab_receipts = lab_total
     m.cloud_receipts = cloud_total
     m.onprem_spend = onprem_total
+    m.training_spend = training
+    m.open_core_fees = fees_total

@@ -94,6 +94,10 @@ def record_month(s, t):
     for k in range(n_labs):
         closed_rev += vol[R_CLOSED, k] * lv[k, LV.PRICE] * m.weight * m.demand / 1e9
     row[S.CLOSED_REVENUE] = closed_rev
+    row[S.OPEN_CORE_REVENUE] = m.open_core_fees
+    row[S.TRAINING_SPEND] = m.training_spend
+    row[S.TOKEN_DEMAND] = m.demand
+    row[S.AVG_PRICE] = m.price_avg
     row[S.CLOUD_REVENUE] = m.cloud_receipts
     row[S.MONEY_RESIDUAL] = m.spend - m.lab_receipts - m.cloud_receipts - m.onprem_spend
     for k in range(n_labs):

@@ -9,6 +9,7 @@ __all__ = [
     "incident_prob",
     "pressure_decay",
     "liability_prob",
+    "liability_threshold",
     "export_control_prob",
     "EU_PHASE_MONTHS",
     "EXPORT_CONTROL_MONTHS",
@@ -36,9 +37,21 @@ def pressure_decay(P: np.ndarray) -> float:
 
 
 @kernel
-def liability_prob(P: np.ndarray, pressure: float) -> float:
+def liability_threshold(P: np.ndarray, dev_open_share: float) -> float:
+    """Pressure at which regulators consider strict liability for open weights.
+
+    Regulatory positioning (driver 4): open releases are treated differently in regulatory
+    discussions ('we are not a monopoly'), and the more of the developer ecosystem builds on
+    open weights, the more pressure it takes before regulators turn on them.
+    """
+    lenience = P[G.REGULATORY_STRENGTH] * P[G.REGULATORY_LENIENCE] * dev_open_share
+    return P[G.LIABILITY_THRESHOLD] * (1.0 + lenience)
+
+
+@kernel
+def liability_prob(P: np.ndarray, pressure: float, dev_open_share: float) -> float:
     """Monthly chance that strict liability for open weights is enacted."""
-    if pressure < P[G.LIABILITY_THRESHOLD]:
+    if pressure < liability_threshold(P, dev_open_share):
         return 0.0
     return min(1.0, P[G.LIABILITY_HAZARD] * P[G.LIABILITY_STRENGTH])
 

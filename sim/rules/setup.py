@@ -6,6 +6,7 @@ import numpy as np
 from ..actors import A
 from ..events import EV
 from ..params.spec import C, G, L
+from ..state import R_CLOSED
 from ..vocab import OPT, Region, Stream
 from .clearing import apply_enterprise
 from .enterprise import draw_index
@@ -16,9 +17,6 @@ from .rng import normal, stream_id, uniform
 from .technology import log_flop_per_usd, serve_cost
 
 __all__ = ["init_state"]
-
-_MEDIAN_TOKENS = 10.0  # M tokens a month for a median enterprise in 2023
-_LARGE_FACTOR = 30.0  # large organisations use ~30x more
 
 
 @kernel
@@ -122,7 +120,7 @@ def init_state(s, seed, months):
         st = stream_id(Stream.ENTERPRISE, i, 0)
         e.region = _region(P, uniform(seed, st, 0))
         e.large = 1 if uniform(seed, st, 1) < P[G.LARGE_SHARE] else 0
-        size = _MEDIAN_TOKENS * (_LARGE_FACTOR if e.large else 1.0)
+        size = P[G.MEDIAN_TOKENS] * (P[G.LARGE_FACTOR] if e.large else 1.0)
         e.volume = size * np.exp(P[G.SIZE_SIGMA] * normal(seed, st, 1))
         sensitive = uniform(seed, st, 4) < P[G.SENSITIVE_SHARE]
         u = uniform(seed, st, 5)
@@ -146,6 +144,15 @@ def init_state(s, seed, months):
         nxt = int(uniform(seed, st, 14) * (P[G.REVIEW_MONTHS] if e.option >= 0 else 3.0))
         e.next_review = nxt
     m.adopted = m.n_adopted / n_ent
+    # January 2023's average price per token paid: the reference of price-elastic demand
+    paid = 0.0
+    toks = 0.0
+    for k in range(n_labs):
+        if vol[R_CLOSED, k] > 0:
+            paid += vol[R_CLOSED, k] * serve_cost(P, labs[k].cap_closed, 0.0, 0.0) * labs[k].markup
+            toks += vol[R_CLOSED, k]
+    m.price0 = paid / toks if toks > 0 else p_ref
+    m.price_avg = m.price0
     # one simulated enterprise stands for this many USD of potential spend
     m.weight = P[G.POTENTIAL_SPEND] * 1e9 / total
     # the calendar

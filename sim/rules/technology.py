@@ -15,6 +15,8 @@ __all__ = [
     "serve_cost",
     "log_flop_per_usd",
     "demand_level",
+    "token_demand",
+    "phase_in_hardware",
     "gap_months",
     "enabler_level",
     "selfhost_fixed_factor",
@@ -58,6 +60,29 @@ def demand_level(P: np.ndarray, t: float) -> float:
     g1 = np.log(P[G.DEMAND_GROWTH_END])
     tau = P[G.DEMAND_GROWTH_DECAY]
     return np.exp(g1 * t / 12.0 + (g0 - g1) * tau / 12.0 * (1.0 - np.exp(-t / tau)))
+
+
+@kernel
+def token_demand(P: np.ndarray, progress_oom: float, price_ratio: float) -> float:
+    """Tokens per adopting enterprise relative to January 2023.
+
+    Demand answers capability: it follows :func:`demand_level` on a clock that runs with the
+    frontier's progress (``progress_oom`` since January 2023, in months at the 2023 pace), so
+    new tasks open up only as models improve; and it answers price with constant elasticity
+    (``price_ratio``: average price paid now over January 2023's).
+    """
+    clock = max(0.0, progress_oom) / P[G.FRONTIER_OOM_PER_MONTH]
+    ratio = max(price_ratio, 1e-12)
+    return demand_level(P, clock) * np.exp(-P[G.PRICE_ELASTICITY] * np.log(ratio))
+
+
+@kernel
+def phase_in_hardware(P: np.ndarray, m) -> None:
+    """Move a month's share of shipped GPU generations into the serving and training fleet."""
+    step = P[G.HW_OOM_PER_YEAR] * P[G.HW_STEP_MONTHS] / 12.0
+    inc = min(m.hw_pending, step / max(P[G.FLEET_RENEWAL], 1.0))
+    m.hw_oom += inc
+    m.hw_pending -= inc
 
 
 @kernel
