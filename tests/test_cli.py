@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -11,7 +12,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from experiments.runner import BatchError, run_scenario
+from experiments.runner import run_scenario
+from experiments.store import StoreError
 from sim.params.scenario import load_scenario
 
 from .conftest import ROOT
@@ -155,7 +157,7 @@ def test_interrupted_batch_resumes_to_identical_results(tiny_toml, tmp_path):
     done = sorted(p.name for p in (out / ".parts").glob("chunk-*-runs.parquet"))
     assert len(done) == 2 and not (out / "runs.parquet").exists()
     # another plan may not mix with the unfinished one, and loses nothing
-    with pytest.raises(BatchError, match="different plan"):
+    with pytest.raises(StoreError, match="unfinished batch whose plan differs in seed"):
         run_scenario(sc.with_values(run__seed=99), out=out, chunk_size=2)
     assert len(list((out / ".parts").glob("chunk-*-runs.parquet"))) == 2
     resumed = run_scenario(sc, out=out, chunk_size=2)
@@ -179,3 +181,41 @@ def test_compare_two_scenarios(tiny_toml, tmp_path):
     doc = json.loads(proc.stdout)
     assert [s["scenario"] for s in doc["scenarios"]] == ["tiny", "costly"]
     assert doc["scenarios"][1]["vs_baseline"]["gap_widens"]["p_value"] <= 1.0
+
+
+@pytest.mark.parametrize("where", ["/proc/aimarket-results", "README.md/results"])
+def test_out_that_cannot_be_created_is_one_line(tiny_toml, where):
+    proc = aimarket("run", tiny_toml, "--out", where)
+    _clean_error(proc)
+    assert where in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "cannot create" in proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores modes")
+def test_out_in_a_read_only_folder_is_one_line(tiny_toml, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        proc = aimarket("run", tiny_toml, "--out", locked / "res")
+        _clean_error(proc)
+        assert "Permission denied" in proc.stderr
+    finally:
+        locked.chmod(0o700)
+
+
+def test_story_of_a_corrupt_folder_is_one_line(tiny_toml, tmp_path):
+    out = tmp_path / "res"
+    assert aimarket("run", tiny_toml, "--out", out).returncode == 0
+    good = (out / "runs.parquet").read_bytes()
+    (out / "runs.parquet").write_bytes(good[: len(good) // 2])
+    proc = aimarket("story", out, "--run", "1")
+    _clean_error(proc)
+    assert "runs.parquet" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    (out / "runs.parquet").write_bytes(good)
+    (out / "events.parquet").write_text("not parquet")
+    proc = aimarket("story", out, "--run", "1")
+    _clean_error(proc)
+    assert "events.parquet" in proc.stderr
+    (out / "manifest.json").write_text("{")
+    _clean_error(aimarket("story", out, "--run", "1"))
