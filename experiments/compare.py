@@ -111,21 +111,21 @@ def compare_scenarios(
 def render_comparison(cmp: dict[str, Any]) -> str:
     """A plain-text table under 100 columns: per scenario, each end state's share with its
     95% interval, and below it the paired difference from the first scenario with its p."""
-    width = 24
-    head = f"{'scenario':<28}{'runs':>6}  " + "".join(f"{n:<{width}}" for n in END_STATES)
-    lines = [head]
+    width = 22
+    head = f"{'scenario':<24}{'runs':>6}  " + "".join(f"{n:<{width}}" for n in END_STATES)
+    lines = [head.rstrip()]
     for i, s in enumerate(cmp["scenarios"]):
-        row = f"{s['scenario'][:27]:<28}{s['runs']:>6}  "
+        row = f"{s['scenario'][:23]:<24}{s['runs']:>6}  "
         for name in END_STATES:
             e = s["end_states"][name]
             row += f"{e['share']:.3f} [{e['ci_low']:.3f}, {e['ci_high']:.3f}]".ljust(width)
         lines.append(row.rstrip())
         if i:
-            diff = f"{'  vs ' + cmp['baseline']:<28}{'':>6}  "
+            diff = f"{('  vs ' + cmp['baseline'])[:23]:<24}{'':>6}  "
             for name in END_STATES:
                 d = s["vs_baseline"][name]
                 diff += f"{d['difference']:+.3f} (p {d['p_value']:.2g})".ljust(width)
-            lines.append(diff[:100].rstrip())
+            lines.append(diff.rstrip())
     lines += [
         "",
         f"{'median final indicators':<28}{'open share':>12}{'gap, months':>13}"

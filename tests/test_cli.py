@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 
 from experiments.runner import run_scenario
 from experiments.store import StoreError
+from experiments.tables import tidy_details
+from sim.calendar import event_day
 from sim.params.scenario import load_scenario
 
 from .conftest import ROOT
@@ -219,3 +222,76 @@ def test_story_of_a_corrupt_folder_is_one_line(tiny_toml, tmp_path):
     assert "events.parquet" in proc.stderr
     (out / "manifest.json").write_text("{")
     _clean_error(aimarket("story", out, "--run", "1"))
+
+
+def _interrupt_after_first_run(args: list[str]) -> tuple[int, str]:
+    """Start a real process, wait for its first progress line, send SIGINT (as Ctrl-C)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "experiments.cli", *map(str, args)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines = []
+    for line in proc.stderr:
+        lines.append(line)
+        if line.startswith("runs "):
+            proc.send_signal(signal.SIGINT)
+            break
+    rest = proc.stderr.read()
+    return proc.wait(timeout=120), "".join(lines) + rest
+
+
+@pytest.mark.parametrize("with_out", [True, False])
+def test_ctrl_c_says_what_was_kept(tiny_toml, tmp_path, with_out):
+    out = tmp_path / "res"
+    args = ["run", tiny_toml, "--engine", "reference", "--runs", "40", "--chunk", "1"]
+    code, err = _interrupt_after_first_run(args + (["--out", out] if with_out else []))
+    assert code == 130 and "Traceback" not in err
+    if with_out:
+        assert "finished chunks are kept" in err
+        assert list((out / ".parts").glob("chunk-*-runs.parquet"))
+    else:
+        assert "nothing was saved" in err and "kept" not in err
+
+
+def test_compare_table_fits_100_columns(tiny_toml, tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text(
+        f'[scenario]\nname = "a-rather-long-scenario-name-indeed"\nextends = "{tiny_toml}"\n'
+        "[counterforces.frontier_cost]\ngrowth = 4.0\n"
+    )
+    proc = aimarket("compare", tiny_toml, other)
+    assert proc.returncode == 0, proc.stderr
+    assert max(len(line) for line in proc.stdout.splitlines()) <= 100
+    assert "vs tiny" in proc.stdout and "(p " in proc.stdout
+
+
+def test_event_dates_are_the_days_the_story_prints(tiny_toml, tmp_path):
+    out = tmp_path / "res"
+    assert aimarket("run", tiny_toml, "--out", out).returncode == 0
+    events = pl.read_parquet(out / "events.parquet")
+    assert events.height > 0
+    assert events["date"].to_list() == [event_day(t) for t in events["time"].to_list()]
+    story = aimarket("story", out, "--run", "0").stdout
+    days = set(re.findall(r"^  (20\d\d-\d\d-\d\d)  ", story, re.MULTILINE))
+    assert days and days <= {d.isoformat() for d in events.filter(pl.col("run") == 0)["date"]}
+    assert not re.search(r"-\d+(\.\d+)? months behind", story)
+    assert "-0.0" not in events["details"].str.concat(" ").item()
+
+
+def test_gap_wording():
+    texts = [
+        "closed model, capability 25.5, -0.0 months behind the closed frontier",
+        "open-weight model, capability 24.7, 0.0 months behind the closed frontier",
+        "open-weight model, capability 25.9, -2.3 months behind the closed frontier",
+        "open-weight model, capability 24.7, 4.7 months behind the closed frontier",
+    ]
+    tidy = pl.Series(texts).to_frame("d").select(tidy_details(pl.col("d")))["d"].to_list()
+    assert tidy == [
+        "closed model, capability 25.5, at the closed frontier",
+        "open-weight model, capability 24.7, at the closed frontier",
+        "open-weight model, capability 25.9, 2.3 months ahead of the closed frontier",
+        "open-weight model, capability 24.7, 4.7 months behind the closed frontier",
+    ]
