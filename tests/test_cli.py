@@ -295,3 +295,18 @@ def test_gap_wording():
         "open-weight model, capability 25.9, 2.3 months ahead of the closed frontier",
         "open-weight model, capability 24.7, 4.7 months behind the closed frontier",
     ]
+
+
+def test_every_readme_command_parses():
+    import shlex
+
+    from experiments.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"^uv run aimarket (.+?)(?: >.*)?$", readme, re.MULTILINE)
+    assert len(commands) >= 10
+    for line in commands:
+        args = shlex.split(line)
+        if args == ["--version"]:
+            continue
+        assert build_parser().parse_args(args).command == args[0], line
