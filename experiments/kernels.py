@@ -14,15 +14,23 @@ from pathlib import Path
 from sim.engine.batch import simulate
 from sim.params.scenario import Scenario
 
-__all__ = ["kernels_cached", "prepare_kernels"]
+__all__ = ["kernels_cached", "prepare_kernels", "REFERENCE_NOTE"]
+
+REFERENCE_NOTE = (
+    "compiling the rulebook for the reference engine (first run after installing or changing "
+    "sim/, about half a minute before the first run finishes)"
+)
 
 
-def kernels_cached() -> bool:
-    """Whether the fast engine's compiled event loop is in numba's on-disk cache."""
-    from sim.engine.fast import run_batch
-
+def kernels_cached(engine: str = "fast") -> bool:
+    """Whether the engine's compiled entry point (the fast engine's event loop, the reference
+    engine's event dispatch) is in numba's on-disk cache."""
+    if engine == "reference":
+        from sim.rules.dispatch import handle_event as kernel
+    else:
+        from sim.engine.fast import run_batch as kernel
     try:
-        return Path(run_batch._cache._cache_file._index_path).exists()
+        return Path(kernel._cache._cache_file._index_path).exists()
     except AttributeError:  # another numba layout: assume cached rather than claim a compile
         return True
 

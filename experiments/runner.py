@@ -24,7 +24,7 @@ from sim.engine.batch import BatchArrays, simulate
 from sim.params.scenario import Scenario
 
 from .capacity import CapacityError, check_capacity
-from .kernels import prepare_kernels
+from .kernels import REFERENCE_NOTE, kernels_cached, prepare_kernels
 from .store import (
     PARTS,
     StoreError,
@@ -176,6 +176,8 @@ def run_scenario(
         if not kernels_ready:
             kernel_seconds = prepare_kernels(scenario, notify)
             kernels_ready = True
+        elif engine == "reference" and k == resumed and notify and not kernels_cached(engine):
+            notify(REFERENCE_NOTE)
         t0 = time.perf_counter()
         arrays = _simulate(scenario, runs, engine, progress)
         sim_seconds += time.perf_counter() - t0
