@@ -93,9 +93,16 @@ def tell_story(folder: str | Path, run: int) -> str:
                     f"  {year} in all  Developers: {int(ev['reviewed'])} reviews, "
                     f"{int(ev['switched'])} switched ecosystem"
                 )
-    r = row.row(0, named=True)
+    try:
+        return "\n".join(lines + _ending(row.row(0, named=True), values))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _unreadable(folder / "runs.parquet", KeyError(f"no {exc}")) from None
+
+
+def _ending(r: dict, values: dict) -> list[str]:
+    """The end state and its indicators against the classifier's thresholds."""
     window = int(values["classifier.window_months"])
-    lines += [
+    return [
         "",
         f"End state: {r['end_state']}",
         f"  indicators averaged over the last {window} months, against the thresholds:",
@@ -108,4 +115,3 @@ def tell_story(folder: str | Path, run: int) -> str:
         f"  independent labs releasing open weights at the end: "
         f"{int(r['final_independent_open'])} (open_deepening needs >= 1)",
     ]
-    return "\n".join(lines)
