@@ -215,6 +215,7 @@ def test_story_of_a_corrupt_folder_is_one_line(tiny_toml, tmp_path):
     proc = aimarket("story", out, "--run", "1")
     _clean_error(proc)
     assert "runs.parquet" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    (out / "runs.parquet").write_bytes(good)
     pl.read_parquet(out / "runs.parquet").drop("final_gap_months").write_parquet(
         out / "runs.parquet"
     )
