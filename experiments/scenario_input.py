@@ -9,6 +9,7 @@ a user copying an example wants, so the command line says so.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 from sim.params.scenario import Scenario, ScenarioError, default_values, load_scenario
@@ -44,6 +45,8 @@ def load_for_cli(
             scenario = scenario.with_values(**{key.replace(".", "__"): value})
         except ScenarioError as exc:
             raise ScenarioError("--set", exc.key, exc.expected, exc.found) from None
+        if key in ("scenario.name", "scenario.description"):
+            scenario = replace(scenario, **{key.split(".")[1]: scenario.values[key]})
     overrides = {}
     if runs is not None:
         overrides["run__runs"] = runs

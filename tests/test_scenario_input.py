@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments.scenario_input import defaults_warning, parse_set
+from experiments.scenario_input import defaults_warning, load_for_cli, parse_set
 from sim.params.scenario import ScenarioError, load_scenario
 
 from .conftest import BASELINE, ROOT
@@ -77,6 +77,13 @@ def test_parse_set():
     assert parse_set("labs.meta.partner_lab=meta") == ("labs.meta.partner_lab", "meta")
     with pytest.raises(ScenarioError, match="key=value"):
         parse_set("clouds.push")
+
+
+def test_set_applies_like_a_file(tiny_toml):
+    sc = load_for_cli(str(tiny_toml), 2, 9, ["scenario.name=renamed", "labs.meta.open=false"])
+    assert (sc.name, sc.runs, sc.seed) == ("renamed", 2, 9)
+    assert sc.values["labs.meta.open"] == 0.0
+    assert sc.hash != load_scenario(tiny_toml).hash
 
 
 def test_set_overrides_a_run_and_names_bad_keys(tiny_toml):
