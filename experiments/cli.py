@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def _seed(text: str) -> int:
             f"expected a non-negative integer, found {text!r}"
         ) from None
     if value < 0 or value > 2**62:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, found {text!r}")
+        raise argparse.ArgumentTypeError(f"expected an integer from 0 to 2**62, found {text!r}")
     return value
 
 
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="aimarket",
         description="Simulate competition between open-weight and closed AI models.",
     )
+    p.add_argument("--version", action="version", version=_version())
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run a batch of a scenario and report end-state frequencies")
     run.add_argument("scenario", help="scenario TOML file, e.g. scenarios/baseline.toml")
@@ -69,13 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="runs per resumable chunk (default 250; 10 with the reference engine)",
     )
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    _add_set_force(run)
     cmp = sub.add_parser("compare", help="compare end-state shares of scenarios with the first")
-    cmp.add_argument("scenarios", nargs="+", help="scenario files; the first is the baseline")
+    cmp.add_argument(
+        "scenarios", nargs="+", help="two or more scenario files; the first is the baseline"
+    )
     cmp.add_argument("--runs", type=_positive, help="runs per scenario (default: each file's)")
     cmp.add_argument("--seed", type=_seed, help="base seed for every scenario (default: first's)")
     cmp.add_argument("--out", help="folder for one results folder per scenario + compare.json")
     cmp.add_argument("--threads", type=_positive, help="worker threads (default: all cores)")
     cmp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    _add_set_force(cmp)
     cal = sub.add_parser(
         "calibrate",
         help="fit the baseline's uncertain parameters to the 2023-2025 stylized facts",
@@ -113,48 +119,76 @@ def build_parser() -> argparse.ArgumentParser:
     story = sub.add_parser("story", help="tell the story of one run of a results folder")
     story.add_argument("folder", help="a results folder written by 'aimarket run --out'")
     story.add_argument("--run", type=int, default=0, help="run index (default 0)")
+    val = sub.add_parser("validate", help="check scenario files without running them")
+    val.add_argument("files", nargs="+", help="scenario TOML files")
+    val.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=_SET_HELP)
+    lib = sub.add_parser("scenarios", help="list the scenario library with one-line descriptions")
+    lib.add_argument("folder", nargs="?", default="scenarios", help="folder (default scenarios)")
     return p
 
 
-def _load(path: str, runs: int | None, seed: int | None):
-    from sim.params.scenario import load_scenario
+_SET_HELP = "override a parameter, e.g. --set clouds.push=1.0 (repeatable)"
 
-    scenario = load_scenario(path)
-    overrides = {}
-    if runs is not None:
-        overrides["run__runs"] = runs
-    if seed is not None:
-        overrides["run__seed"] = seed
-    return scenario.with_values(**overrides) if overrides else scenario
+
+def _add_set_force(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=_SET_HELP)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace another batch's results in the --out folder (other files stay)",
+    )
+
+
+def _version() -> str:
+    from .store import code_version
+
+    code = code_version()
+    text = f"aimarket {code['package']}"
+    if code.get("git_commit"):
+        text += f" (git {code['git_commit'][:12]}{', modified' if code.get('git_dirty') else ''})"
+    return text
+
+
+def _load(path: str, runs: int | None, seed: int | None, sets: Sequence[str] = ()):
+    from .scenario_input import defaults_warning, load_for_cli
+
+    scenario = load_for_cli(path, runs, seed, list(sets))
+    warning = defaults_warning(scenario)
+    if warning:
+        print(warning, file=sys.stderr)
+    return scenario
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from sim.params.scenario import ScenarioError
 
-    from .runner import BatchError, default_chunk, run_scenario
+    from .progress import Progress
+    from .runner import default_chunk, run_scenario
+    from .store import StoreError
     from .summary import render_table, summarize
 
     try:
-        scenario = _load(args.scenario, args.runs, args.seed)
+        scenario = _load(args.scenario, args.runs, args.seed, args.set)
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    bar = _progress(scenario.runs)
+    bar = Progress(scenario.runs)
     try:
         result = run_scenario(
             scenario,
             out=args.out,
             threads=args.threads,
             chunk_size=args.chunk or default_chunk(args.engine),
-            progress=bar.update if bar else None,
+            progress=bar.update,
             engine=args.engine,
+            force=args.force,
+            notify=bar.note,
         )
-    except BatchError as exc:
+    except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
-        if bar:
-            bar.close()
+        bar.close()
     summary = summarize(result.runs, scenario.name, scenario.seed)
     summary["scenario_hash"] = scenario.hash
     summary["engine"] = args.engine
@@ -173,13 +207,20 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from sim.params.scenario import ScenarioError
 
     from .compare import compare_scenarios, render_comparison
-    from .runner import BatchError
-    from .store import atomic_write_json
+    from .progress import Progress
+    from .store import StoreError, atomic_write_json
 
+    if len(args.scenarios) < 2:
+        print(
+            f"error: compare: expected two or more scenario files (the first is the baseline), "
+            f"found one ({args.scenarios[0]}); use 'aimarket run' for a single scenario",
+            file=sys.stderr,
+        )
+        return 2
     try:
-        first = _load(args.scenarios[0], args.runs, args.seed)
+        first = _load(args.scenarios[0], args.runs, args.seed, args.set)
         scenarios = [first] + [
-            _load(p, args.runs, args.seed if args.seed is not None else first.seed)
+            _load(p, args.runs, args.seed if args.seed is not None else first.seed, args.set)
             for p in args.scenarios[1:]
         ]
     except ScenarioError as exc:
@@ -189,31 +230,31 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if len(set(names)) != len(names):
         print(f"error: scenario names: expected distinct names, found {names}", file=sys.stderr)
         return 2
-    bar = _progress(sum(s.runs for s in scenarios))
+    bar = Progress(sum(s.runs for s in scenarios))
     try:
         cmp = compare_scenarios(
-            scenarios, out=args.out, threads=args.threads, progress=bar.update if bar else None
+            scenarios,
+            out=args.out,
+            threads=args.threads,
+            progress=bar.update,
+            force=args.force,
+            notify=bar.note,
         )
-    except BatchError as exc:
+        if args.out:
+            atomic_write_json(Path(args.out) / "compare.json", cmp)
+    except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {args.out}: cannot write compare.json ({exc.strerror})", file=sys.stderr)
         return 2
     finally:
         bar.close()
-    if args.out:
-        from pathlib import Path
-
-        atomic_write_json(Path(args.out) / "compare.json", cmp)
     if args.json:
         print(json.dumps(cmp, indent=2))
     else:
         print(render_comparison(cmp))
     return 0
-
-
-def _progress(total: int):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="run", file=sys.stderr, dynamic_ncols=True, leave=False)
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
@@ -245,11 +286,36 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             )
             return 2
 
-    def progress(calls: int, value: float) -> None:
-        print(f"\revaluation {calls}: loss {value:.3f}   ", end="", file=sys.stderr, flush=True)
+    from .kernels import prepare_kernels
+    from .progress import is_terminal
 
+    tty = is_terminal(sys.stderr)
+    prepare_kernels(scenario, lambda m: print(m, file=sys.stderr, flush=True))
+    t0 = time.perf_counter()
+
+    def progress(calls: int, value: float) -> None:
+        text = f"evaluation {calls} of at most {args.evaluations}: loss {value:.3f}"
+        if tty:
+            print(f"\r{text}   ", end="", file=sys.stderr, flush=True)
+        elif calls % 10 == 0:
+            print(text, file=sys.stderr, flush=True)
+
+    print(
+        f"fitting: at most {args.evaluations} evaluations of {args.runs} runs each",
+        file=sys.stderr,
+        flush=True,
+    )
     result = calibrate(scenario, args.runs, args.evaluations, progress)
-    print(file=sys.stderr)
+    if tty:
+        print(file=sys.stderr)
+    print(
+        f"fit done in {time.perf_counter() - t0:.0f} s; validating: {args.validation_runs} "
+        f"full-horizon runs of the fitted baseline, then of each scenario in "
+        f"{Path(args.scenario).parent}",
+        file=sys.stderr,
+        flush=True,
+    )
+    t0 = time.perf_counter()
     fitted = scenario.with_values(**{k.replace(".", "__"): v for k, v in result.fitted.items()})
     values, ends, yearly = validate(fitted, args.validation_runs)
     command = "uv run aimarket calibrate"
@@ -259,6 +325,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         if getattr(args, flag) != default:
             command += f" --{flag.replace('_', '-')} {getattr(args, flag)}"
     library = library_table(Path(args.scenario).parent, args.validation_runs, result.fitted)
+    print(f"validation done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     report = render_report(result, values, ends, yearly, args.validation_runs, command, library)
     if args.dry_run:
         print(report)
@@ -281,6 +348,9 @@ def _cmd_ablate(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from .kernels import prepare_kernels
+
+    prepare_kernels(scenario, lambda m: print(m, file=sys.stderr, flush=True))
 
     def progress(done: int, total: int) -> None:
         print(f"variant {done}/{total} simulated", file=sys.stderr, flush=True)
@@ -315,27 +385,73 @@ def _cmd_story(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from sim.params.scenario import ScenarioError
+
+    failed = 0
+    for path in args.files:
+        try:
+            sc = _load(path, None, None, args.set)
+        except ScenarioError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        base = sc.values.get("scenario.extends") or "the documented defaults"
+        print(f"{path}: valid; scenario '{sc.name}' from {base}, {sc.runs} runs, seed {sc.seed}")
+    return 2 if failed else 0
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from .scenario_input import describe_scenario
+
+    folder = Path(args.folder)
+    files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    if not files:
+        print(
+            f"error: {folder}: expected a folder of scenario .toml files, found none",
+            file=sys.stderr,
+        )
+        return 2
+    for path in files:
+        print(describe_scenario(path))
+    return 0
+
+
+_COMMANDS = {
+    "run": _cmd_run,
+    "compare": _cmd_compare,
+    "calibrate": _cmd_calibrate,
+    "ablate": _cmd_ablate,
+    "story": _cmd_story,
+    "validate": _cmd_validate,
+    "scenarios": _cmd_scenarios,
+}
+
+
+def _interrupted(args: argparse.Namespace) -> str:
+    if args.command in ("run", "compare") and getattr(args, "out", None):
+        return "interrupted: finished chunks are kept; run the same command to resume"
+    if args.command in ("run", "compare"):
+        return "interrupted: nothing was saved (without --out a batch keeps no chunks)"
+    if args.command in ("calibrate", "ablate"):
+        return "interrupted: no file was changed"
+    return "interrupted"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "run":
-            return _cmd_run(args)
-        if args.command == "compare":
-            return _cmd_compare(args)
-        if args.command == "calibrate":
-            return _cmd_calibrate(args)
-        if args.command == "ablate":
-            return _cmd_ablate(args)
-        return _cmd_story(args)
+        return _COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        if args.command == "calibrate":
-            print("interrupted: no file was changed", file=sys.stderr)
-        else:
-            print(
-                "interrupted: finished chunks are kept; run the same command to resume",
-                file=sys.stderr,
-            )
+        print(_interrupted(args), file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. head: not an error of the user's
+        sys.stderr.close()
+        return 0
+    except OSError as exc:  # a file or folder the user named cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -14,11 +14,42 @@ from typing import Any
 from sim.params.scenario import Scenario
 from sim.vocab import END_STATES
 
-from .runner import DEFAULT_CHUNK, run_scenario
+from .runner import DEFAULT_CHUNK, batch_plan, run_scenario
 from .stats import paired_difference
+from .store import StoreError, inspect_folder, refusal
 from .summary import summarize
 
-__all__ = ["compare_scenarios", "render_comparison"]
+__all__ = ["compare_scenarios", "render_comparison", "compare_folders"]
+
+
+def compare_folders(out: str | Path, scenarios: list[Scenario]) -> list[Path]:
+    """One results folder per scenario inside ``out``: ``NN-name``."""
+    return [Path(out) / f"{i:02d}-{sc.name}" for i, sc in enumerate(scenarios)]
+
+
+def _check_compare_folder(
+    out: Path, scenarios: list[Scenario], chunk_size: int, force: bool
+) -> None:
+    """Refuse, before running anything, an ``out`` holding files a comparison did not write
+    or a scenario folder holding another plan's results (unless ``force``)."""
+    if out.exists() and not out.is_dir():
+        raise StoreError(f"{out}: expected a folder for the comparison, found a file")
+    folders = compare_folders(out, scenarios)
+    if out.is_dir():
+        mine = {"compare.json"} | {f.name for f in folders}
+        strangers = sorted(n for n in (p.name for p in out.iterdir()) if n not in mine)
+        if strangers and not force:
+            shown = ", ".join(strangers[:4]) + (" ..." if len(strangers) > 4 else "")
+            raise StoreError(
+                f"{out}: holds {shown} (not this comparison's); nothing was changed. Choose "
+                f"another folder, or pass --force to write the comparison beside them"
+            )
+    if force:
+        return
+    for folder, sc in zip(folders, scenarios, strict=True):
+        state = inspect_folder(folder, batch_plan(sc, chunk_size, "fast"))
+        if state.status in ("other", "foreign", "file"):
+            raise StoreError(refusal(state))
 
 
 def compare_scenarios(
@@ -27,16 +58,28 @@ def compare_scenarios(
     threads: int | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     progress: Callable[[int], None] | None = None,
+    force: bool = False,
+    notify: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Run each scenario and compare its end-state shares with the first (the baseline)."""
+    """Run each scenario and compare its end-state shares with the first (the baseline).
+
+    With ``out``, each scenario's results go to ``out/NN-name``; every folder is checked
+    before the first run (see :func:`experiments.store.claim_folder`)."""
+    folders: list[Path | None] = [None] * len(scenarios)
+    if out is not None:
+        _check_compare_folder(Path(out), scenarios, chunk_size, force)
+        folders = list(compare_folders(out, scenarios))
     summaries = []
     ends = []
-    for i, sc in enumerate(scenarios):
-        folder = None
-        if out is not None:
-            folder = Path(out) / f"{i:02d}-{sc.name}"
+    for sc, folder in zip(scenarios, folders, strict=True):
         result = run_scenario(
-            sc, out=folder, threads=threads, chunk_size=chunk_size, progress=progress
+            sc,
+            out=folder,
+            threads=threads,
+            chunk_size=chunk_size,
+            progress=progress,
+            force=force,
+            notify=notify,
         )
         s = summarize(result.runs, sc.name, sc.seed)
         s["path"] = sc.path
@@ -66,20 +109,23 @@ def compare_scenarios(
 
 
 def render_comparison(cmp: dict[str, Any]) -> str:
-    """A plain-text table: one row per scenario, share and difference per end state."""
-    head = f"{'scenario':<28}{'runs':>6}"
-    for name in END_STATES:
-        head += f"  {name:<36}"
-    sub = f"  {'share [95% CI]':<17}{'diff':>6}{'p':>9}    "
-    lines = [head, f"{'':<34}" + sub * len(END_STATES)]
-    for s in cmp["scenarios"]:
-        row = f"{s['scenario'][:27]:<28}{s['runs']:>6}"
+    """A plain-text table under 100 columns: per scenario, each end state's share with its
+    95% interval, and below it the paired difference from the first scenario with its p."""
+    width = 22
+    head = f"{'scenario':<24}{'runs':>6}  " + "".join(f"{n:<{width}}" for n in END_STATES)
+    lines = [head.rstrip()]
+    for i, s in enumerate(cmp["scenarios"]):
+        row = f"{s['scenario'][:23]:<24}{s['runs']:>6}  "
         for name in END_STATES:
-            e, d = s["end_states"][name], s["vs_baseline"][name]
-            p_txt = f"{d['p_value']:.2g}" if s is not cmp["scenarios"][0] else ""
-            ci = f"{e['share']:.2f} [{e['ci_low']:.2f},{e['ci_high']:.2f}]"
-            row += f"  {ci:<17}{d['difference']:>+6.2f}{p_txt:>9}    "
-        lines.append(row)
+            e = s["end_states"][name]
+            row += f"{e['share']:.3f} [{e['ci_low']:.3f}, {e['ci_high']:.3f}]".ljust(width)
+        lines.append(row.rstrip())
+        if i:
+            diff = f"{('  vs ' + cmp['baseline'])[:23]:<24}{'':>6}  "
+            for name in END_STATES:
+                d = s["vs_baseline"][name]
+                diff += f"{d['difference']:+.3f} (p {d['p_value']:.2g})".ljust(width)
+            lines.append(diff.rstrip())
     lines += [
         "",
         f"{'median final indicators':<28}{'open share':>12}{'gap, months':>13}"
@@ -91,8 +137,9 @@ def render_comparison(cmp: dict[str, Any]) -> str:
             f"{s['scenario'][:27]:<28}{m['final_open_share']:>12.3f}{m['final_gap_months']:>13.2f}"
             f"{m['final_bigtech_open_share']:>16.3f}{m['final_independent_open']:>14.1f}"
         )
-    lines.append(
-        "\ndiff: share minus the first scenario's, paired by run (same seeds); p: two-sided "
-        "test on the mean of the paired differences"
-    )
+    lines += [
+        "",
+        "share [95% Wilson interval] of runs ending in each end state; vs: share minus the",
+        "first scenario's, paired by run (same seeds), p: two-sided test of that difference",
+    ]
     return "\n".join(lines)

@@ -1,12 +1,21 @@
-"""The results store: atomic writes, chunk parts for resuming, and the manifest."""
+"""The results store: atomic writes, folder ownership, chunk parts for resuming, the manifest.
+
+A results folder belongs to one plan (what was asked for: engine, scenario, seed, runs, ...).
+:func:`claim_folder` creates it, resumes the same plan, and refuses, naming what it found,
+a folder holding another plan's results or anything aimarket did not write, unless forced.
+Batches and sweeps share these rules.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import platform
+import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -14,23 +23,181 @@ from typing import Any
 import polars as pl
 
 __all__ = [
+    "StoreError",
+    "FolderState",
+    "inspect_folder",
+    "claim_folder",
     "atomic_write_bytes",
     "atomic_write_json",
     "atomic_write_parquet",
+    "atomic_sink_parquet",
+    "refusal",
     "code_version",
     "dependency_versions",
     "RESULT_FILES",
 ]
 
 RESULT_FILES = ("runs.parquet", "trajectories.parquet", "events.parquet", "manifest.json")
+PARTS = ".parts"
 _DEPENDENCIES = ("numpy", "numba", "polars", "mesa", "simpy", "networkx", "SALib", "dask")
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# results files get the usual mode (0644 under umask 022), not mkstemp's private 0600
+_FILE_MODE = 0o666 & ~_umask()
 
 
 def _tmp_in(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    try:
+        os.fchmod(fd, _FILE_MODE)
+    finally:
+        os.close(fd)
     return Path(name)
+
+
+class StoreError(RuntimeError):
+    """A results folder cannot be used as asked (clear one-line message, nothing touched)."""
+
+
+PLAN_LABELS = {
+    "engine": "engine",
+    "scenario_hash": "scenario parameters",
+    "seed": "seed",
+    "runs": "number of runs",
+    "chunk_size": "chunk size",
+    "code": "code version",
+}
+
+
+def _is_temp(name: str) -> bool:
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+@dataclass(frozen=True)
+class FolderState:
+    """What a results folder holds for a plan.
+
+    ``status`` is 'new' (missing or empty), 'resume' (this plan's unfinished parts),
+    'complete' (this plan's finished results), 'other' (another plan's results),
+    'foreign' (files aimarket did not write) or 'file' (not a folder); ``found`` says what
+    makes it so.
+    """
+
+    path: Path
+    status: str
+    found: str = ""
+
+
+def _plan_difference(old: Any, plan: dict) -> str:
+    if not isinstance(old, dict):
+        return "a plan this version cannot read"
+    keys = [k for k in plan if old.get(k) != plan[k]] + [k for k in old if k not in plan]
+    return "differs in " + ", ".join(PLAN_LABELS.get(k, k) for k in keys)
+
+
+def inspect_folder(out: Path, plan: dict, own: Sequence[str] = RESULT_FILES) -> FolderState:
+    """Classify ``out`` for ``plan`` without changing anything (see :class:`FolderState`)."""
+    out = Path(out)
+    if not out.exists() and not out.is_symlink():
+        return FolderState(out, "new")
+    if not out.is_dir():
+        return FolderState(out, "file", "a file, not a folder")
+    try:
+        names = sorted(os.listdir(out))
+    except OSError as exc:
+        raise StoreError(f"{out}: cannot read the folder ({exc.strerror or exc})") from None
+    mine = set(own) | {PARTS}
+    strangers = [n for n in names if n not in mine and not _is_temp(n)]
+    if strangers:
+        shown = [n + ("/" if (out / n).is_dir() else "") for n in strangers[:4]]
+        more = f" and {len(strangers) - 4} more" if len(strangers) > 4 else ""
+        return FolderState(out, "foreign", ", ".join(shown) + more + " (not written by aimarket)")
+    if not [n for n in names if not _is_temp(n)]:
+        return FolderState(out, "new")
+    parts_plan = out / PARTS / "plan.json"
+    if parts_plan.exists():
+        old = _read_json(parts_plan)
+        if old == plan:
+            return FolderState(out, "resume")
+        why = _plan_difference(old, plan)
+        return FolderState(out, "other", f"an unfinished batch whose plan {why}")
+    if (out / PARTS).exists():
+        return FolderState(out, "foreign", f"{PARTS}/ without a plan")
+    manifest = out / "manifest.json"
+    if not manifest.exists():
+        present = ", ".join(n for n in names if not _is_temp(n))
+        return FolderState(out, "foreign", f"{present} without a manifest.json")
+    doc = _read_json(manifest)
+    if not isinstance(doc, dict):
+        return FolderState(out, "foreign", "a manifest.json aimarket cannot read")
+    if doc.get("plan") == plan and all((out / n).exists() for n in own):
+        return FolderState(out, "complete")
+    scenario = doc.get("scenario") if isinstance(doc.get("scenario"), dict) else {}
+    what = f"results of scenario '{scenario.get('name', '?')}', {doc.get('runs', '?')} runs"
+    return FolderState(
+        out, "other", f"{what}, whose plan {_plan_difference(doc.get('plan'), plan)}"
+    )
+
+
+def claim_folder(
+    out: Path, plan: dict, force: bool = False, own: Sequence[str] = RESULT_FILES
+) -> FolderState:
+    """Make ``out`` this plan's folder, with ``out/.parts/plan.json`` recording the plan.
+
+    A new folder is created, this plan's unfinished or finished results are kept (resume);
+    another plan's results or files aimarket did not write raise :class:`StoreError` unless
+    ``force``, which removes aimarket's own files there (other files stay) and starts afresh.
+    """
+    out = Path(out)
+    state = inspect_folder(out, plan, own)
+    if state.status in ("other", "foreign", "file"):
+        if not force or state.status == "file":
+            raise StoreError(refusal(state))
+        try:
+            for name in ("manifest.json", *own):  # the manifest first: no half-old folder
+                (out / name).unlink(missing_ok=True)
+            if (out / PARTS).is_dir():
+                shutil.rmtree(out / PARTS)
+        except OSError as exc:
+            raise StoreError(f"{out}: cannot replace the old results ({_reason(exc)})") from None
+        state = FolderState(out, "new")
+    if state.status == "new":
+        try:
+            (out / PARTS).mkdir(parents=True, exist_ok=True)
+            atomic_write_json(out / PARTS / "plan.json", plan)
+        except OSError as exc:
+            raise StoreError(f"{out}: cannot create the results folder ({_reason(exc)})") from None
+    return state
+
+
+def refusal(state: FolderState) -> str:
+    """The one-line message refusing ``state``'s folder."""
+    if state.status == "file":
+        return f"{state.path}: expected a results folder, found a file; nothing was changed"
+    return (
+        f"{state.path}: holds {state.found}; nothing was changed. Choose another folder, "
+        f"or pass --force to replace aimarket's results there"
+    )
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        return "a file is in the way of the path"
+    return exc.strerror or str(exc)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -48,6 +215,17 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_json(path: Path, obj: Any) -> None:
     atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
+
+
+def atomic_sink_parquet(path: Path, frame: pl.LazyFrame) -> None:
+    """Stream ``frame`` into a parquet file (bounded memory), then rename it into place."""
+    tmp = _tmp_in(path)
+    try:
+        frame.sink_parquet(tmp, compression="zstd", statistics=False, maintain_order=True)
+        os.chmod(tmp, _FILE_MODE)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def atomic_write_parquet(path: Path, df: pl.DataFrame) -> None:

@@ -10,6 +10,8 @@ import polars as pl
 from sim.actors import ACTOR_LABELS
 from sim.calendar import event_day
 
+from .tables import tidy_details
+
 __all__ = ["StoryError", "tell_story"]
 
 _NAMES = ACTOR_LABELS
@@ -24,19 +26,41 @@ def _day(time: float) -> str:
     return event_day(time).isoformat()
 
 
+def _unreadable(path: Path, exc: BaseException) -> StoryError:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StoryError(
+        f"{path}: expected a results file written by aimarket, found one that "
+        f"cannot be read ({reason[:120]}); rerun the batch into a new folder"
+    )
+
+
 def tell_story(folder: str | Path, run: int) -> str:
     """Narrative of run ``run`` in results folder ``folder``."""
     folder = Path(folder)
     for name in ("events.parquet", "runs.parquet", "manifest.json"):
         if not (folder / name).is_file():
             raise StoryError(f"{folder}: expected a results folder with {name}, found none")
-    runs = pl.read_parquet(folder / "runs.parquet")
-    row = runs.filter(pl.col("run") == run)
+    try:
+        runs = pl.read_parquet(folder / "runs.parquet")
+        row = runs.filter(pl.col("run") == run)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise _unreadable(folder / "runs.parquet", exc) from None
     if row.height == 0:
         raise StoryError(f"--run: expected a run in 0..{runs['run'].max()}, found {run}")
-    manifest = json.loads((folder / "manifest.json").read_text())
-    values = manifest["scenario"]["values"]
-    events = pl.read_parquet(folder / "events.parquet").filter(pl.col("run") == run)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        values = manifest["scenario"]["values"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise _unreadable(folder / "manifest.json", exc) from None
+    try:
+        events = (
+            pl.scan_parquet(folder / "events.parquet")
+            .filter(pl.col("run") == run)
+            .with_columns(tidy_details(pl.col("details")))
+            .collect()
+        )
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise _unreadable(folder / "events.parquet", exc) from None
     lines = [
         f"Run {run} of scenario '{manifest['scenario']['name']}' (seed {row['seed'][0]})",
         "",
@@ -69,9 +93,16 @@ def tell_story(folder: str | Path, run: int) -> str:
                     f"  {year} in all  Developers: {int(ev['reviewed'])} reviews, "
                     f"{int(ev['switched'])} switched ecosystem"
                 )
-    r = row.row(0, named=True)
+    try:
+        return "\n".join(lines + _ending(row.row(0, named=True), values))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _unreadable(folder / "runs.parquet", KeyError(f"no {exc}")) from None
+
+
+def _ending(r: dict, values: dict) -> list[str]:
+    """The end state and its indicators against the classifier's thresholds."""
     window = int(values["classifier.window_months"])
-    lines += [
+    return [
         "",
         f"End state: {r['end_state']}",
         f"  indicators averaged over the last {window} months, against the thresholds:",
@@ -84,4 +115,3 @@ def tell_story(folder: str | Path, run: int) -> str:
         f"  independent labs releasing open weights at the end: "
         f"{int(r['final_independent_open'])} (open_deepening needs >= 1)",
     ]
-    return "\n".join(lines)

@@ -69,7 +69,13 @@ def render_table(summary: dict[str, Any]) -> str:
         lines.append(
             f"{name:<20}{s['count']:>7}{s['share']:>8.3f}   {ci:<16}{s['expert_estimate']:>8.2f}"
         )
-    lines += ["", "median final indicators (last-year averages):"]
+    lines += [
+        "",
+        "share: of the runs; 95% Wilson CI: its score interval; expert: the probabilities the",
+        "author of Trensee's 'The Open Source AI Paradox' gives, a judgement, not a target",
+        "",
+        "median final indicators (last-year averages):",
+    ]
     labels = {
         "final_open_share": "open share of enterprise tokens",
         "final_gap_months": "open-closed gap, months",

@@ -13,12 +13,29 @@ from sim.rules.classify import INDICATOR_NAMES
 from sim.state import SERIES_NAMES
 from sim.vocab import END_STATES
 
-__all__ = ["runs_frame", "trajectories_frame", "events_frame"]
+__all__ = ["runs_frame", "trajectories_frame", "events_frame", "tidy_details", "event_date"]
 
 
 def _date_expr(month: pl.Expr) -> pl.Expr:
     m = month.cast(pl.Int32)
     return pl.date(START_YEAR + m // 12, m % 12 + 1, 1)
+
+
+def event_date(time: pl.Expr) -> pl.Expr:
+    """The day of an event time in months: its fraction of the month counted in that month's
+    days, as sim.calendar.event_day (and so as ``aimarket story``) dates it."""
+    start = _date_expr(time.floor())
+    days = (start.dt.offset_by("1mo") - start).dt.total_days()
+    offset = ((time - time.floor()) * days).floor().cast(pl.Int64)
+    return start + pl.duration(days=offset)
+
+
+def tidy_details(details: pl.Expr) -> pl.Expr:
+    """Readable gaps: '0.0 months behind' is 'at the frontier', '-2.3 months behind' is
+    '2.3 months ahead of' (a model ahead of the best closed one)."""
+    return details.str.replace_all(
+        r"-?0\.0 months behind (the \w+ frontier)", "at ${1}"
+    ).str.replace_all(r"-(\d+(?:\.\d+)?) months behind", "${1} months ahead of")
 
 
 def runs_frame(b: BatchArrays) -> pl.DataFrame:
@@ -97,7 +114,8 @@ def _details() -> pl.Expr:
 
 
 def events_frame(b: BatchArrays) -> pl.DataFrame:
-    """Every logged event: run, time (months), date, kind, actor, numeric fields, details."""
+    """Every logged event: run, time (months), date (its day), kind, actor, numeric fields,
+    details."""
     max_events = b.logs.shape[1]
     mask = np.arange(max_events)[None, :] < b.log_n[:, None]
     flat = b.logs[mask]
@@ -113,7 +131,7 @@ def events_frame(b: BatchArrays) -> pl.DataFrame:
             "target": flat["target"],
         }
     )
-    date = _date_expr(pl.col("time").floor()).alias("date")
-    return df.with_columns(date, _details().alias("details")).select(
+    date = event_date(pl.col("time")).alias("date")
+    return df.with_columns(date, tidy_details(_details()).alias("details")).select(
         "run", "time", "date", "kind", "actor", "value", "value2", "target", "details"
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +13,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from experiments.runner import BatchError, run_scenario
+from experiments.runner import run_scenario
+from experiments.store import StoreError
+from experiments.tables import tidy_details
+from sim.calendar import event_day
 from sim.params.scenario import load_scenario
 
 from .conftest import ROOT
@@ -155,7 +160,7 @@ def test_interrupted_batch_resumes_to_identical_results(tiny_toml, tmp_path):
     done = sorted(p.name for p in (out / ".parts").glob("chunk-*-runs.parquet"))
     assert len(done) == 2 and not (out / "runs.parquet").exists()
     # another plan may not mix with the unfinished one, and loses nothing
-    with pytest.raises(BatchError, match="different plan"):
+    with pytest.raises(StoreError, match="unfinished batch whose plan differs in seed"):
         run_scenario(sc.with_values(run__seed=99), out=out, chunk_size=2)
     assert len(list((out / ".parts").glob("chunk-*-runs.parquet"))) == 2
     resumed = run_scenario(sc, out=out, chunk_size=2)
@@ -179,3 +184,136 @@ def test_compare_two_scenarios(tiny_toml, tmp_path):
     doc = json.loads(proc.stdout)
     assert [s["scenario"] for s in doc["scenarios"]] == ["tiny", "costly"]
     assert doc["scenarios"][1]["vs_baseline"]["gap_widens"]["p_value"] <= 1.0
+
+
+@pytest.mark.parametrize("where", ["/proc/aimarket-results", "README.md/results"])
+def test_out_that_cannot_be_created_is_one_line(tiny_toml, where):
+    proc = aimarket("run", tiny_toml, "--out", where)
+    _clean_error(proc)
+    assert where in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "cannot create" in proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores modes")
+def test_out_in_a_read_only_folder_is_one_line(tiny_toml, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        proc = aimarket("run", tiny_toml, "--out", locked / "res")
+        _clean_error(proc)
+        assert "Permission denied" in proc.stderr
+    finally:
+        locked.chmod(0o700)
+
+
+def test_story_of_a_corrupt_folder_is_one_line(tiny_toml, tmp_path):
+    out = tmp_path / "res"
+    assert aimarket("run", tiny_toml, "--out", out).returncode == 0
+    good = (out / "runs.parquet").read_bytes()
+    (out / "runs.parquet").write_bytes(good[: len(good) // 2])
+    proc = aimarket("story", out, "--run", "1")
+    _clean_error(proc)
+    assert "runs.parquet" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    (out / "runs.parquet").write_bytes(good)
+    pl.read_parquet(out / "runs.parquet").drop("final_gap_months").write_parquet(
+        out / "runs.parquet"
+    )
+    proc = aimarket("story", out, "--run", "1")
+    _clean_error(proc)
+    assert "final_gap_months" in proc.stderr
+    (out / "runs.parquet").write_bytes(good)
+    (out / "events.parquet").write_text("not parquet")
+    proc = aimarket("story", out, "--run", "1")
+    _clean_error(proc)
+    assert "events.parquet" in proc.stderr
+    (out / "manifest.json").write_text("{")
+    _clean_error(aimarket("story", out, "--run", "1"))
+
+
+def _interrupt_after_first_run(args: list[str]) -> tuple[int, str]:
+    """Start a real process, wait for its first progress line, send SIGINT (as Ctrl-C)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "experiments.cli", *map(str, args)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines = []
+    for line in proc.stderr:
+        lines.append(line)
+        if line.startswith("runs "):
+            proc.send_signal(signal.SIGINT)
+            break
+    rest = proc.stderr.read()
+    return proc.wait(timeout=120), "".join(lines) + rest
+
+
+@pytest.mark.parametrize("with_out", [True, False])
+def test_ctrl_c_says_what_was_kept(tiny_toml, tmp_path, with_out):
+    out = tmp_path / "res"
+    args = ["run", tiny_toml, "--engine", "reference", "--runs", "40", "--chunk", "1"]
+    code, err = _interrupt_after_first_run(args + (["--out", out] if with_out else []))
+    assert code == 130 and "Traceback" not in err
+    if with_out:
+        assert "finished chunks are kept" in err
+        assert list((out / ".parts").glob("chunk-*-runs.parquet"))
+    else:
+        assert "nothing was saved" in err and "kept" not in err
+
+
+def test_compare_table_fits_100_columns(tiny_toml, tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text(
+        f'[scenario]\nname = "a-rather-long-scenario-name-indeed"\nextends = "{tiny_toml}"\n'
+        "[counterforces.frontier_cost]\ngrowth = 4.0\n"
+    )
+    proc = aimarket("compare", tiny_toml, other)
+    assert proc.returncode == 0, proc.stderr
+    assert max(len(line) for line in proc.stdout.splitlines()) <= 100
+    assert "vs tiny" in proc.stdout and "(p " in proc.stdout
+
+
+def test_event_dates_are_the_days_the_story_prints(tiny_toml, tmp_path):
+    out = tmp_path / "res"
+    assert aimarket("run", tiny_toml, "--out", out).returncode == 0
+    events = pl.read_parquet(out / "events.parquet")
+    assert events.height > 0
+    assert events["date"].to_list() == [event_day(t) for t in events["time"].to_list()]
+    story = aimarket("story", out, "--run", "0").stdout
+    days = set(re.findall(r"^  (20\d\d-\d\d-\d\d)  ", story, re.MULTILINE))
+    assert days and days <= {d.isoformat() for d in events.filter(pl.col("run") == 0)["date"]}
+    assert not re.search(r"-\d+(\.\d+)? months behind", story)
+    assert "-0.0" not in " ".join(events["details"].to_list())
+
+
+def test_gap_wording():
+    texts = [
+        "closed model, capability 25.5, -0.0 months behind the closed frontier",
+        "open-weight model, capability 24.7, 0.0 months behind the closed frontier",
+        "open-weight model, capability 25.9, -2.3 months behind the closed frontier",
+        "open-weight model, capability 24.7, 4.7 months behind the closed frontier",
+    ]
+    tidy = pl.Series(texts).to_frame("d").select(tidy_details(pl.col("d")))["d"].to_list()
+    assert tidy == [
+        "closed model, capability 25.5, at the closed frontier",
+        "open-weight model, capability 24.7, at the closed frontier",
+        "open-weight model, capability 25.9, 2.3 months ahead of the closed frontier",
+        "open-weight model, capability 24.7, 4.7 months behind the closed frontier",
+    ]
+
+
+def test_every_readme_command_parses():
+    import shlex
+
+    from experiments.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"^uv run aimarket (.+?)(?: >.*)?$", readme, re.MULTILINE)
+    assert len(commands) >= 10
+    for line in commands:
+        args = shlex.split(line)
+        if args == ["--version"]:
+            continue
+        assert build_parser().parse_args(args).command == args[0], line

@@ -122,6 +122,8 @@ def _check(file: str, key: str, value: Any) -> Any:
     elif key in ACTOR_KEYS:
         _, _, lo, hi, _ = ACTOR_KEYS[key][4]
         unit = ACTOR_KEYS[key][4][1]
+        if isinstance(value, bool) and unit == "0/1":  # a switch: true or false
+            return float(value)
         if key.endswith(".partner_lab") and isinstance(value, str):
             if value not in LAB_NAMES:
                 raise ScenarioError(file, key, f"one of {', '.join(LAB_NAMES)}", repr(value))
@@ -269,6 +271,14 @@ def parse_scenario(
         if not isinstance(extends, str):
             raise ScenarioError(file, "scenario.extends", "a path string", _describe(extends))
         parent_path = (base_dir or Path(".")) / extends
+        if not parent_path.is_file():
+            raise ScenarioError(
+                file,
+                "scenario.extends",
+                f"a scenario file, resolved relative to the folder of {file} "
+                f"({base_dir or Path('.')}/)",
+                f"no file {parent_path}",
+            )
         if str(parent_path.resolve()) in _seen:
             raise ScenarioError(
                 file, "scenario.extends", "no cycle of extends", f"'{extends}' again"

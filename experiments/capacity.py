@@ -1,0 +1,92 @@
+"""Up-front bounds on a batch: refuse a run count whose results cannot fit, with the reason.
+
+A batch keeps its runs table in memory (for the summary) and, with a results folder, writes
+trajectories and events to disk, twice over while the chunk parts are assembled. Both grow
+with the number of runs; an absurd count is refused before anything starts.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from sim.params.scenario import Scenario
+from sim.rules.classify import N_INDICATORS
+
+__all__ = ["CapacityError", "check_capacity", "memory_available", "disk_bytes_per_run"]
+
+# measured: the baseline (108 months) writes about 24 kB per run (trajectories and events,
+# zstd parquet), i.e. 220 bytes per run-month; an underestimate only lets a batch start
+_DISK_BYTES_PER_RUN_MONTH = 200
+# the runs table: run, seed, end state, dropped events and the indicators, 8 bytes each,
+# held about three times over while summarizing
+_MEMORY_BYTES_PER_RUN = (4 + N_INDICATORS) * 8 * 3
+
+
+class CapacityError(ValueError):
+    """The batch cannot fit in this machine's memory or the results folder's disk."""
+
+
+def memory_available() -> int:
+    """Bytes of memory available to new allocations (MemAvailable on Linux)."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return 1 << 62
+
+
+def disk_bytes_per_run(scenario: Scenario) -> int:
+    """Approximate bytes a run takes in a results folder (parts plus assembled files)."""
+    return 2 * _DISK_BYTES_PER_RUN_MONTH * scenario.months
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB", "EB"):
+        if n < 1000 or unit == "EB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    raise AssertionError
+
+
+def _free_disk(out: Path) -> int | None:
+    probe = Path(out).absolute()
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        usage = shutil.disk_usage(probe)
+    except OSError:
+        return None
+    return usage.free if usage.total else None  # /proc and the like: no disk to measure
+
+
+def check_capacity(scenario: Scenario, out: Path | None) -> None:
+    """Raise :class:`CapacityError` naming the count, the need and what is available, if
+    ``scenario.runs`` runs cannot fit in memory (or on the disk of ``out``)."""
+    n = scenario.runs
+    what = f"{scenario.path}: runs (run.runs or --runs)"
+    need = n * _MEMORY_BYTES_PER_RUN
+    have = memory_available()
+    if need > have:
+        raise CapacityError(
+            f"{what}: expected at most {have // _MEMORY_BYTES_PER_RUN:,} on this machine, "
+            f"found {n:,}: the runs table alone would need about {_size(need)} of memory, "
+            f"{_size(have)} are available"
+        )
+    if out is None:
+        return
+    need = n * disk_bytes_per_run(scenario)
+    free = _free_disk(out)
+    if free is not None and need > free:
+        per = disk_bytes_per_run(scenario)
+        raise CapacityError(
+            f"{what}: expected at most {free // per:,} with --out {out}, found {n:,}: the "
+            f"results would need about {_size(need)} on its disk, {_size(free)} are free"
+        )

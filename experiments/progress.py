@@ -1,0 +1,65 @@
+"""Progress on stderr: a bar with its total on a terminal, plain lines in a redirected log.
+
+A log file gets no carriage returns: each update (a finished chunk, or a run on the
+reference engine) is one line with the count, the total and the elapsed time.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+__all__ = ["Progress", "is_terminal"]
+
+
+def is_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is an interactive terminal (bars and carriage returns are fine)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Progress:
+    """Counts finished runs out of ``total``; ``note`` prints a message line."""
+
+    def __init__(self, total: int, unit: str = "runs", stream: TextIO | None = None) -> None:
+        self.total, self.unit, self.done = total, unit, 0
+        self.stream = stream if stream is not None else sys.stderr
+        self.start = time.perf_counter()
+        self.bar = None
+        if is_terminal(self.stream):
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=total,
+                unit=unit.rstrip("s"),
+                file=self.stream,
+                dynamic_ncols=True,
+                leave=False,
+            )
+
+    def update(self, n: int) -> None:
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(n)
+            return
+        pct = 100.0 * self.done / self.total if self.total else 100.0
+        elapsed = time.perf_counter() - self.start
+        print(
+            f"{self.unit} {self.done}/{self.total} ({pct:.0f}%), {elapsed:.0f} s",
+            file=self.stream,
+            flush=True,
+        )
+
+    def note(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.write(message, file=self.stream)
+        else:
+            print(message, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None

@@ -1,0 +1,95 @@
+"""Scenarios as the command line takes them: a file, ``--set key=value`` overrides, the
+run count and seed flags, and a warning when a file starts from the documented defaults.
+
+A scenario without ``extends`` takes every parameter it does not set from the parameter
+table's defaults (sim/params/spec.py), not from the calibrated baseline; that is rarely what
+a user copying an example wants, so the command line says so.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+from sim.params.scenario import Scenario, ScenarioError, default_values, load_scenario
+
+__all__ = ["parse_set", "load_for_cli", "defaults_warning", "describe_scenario"]
+
+
+def parse_set(text: str) -> tuple[str, object]:
+    """``key=value`` with a TOML value (``1.5``, ``true``, ``"meta"``); a bare word is a string."""
+    key, sep, raw = text.partition("=")
+    key, raw = key.strip(), raw.strip()
+    if not sep or not key or not raw:
+        raise ScenarioError("--set", text, "key=value, e.g. clouds.push=1.0", repr(text))
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key, value
+
+
+def load_for_cli(
+    path: str,
+    runs: int | None = None,
+    seed: int | None = None,
+    sets: list[str] | tuple[str, ...] = (),
+) -> Scenario:
+    """Load ``path``, then apply ``--set`` overrides and the ``--runs``/``--seed`` flags,
+    each validated like a file's keys; errors name the flag and the key."""
+    scenario = load_scenario(path)
+    for text in sets:
+        key, value = parse_set(text)
+        try:
+            scenario = scenario.with_values(**{key.replace(".", "__"): value})
+        except ScenarioError as exc:
+            raise ScenarioError("--set", exc.key, exc.expected, exc.found) from None
+        if key in ("scenario.name", "scenario.description"):
+            scenario = replace(scenario, **{key.split(".")[1]: scenario.values[key]})
+    overrides = {}
+    if runs is not None:
+        overrides["run__runs"] = runs
+    if seed is not None:
+        overrides["run__seed"] = seed
+    return scenario.with_values(**overrides) if overrides else scenario
+
+
+def _file_keys(text: str) -> set[str]:
+    def flat(table: dict, prefix: str = "") -> set[str]:
+        out: set[str] = set()
+        for k, v in table.items():
+            out |= flat(v, f"{prefix}{k}.") if isinstance(v, dict) else {f"{prefix}{k}"}
+        return out
+
+    try:
+        return flat(tomllib.loads(text))
+    except tomllib.TOMLDecodeError:
+        return set()
+
+
+def defaults_warning(scenario: Scenario) -> str | None:
+    """A warning when the scenario has no ``extends`` and leaves parameters to the defaults."""
+    if scenario.values.get("scenario.extends"):
+        return None
+    text = scenario.texts.get(scenario.path, "")
+    unset = [
+        k for k in default_values() if not k.startswith("scenario.") and k not in _file_keys(text)
+    ]
+    if not unset:
+        return None
+    return (
+        f"warning: {scenario.path} has no [scenario] extends: the {len(unset)} parameters it "
+        f"does not set take the parameter table's documented defaults (sim/params/spec.py), "
+        f'not the calibrated baseline; add extends = "baseline.toml" (a path relative to the '
+        f"file's folder) to start from the baseline"
+    )
+
+
+def describe_scenario(path: Path) -> str:
+    """One line for the scenario library: file, name and description (or the error)."""
+    try:
+        sc = load_scenario(path)
+    except ScenarioError as exc:
+        return f"{path.name:<28} invalid: {exc}"
+    return f"{path.name:<28} {sc.description or sc.name}"

@@ -1,0 +1,90 @@
+"""Telling the user what is happening: totals on every progress display, a line per chunk
+(no carriage returns) when stderr is not a terminal, kernel compilation announced."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from experiments.progress import Progress
+
+from .conftest import ROOT
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "experiments.cli", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
+
+
+def test_progress_in_a_log_is_lines_with_totals():
+    log = io.StringIO()
+    bar = Progress(10, stream=log)
+    bar.note("compiling kernels")
+    bar.update(4)
+    bar.update(6)
+    bar.close()
+    text = log.getvalue()
+    assert "\r" not in text
+    assert text.splitlines()[0] == "compiling kernels"
+    assert re.match(r"runs 4/10 \(40%\), \d+ s$", text.splitlines()[1])
+    assert text.splitlines()[2].startswith("runs 10/10 (100%)")
+
+
+def test_redirected_batch_progress_has_no_carriage_returns(tiny_toml):
+    proc = run_cli("run", tiny_toml, "--runs", "5", "--chunk", "2", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert "\r" not in proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("runs ")]
+    assert [ln.split(" (")[0] for ln in lines] == ["runs 2/5", "runs 4/5", "runs 5/5"]
+
+
+def test_reference_engine_reports_each_run(tiny_toml):
+    proc = run_cli("run", tiny_toml, "--runs", "2", "--engine", "reference", "--json")
+    assert proc.returncode == 0, proc.stderr
+    lines = [ln.split(" (")[0] for ln in proc.stderr.splitlines() if ln.startswith("runs ")]
+    assert lines == ["runs 1/2", "runs 2/2"]
+
+
+def test_calibrate_announces_its_phases_with_totals(tiny_toml, tmp_path):
+    proc = run_cli(
+        "calibrate",
+        "--runs",
+        "4",
+        "--evaluations",
+        "3",
+        "--validation-runs",
+        "5",
+        "--dry-run",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "\r" not in proc.stderr
+    assert "at most 3 evaluations of 4 runs" in proc.stderr
+    assert "validating: 5 full-horizon runs" in proc.stderr
+    assert re.search(r"validation done in \d+ s", proc.stderr)
+
+
+@pytest.mark.slow
+def test_first_runs_announce_the_kernel_compilation(tiny_toml, tmp_path):
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    ref = ("run", tiny_toml, "--runs", "1", "--engine", "reference", "--json")
+    proc = run_cli(*ref, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.startswith("compiling the rulebook for the reference engine")
+    assert "compiling" not in run_cli(*ref, env=env).stderr
+    proc = run_cli("run", tiny_toml, "--runs", "2", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines()[0].startswith("compiling kernels (first run")
+    assert re.search(r"kernels compiled in \d+ s", proc.stderr)
+    again = run_cli("run", tiny_toml, "--runs", "2", "--json", env=env)
+    assert "compiling" not in again.stderr

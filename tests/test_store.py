@@ -1,0 +1,150 @@
+"""Results folders are owned: created, resumed or reused by their own plan, never mixed with
+another plan's results or with files aimarket did not write (unless --force)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from experiments.runner import batch_plan, run_scenario
+from experiments.store import StoreError, claim_folder, inspect_folder
+from sim.params.scenario import load_scenario
+
+from .conftest import ROOT
+
+
+def aimarket(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "experiments.cli", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _refused(proc: subprocess.CompletedProcess, *words: str) -> None:
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    for w in words:
+        assert w in proc.stderr, (w, proc.stderr)
+
+
+def test_another_plans_results_are_refused_then_replaced_with_force(tiny_toml, tmp_path):
+    out = tmp_path / "base"
+    assert aimarket("run", tiny_toml, "--out", out).returncode == 0
+    before = _snapshot(out)
+    proc = aimarket("run", tiny_toml, "--out", out, "--runs", "3")
+    _refused(proc, str(out), "number of runs", "--force", "'tiny'")
+    assert _snapshot(out) == before  # nothing touched
+    proc = aimarket("run", tiny_toml, "--out", out, "--runs", "3", "--force", "--json")
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["runs"] == 3 and manifest["plan"]["runs"] == 3
+    assert not (out / ".parts").exists()
+
+
+def test_the_same_plan_reuses_finished_results(tiny_toml, tmp_path):
+    out = tmp_path / "base"
+    first = aimarket("run", tiny_toml, "--out", out, "--json")
+    assert first.returncode == 0, first.stderr
+    before = _snapshot(out)
+    again = aimarket("run", tiny_toml, "--out", out, "--json")
+    assert again.returncode == 0, again.stderr
+    assert "already holds this batch's results" in again.stderr
+    assert _snapshot(out) == before
+    a, b = json.loads(first.stdout), json.loads(again.stdout)
+    assert a["end_states"] == b["end_states"]
+
+
+def test_a_folder_of_someone_elses_files_is_refused(tiny_toml, tmp_path):
+    out = tmp_path / "mine"
+    (out / "sub").mkdir(parents=True)
+    (out / "notes.txt").write_text("my notes\n")
+    (out / "runs.parquet").write_bytes(b"my own table")
+    before = _snapshot(out)
+    proc = aimarket("run", tiny_toml, "--out", out)
+    _refused(proc, str(out), "notes.txt", "sub/", "not written by aimarket")
+    assert _snapshot(out) == before and sorted(p.name for p in out.iterdir()) == [
+        "notes.txt",
+        "runs.parquet",
+        "sub",
+    ]
+    # only our own file names in it, but no manifest: still not ours
+    (out / "notes.txt").unlink()
+    (out / "sub").rmdir()
+    _refused(aimarket("run", tiny_toml, "--out", out), "runs.parquet without a manifest.json")
+    assert (out / "runs.parquet").read_bytes() == b"my own table"
+    # --force writes our results beside the user's other files
+    (out / "notes.txt").write_text("my notes\n")
+    proc = aimarket("run", tiny_toml, "--out", out, "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "notes.txt").read_text() == "my notes\n"
+    assert (out / "manifest.json").exists()
+
+
+def test_a_file_is_never_a_results_folder(tiny_toml, tmp_path):
+    target = tmp_path / "file.txt"
+    target.write_text("keep me")
+    for extra in ([], ["--force"]):
+        _refused(aimarket("run", tiny_toml, "--out", target, *extra), "found a file")
+    assert target.read_text() == "keep me"
+
+
+def test_unfinished_batches_resume_and_other_plans_are_named(tiny_toml, tmp_path):
+    sc = load_scenario(tiny_toml)
+    out = tmp_path / "o"
+    plan = batch_plan(sc, 2, "fast")
+    assert inspect_folder(out, plan).status == "new"
+    assert claim_folder(out, plan).status == "new"
+    assert inspect_folder(out, plan).status == "resume"
+    other = batch_plan(sc.with_values(run__seed=5), 2, "reference")
+    state = inspect_folder(out, other)
+    assert state.status == "other" and "engine" in state.found and "seed" in state.found
+    with pytest.raises(StoreError, match="unfinished batch"):
+        claim_folder(out, other)
+    assert claim_folder(out, other, force=True).status == "new"
+    assert json.loads((out / ".parts" / "plan.json").read_text()) == other
+
+
+def test_compare_refuses_a_foreign_folder_before_running_anything(tiny_toml, tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text(
+        f'[scenario]\nname = "costly"\nextends = "{tiny_toml.as_posix()}"\n'
+        "[counterforces.frontier_cost]\ngrowth = 4.0\n"
+    )
+    out = tmp_path / "cmp"
+    out.mkdir()
+    (out / "thesis.tex").write_text("x")
+    _refused(aimarket("compare", tiny_toml, other, "--out", out), "thesis.tex")
+    assert sorted(p.name for p in out.iterdir()) == ["thesis.tex"]
+    (out / "thesis.tex").unlink()
+    assert aimarket("compare", tiny_toml, other, "--out", out).returncode == 0
+    # a second comparison with different runs would mix plans: refused, nothing touched
+    before = _snapshot(out)
+    _refused(aimarket("compare", tiny_toml, other, "--out", out, "--runs", "2"), "00-tiny")
+    assert _snapshot(out) == before
+
+
+def test_results_files_are_readable_by_others_as_umask_allows(tiny_toml, tmp_path):
+    out = tmp_path / "r"
+    run_scenario(load_scenario(tiny_toml), out=out)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    for name in ("runs.parquet", "trajectories.parquet", "events.parquet", "manifest.json"):
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o666 & ~mask, name
