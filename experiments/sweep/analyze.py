@@ -311,20 +311,30 @@ def _in_box(x: pl.DataFrame, box: list[tuple[str, float, float]]) -> np.ndarray:
     return mask
 
 
-def _prune(x: pl.DataFrame, y: np.ndarray, box: list, tolerance: float = 0.01) -> list:
-    """Drop the restrictions whose removal costs the box less than ``tolerance`` of its
-    density (PRIM's peeling leaves slivers trimmed off the edges of irrelevant parameters)."""
+def _prune(
+    x: pl.DataFrame, y: np.ndarray, box: list, bounds: dict, tolerance: float = 0.01
+) -> list:
+    """Relax the restrictions (one side, or a whole parameter) that cost the box less than
+    ``tolerance`` of its density: PRIM's peeling leaves slivers trimmed off the edges of
+    parameters that do not matter, which would only clutter the rule."""
     box = list(box)
-    while len(box) > 1:
+    while box:
         density = float(y[_in_box(x, box)].mean())
-        costs = []
-        for i in range(len(box)):
-            rest = box[:i] + box[i + 1 :]
-            costs.append(density - float(y[_in_box(x, rest)].mean()))
-        i = int(np.argmin(costs))
-        if costs[i] > tolerance * density:
+        best, best_cost = None, math.inf
+        for i, (k, lo, hi) in enumerate(box):
+            blo, bhi = bounds[k]
+            options = [box[:i] + box[i + 1 :]]
+            if lo > blo and hi < bhi:
+                options += [box[:i] + [(k, blo, hi)] + box[i + 1 :]]
+                options += [box[:i] + [(k, lo, bhi)] + box[i + 1 :]]
+            for cand in options:
+                mask = _in_box(x, cand)
+                cost = density - float(y[mask].mean()) if mask.any() else math.inf
+                if cost < best_cost:
+                    best, best_cost = cand, cost
+        if best is None or best_cost > tolerance * density:
             break
-        box.pop(i)
+        box = [(k, lo, hi) for k, lo, hi in best if lo > bounds[k][0] or hi < bounds[k][1]]
     return box
 
 
@@ -438,7 +448,7 @@ def discover(
         lo, hi = float(lims[k][0]), float(lims[k][1])
         if lo > bounds[k][0] or hi < bounds[k][1]:
             restricted.append((k, lo, hi))
-    restricted = _prune(x, y, restricted)
+    restricted = _prune(x, y, restricted, bounds)
     box_rule = _box_rule(x, y, restricted, bounds)
     tree, rules, tree_text = _tree_rules(x, y, keys, depth)
     files = []

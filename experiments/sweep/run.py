@@ -28,10 +28,14 @@ from ..store import code_version
 from . import store
 from .spec import SweepSpec, point_scenario
 
-__all__ = ["BACKENDS", "SweepResult", "chunks_of", "run_chunk", "run_sweep"]
+__all__ = ["BACKENDS", "SweepResult", "SweepRunError", "chunks_of", "run_chunk", "run_sweep"]
 
 BACKENDS = ("local", "dask")
 _SIM_LOCK = threading.Lock()  # numba's parallel batches must not overlap within a process
+
+
+class SweepRunError(RuntimeError):
+    """A back-end that cannot run the sweep (clear message; finished chunks are kept)."""
 
 
 @dataclass
@@ -99,24 +103,33 @@ def _local(spec, todo, chunks, threads, on_done) -> None:
         on_done(k, run_chunk(*_chunk_args(spec, chunks[k]), threads=threads))
 
 
-def _dask(spec, todo, chunks, workers, scheduler, on_done) -> int:
-    """Run the chunks on Dask: a LocalCluster of ``workers`` processes, or ``scheduler``."""
+def _dask(spec, todo, chunks, workers, scheduler, on_done, cluster=None) -> int:
+    """Run the chunks on Dask: a given cluster (SLURM, ...), a running ``scheduler``, or a
+    LocalCluster of ``workers`` single-threaded processes."""
     from dask.distributed import Client, LocalCluster, as_completed
 
-    cluster = None
-    if scheduler:
-        client = Client(scheduler, timeout="30s")
-        threads = None
+    own = None
+    threads: int | None = 1
+    if cluster is not None:
+        client = Client(cluster)
+    elif scheduler:
+        try:
+            client = Client(scheduler, timeout="30s")
+        except (OSError, TimeoutError) as exc:
+            raise SweepRunError(
+                f"--scheduler {scheduler}: expected a running Dask scheduler, found none ({exc})"
+            ) from None
+        threads = None  # the workers' own thread settings decide
     else:
         n = workers or max(1, os.cpu_count() or 1)
-        cluster = LocalCluster(
+        own = LocalCluster(
             n_workers=n,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
             silence_logs=40,
         )
-        client = Client(cluster)
+        client = Client(own)
         threads = max(1, (os.cpu_count() or 1) // n)
     try:
         n_workers = len(client.scheduler_info().get("workers", {}))
@@ -133,8 +146,8 @@ def _dask(spec, todo, chunks, workers, scheduler, on_done) -> int:
         return n_workers
     finally:
         client.close()
-        if cluster is not None:
-            cluster.close()
+        if own is not None:
+            own.close()
 
 
 def run_sweep(
@@ -146,8 +159,12 @@ def run_sweep(
     resume: bool = False,
     threads: int | None = None,
     progress: Callable[[int], None] | None = None,
+    cluster: object | None = None,
 ) -> SweepResult:
-    """Run every point of ``spec`` into ``out`` (resumable with ``resume``)."""
+    """Run every point of ``spec`` into ``out`` (resumable with ``resume``).
+
+    ``backend="dask"`` runs on ``cluster`` if given (e.g. a dask-jobqueue SLURMCluster), else
+    on the scheduler at ``scheduler``, else on a LocalCluster of ``workers`` processes."""
     if backend not in BACKENDS:
         raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, found {backend!r}")
     t0 = time.perf_counter()
@@ -170,7 +187,7 @@ def run_sweep(
 
     n_workers = None
     if todo and backend == "dask":
-        n_workers = _dask(spec, todo, chunks, workers, scheduler, on_done)
+        n_workers = _dask(spec, todo, chunks, workers, scheduler, on_done, cluster)
     elif todo:
         _local(spec, todo, chunks, threads, on_done)
     sim_seconds = time.perf_counter() - t0
