@@ -221,18 +221,19 @@ def render_sensitivity(df: pl.DataFrame) -> str:
     method = df["method"][0]
     index = {"sobol": "ST", "morris": "mu_star"}.get(method, "S1")
     second = {"sobol": "S1", "morris": "sigma"}.get(method)
+    w = max(len(p) for p in df["parameter"]) + 2
     for output in df["output"].unique(maintain_order=True):
         sub = df.filter(pl.col("output") == output)
         main = sub.filter(pl.col("index") == index).sort("value", descending=True)
         rest = sub.filter(pl.col("index") == second) if second else sub.clear()
         other = {r["parameter"]: r for r in rest.iter_rows(named=True)}
         lines.append(f"{output}")
-        lines.append(f"  {'parameter':<48}{index:>9}  {'95% interval':<20}{second or '':>9}")
+        lines.append(f"  {'parameter':<{w}}{index:>9}  {'95% interval':<20}{second or '':>9}")
         for r in main.iter_rows(named=True):
             ci = f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]"
             o = other.get(r["parameter"])
             ov = f"{o['value']:9.3f}" if o else ""
-            lines.append(f"  {r['parameter']:<48}{r['value']:9.3f}  {ci:<20}{ov}")
+            lines.append(f"  {r['parameter']:<{w}}{r['value']:9.3f}  {ci:<20}{ov}")
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -545,9 +546,10 @@ def render_discovery(d: Discovery, top: int = 3) -> str:
         f"  coverage {d.box_rule.coverage:.2f}, density {d.box_rule.rate:.2f}, "
         f"{d.box_rule.runs} runs in the box",
     ]
+    w = max((len(k) for k, _, _ in d.box), default=0) + 2
     for k, lo, hi in d.box:
         blo, bhi = d.box_bounds[k]
-        lines.append(f"    {k:<48} [{_fmt(lo)}, {_fmt(hi)}] of [{_fmt(blo)}, {_fmt(bhi)}]")
+        lines.append(f"    {k:<{w}} [{_fmt(lo)}, {_fmt(hi)}] of [{_fmt(blo)}, {_fmt(bhi)}]")
     lines += ["", "decision tree (most and least likely leaves):"]
     shown = d.rules[:top] + [r for r in d.rules[-1:] if r not in d.rules[:top]]
     for r in shown:
