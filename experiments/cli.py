@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="runs per resumable chunk (default 250; 10 with the reference engine)",
     )
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    run.add_argument(
+        "--ci-width",
+        type=float,
+        help="add runs until every end-state's 95%% interval is narrower than this (e.g. 0.05)",
+    )
     cmp = sub.add_parser("compare", help="compare end-state shares of scenarios with the first")
     cmp.add_argument("scenarios", nargs="+", help="scenario files; the first is the baseline")
     cmp.add_argument("--runs", type=_positive, help="runs per scenario (default: each file's)")
@@ -142,6 +147,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.ci_width is not None:
+        from .adaptive import run_adaptive_command
+
+        return run_adaptive_command(args, scenario)
     bar = _progress(scenario.runs)
     try:
         result = run_scenario(
