@@ -17,13 +17,15 @@ from experiments.sweep.analyze import (
     render_sensitivity,
     sensitivity,
 )
+from experiments.sweep.match import match, parse_target, render_match
 from experiments.sweep.run import run_sweep
 from experiments.sweep.spec import load_spec
 from experiments.sweep.store import points_frame, samples_frame
+from sim.params.scenario import load_scenario
 from sim.rules.classify import INDICATOR_NAMES
 from sim.vocab import END_STATES
 
-from .sweep_util import write_spec
+from .sweep_util import BASELINE, write_spec
 
 GROWTH = "counterforces.frontier_cost.growth"
 
@@ -60,6 +62,8 @@ def _planted(folder: Path, sampler: str, points: int, reps: int = 20) -> Path:
         "seed": spec.seed,
         "base_points": spec.points,
         "levels": spec.levels,
+        "replications": reps,
+        "scenario": {"values": spec.scenario.values},
     }
     (out / "manifest.json").write_text(json.dumps(manifest))
     return out
@@ -130,3 +134,27 @@ def test_analyses_run_on_a_real_small_sweep(tmp_path: Path) -> None:
     d = discover(tmp_path / "s", mixed[0])
     assert 0.0 <= d.box_rule.coverage <= 1.0 and 0.0 <= d.box_rule.rate <= 1.0
     assert d.rules and all(r.runs > 0 for r in d.rules)
+
+
+def test_match_finds_the_region_reproducing_a_target(tmp_path: Path) -> None:
+    out = _planted(tmp_path, "latin", 60, reps=10)
+    m = match(out, parse_target("gap_widens=1"), tolerance=0.05)
+    growth = pl.read_parquet(out / "samples.parquet")[GROWTH].to_numpy()
+    assert m.matching == int((growth > 3.0).sum())
+    assert m.box_rule is not None and m.box_rule.rate > 0.9 and m.box_rule.coverage > 0.9
+    assert [c.split(" ")[0] for c in m.box_rule.conditions] == [GROWTH]
+    shift = m.shifts.filter(pl.col("parameter") == GROWTH).row(0, named=True)
+    assert shift["matching_p10"] > 3.0
+    assert shift["base"] == load_scenario(BASELINE).values[GROWTH]
+    text = render_match(m)
+    assert "what you would have to believe" in text and GROWTH in text
+    assert (out / "match_points.csv").exists() and (out / "match_shifts.parquet").exists()
+
+
+def test_target_parsing() -> None:
+    t = parse_target("open_deepening=0.45,bigtech_oligopoly=0.35,gap_widens=0.20")
+    assert t == {"open_deepening": 0.45, "bigtech_oligopoly": 0.35, "gap_widens": 0.20}
+    assert parse_target("gap_widens=0.5")["open_deepening"] == pytest.approx(0.25)
+    for bad in ("peace=1", "gap_widens=2", "gap_widens=0.9,open_deepening=0.9", "gap_widens"):
+        with pytest.raises(AnalysisError, match="--target"):
+            parse_target(bad)

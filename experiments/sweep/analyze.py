@@ -251,18 +251,16 @@ class Rule:
     runs: int
     coverage: float
 
-    def text(self, end_state: str) -> str:
+    def text(self, end_state: str, unit: str = "runs") -> str:
         when = " and ".join(self.conditions) if self.conditions else "anywhere"
+        of = f"of {self.runs} {unit}"
         if self.rate == 0.0:
-            how = f"{end_state} never occurs (0 of {self.runs} runs)"
+            how = f"{end_state} never occurs (0 {of})"
         elif self.lift >= 1.0:
-            how = f"{end_state} is {self.lift:.1f}x as likely ({self.rate:.1%} of {self.runs} runs)"
+            how = f"{end_state} is {self.lift:.1f}x as likely ({self.rate:.1%} {of})"
         else:
-            how = (
-                f"{end_state} is {1 / self.lift:.1f}x less likely "
-                f"({self.rate:.1%} of {self.runs} runs)"
-            )
-        return f"{how} when {when}; these runs hold {self.coverage:.0%} of its cases"
+            how = f"{end_state} is {1 / self.lift:.1f}x less likely ({self.rate:.1%} {of})"
+        return f"{how} when {when}; these {unit} hold {self.coverage:.0%} of its cases"
 
 
 @dataclass
@@ -415,6 +413,32 @@ def _tree_rules(x: pl.DataFrame, y: np.ndarray, keys: list[str], depth: int):
     return tree, leaves, export_text(tree, feature_names=keys, decimals=3)
 
 
+def _sampled_bounds(manifest: dict, x: pl.DataFrame, keys: list[str]) -> dict:
+    """Each parameter's range: the spec's, widened to the sample (non-uniform samples may
+    reach past a distribution's nominal bounds)."""
+    bounds = {
+        k: (float(b[0]), float(b[1]))
+        for k, b in zip(keys, manifest["problem"]["bounds"], strict=True)
+    }
+    for k in keys:
+        col = x[k]
+        bounds[k] = (min(bounds[k][0], float(col.min())), max(bounds[k][1], float(col.max())))
+    return bounds
+
+
+def _find_box(x: pl.DataFrame, y: np.ndarray, keys: list[str], bounds: dict, mass_min: float):
+    """PRIM's box (restrictions that matter only), its rule, the trajectory, the chosen step."""
+    box, traj, chosen = _prim(x, y, mass_min)
+    lims = box.box_lims[chosen]
+    restricted = []
+    for k in keys:
+        lo, hi = float(lims[k][0]), float(lims[k][1])
+        if lo > bounds[k][0] or hi < bounds[k][1]:
+            restricted.append((k, lo, hi))
+    restricted = _prune(x, y, restricted, bounds)
+    return restricted, _box_rule(x, y, restricted, bounds), traj, chosen
+
+
 def discover(
     folder: str | Path, end_state: str, depth: int = 3, mass_min: float = 0.05
 ) -> Discovery:
@@ -434,23 +458,8 @@ def discover(
             f"without it (widen the ranges or add replications)"
         )
     base = hits / n
-    bounds = {
-        k: (float(b[0]), float(b[1]))
-        for k, b in zip(keys, manifest["problem"]["bounds"], strict=True)
-    }
-    # the sampled range of each parameter bounds the box (non-uniform samples lie inside it)
-    for k in keys:
-        col = x[k]
-        bounds[k] = (min(bounds[k][0], float(col.min())), max(bounds[k][1], float(col.max())))
-    box, traj, chosen = _prim(x, y, mass_min)
-    lims = box.box_lims[chosen]
-    restricted = []
-    for k in keys:
-        lo, hi = float(lims[k][0]), float(lims[k][1])
-        if lo > bounds[k][0] or hi < bounds[k][1]:
-            restricted.append((k, lo, hi))
-    restricted = _prune(x, y, restricted, bounds)
-    box_rule = _box_rule(x, y, restricted, bounds)
+    bounds = _sampled_bounds(manifest, x, keys)
+    restricted, box_rule, traj, chosen = _find_box(x, y, keys, bounds, mass_min)
     tree, rules, tree_text = _tree_rules(x, y, keys, depth)
     files = []
     tdf = pl.from_pandas(traj.reset_index(drop=True)).with_columns(

@@ -72,6 +72,23 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     disc.add_argument("--end-state", required=True, help="open_deepening, bigtech_oligopoly, ...")
     disc.add_argument("--depth", type=_positive, default=3, help="decision tree depth (3)")
     disc.add_argument("--json", action="store_true", help="print the box and rules as JSON")
+    mat = asub.add_parser(
+        "match",
+        help="which parameter regions reproduce a target end-state distribution",
+    )
+    mat.add_argument("folder", help="a results folder written by 'aimarket sweep'")
+    mat.add_argument(
+        "--target",
+        required=True,
+        help="end-state shares, e.g. open_deepening=0.45,bigtech_oligopoly=0.35,gap_widens=0.20",
+    )
+    mat.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.1,
+        help="largest total variation distance of a matching point (0.1)",
+    )
+    mat.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
 def _err(message: str) -> int:
@@ -190,6 +207,15 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
                 print(json.dumps(df.to_dicts(), indent=2))
             else:
                 print(render_sensitivity(df))
+        elif args.analysis == "match":
+            from .match import match, parse_target, render_match
+
+            m = match(folder, parse_target(args.target), args.tolerance)
+            files = m.files
+            if args.json:
+                print(json.dumps(_match_doc(m), indent=2))
+            else:
+                print(render_match(m))
         else:
             d = discover(folder, args.end_state, depth=args.depth)
             files = d.files
@@ -223,6 +249,19 @@ def _discovery_doc(d) -> dict:
             **rule(d.box_rule),
         },
         "tree_rules": [rule(r) for r in d.rules],
+    }
+
+
+def _match_doc(m) -> dict:
+    return {
+        "target": m.target,
+        "tolerance": m.tolerance,
+        "points": m.points,
+        "matching": m.matching,
+        "closest": m.best.to_dicts(),
+        "shifts": m.shifts.to_dicts(),
+        "box": m.box_rule.text("a match", unit="points") if m.box_rule else None,
+        "tree_rules": [r.text("a match", unit="points") for r in m.rules],
     }
 
 
