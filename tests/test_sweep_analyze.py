@@ -120,7 +120,17 @@ def test_discovery_errors_are_clear(tmp_path: Path) -> None:
 
 
 def test_analyses_run_on_a_real_small_sweep(tmp_path: Path) -> None:
-    spec = load_spec(write_spec(tmp_path, sampler="sobol", points=8, replications=4, chunk=10))
+    spec = load_spec(
+        write_spec(
+            tmp_path,
+            sampler="sobol",
+            points=8,
+            replications=4,
+            chunk=10,
+            extra="second_order = true",
+        )
+    )
+    assert spec.n_points == 8 * (2 * 3 + 2)
     run_sweep(spec, tmp_path / "s")
     df, _ = sensitivity(tmp_path / "s")
     assert set(df["index"]) == {"S1", "ST"}

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
         (spec_text(replications=-1), "sweep.replications", "an integer >= 1"),
         (spec_text(extra="colour = 1"), "sweep.colour", "one of"),
         (spec_text(extra="levels = 4"), "sweep.levels", "morris"),
+        (spec_text(extra="second_order = true"), "sweep.second_order", "sobol option"),
         (
             spec_text(parameters='"drivers.ecosystem.strenght" = { range = [0, 1] }\n'),
             "parameters.drivers.ecosystem.strenght",
@@ -85,20 +86,28 @@ def test_missing_file_is_a_spec_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("sampler", "points", "n"),
-    [("latin", 12, 12), ("sobol", 8, 8 * 5), ("morris", 4, 4 * 4), ("full_factorial", 3, 27)],
+    ("sampler", "points", "n", "extra"),
+    [
+        ("latin", 12, 12, ""),
+        ("sobol", 8, 8 * 5, ""),
+        ("sobol", 8, 8 * 8, "second_order = true"),
+        ("morris", 4, 4 * 4, ""),
+        ("full_factorial", 3, 27, ""),
+    ],
 )
 def test_sample_sizes_bounds_and_reproducible(
-    tmp_path: Path, sampler: str, points: int, n: int
+    tmp_path: Path, sampler: str, points: int, n: int, extra: str
 ) -> None:
-    path = write_spec(tmp_path, sampler=sampler, points=points)
+    path = write_spec(tmp_path, sampler=sampler, points=points, extra=extra)
     a, b = load_spec(path), load_spec(path)
     assert a.sample.shape == (n, 3)
     assert np.array_equal(a.sample, b.sample)
     assert a.hash == b.hash
     for j, p in enumerate(a.parameters):
         assert np.all(a.sample[:, j] >= p.lo) and np.all(a.sample[:, j] <= p.hi)
-    other = load_spec(write_spec(tmp_path, "o.toml", sampler=sampler, points=points, seed=6))
+    other = load_spec(
+        write_spec(tmp_path, "o.toml", sampler=sampler, points=points, seed=6, extra=extra)
+    )
     if sampler != "full_factorial":
         assert not np.array_equal(a.sample, other.sample)
 

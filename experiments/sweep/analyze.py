@@ -143,12 +143,13 @@ def _indices(sampler, problem, X, Y, keys, output, seed, manifest) -> list[dict]
         from SALib.analyze import sobol
 
         n_base = int(manifest["base_points"])
-        if Y.shape[0] != n_base * (len(keys) + 2):
-            raise AnalysisError("points.parquet: expected Saltelli's N * (D + 2) points")
+        second = bool(manifest.get("second_order", False))
+        if Y.shape[0] != n_base * ((2 if second else 1) * len(keys) + 2):
+            raise AnalysisError("points.parquet: expected the points of Saltelli's scheme")
         res = sobol.analyze(
             problem,
             Y,
-            calc_second_order=False,
+            calc_second_order=second,
             num_resamples=_RESAMPLES,
             conf_level=0.95,
             seed=seed,

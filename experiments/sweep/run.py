@@ -203,6 +203,7 @@ def run_sweep(
         "problem": spec.problem(),
         "points": spec.n_points,
         "base_points": spec.points,
+        "second_order": spec.second_order,
         "levels": spec.levels,
         "replications": spec.replications,
         "runs": spec.n_runs,

@@ -52,7 +52,7 @@ DISTRIBUTIONS = ("uniform", "loguniform", "triangular", "normal")
 POINTS_MEANING = {
     "full_factorial": "levels per parameter (levels ** parameters points)",
     "latin": "points of the Latin hypercube",
-    "sobol": "base points N, a power of 2 (N * (parameters + 2) points, Saltelli's scheme)",
+    "sobol": "base points N, a power of 2 (N * (D + 2) points, N * (2D + 2) with second_order)",
     "morris": "trajectories N (N * (parameters + 1) points)",
 }
 _SWEEP_KEYS = {
@@ -66,6 +66,7 @@ _SWEEP_KEYS = {
     "chunk",
     "levels",
     "common_random_numbers",
+    "second_order",
 }
 _PARAM_KEYS = {"range", "distribution", "mode", "mean", "sd"}
 _MAX_POINTS = 1_000_000
@@ -118,6 +119,7 @@ class SweepSpec:
     common_random_numbers: bool
     parameters: tuple[SweepParameter, ...]
     sample: np.ndarray  # (n_points, n_parameters)
+    second_order: bool = False  # sobol: Saltelli's N * (2D + 2) scheme for second-order indices
 
     @property
     def keys(self) -> list[str]:
@@ -137,7 +139,7 @@ class SweepSpec:
         h = hashlib.sha256()
         h.update(self.scenario.hash.encode())
         h.update(repr((self.sampler, self.replications, self.seed, self.keys)).encode())
-        h.update(repr(self.common_random_numbers).encode())
+        h.update(repr((self.common_random_numbers, self.second_order)).encode())
         h.update(np.ascontiguousarray(self.sample).tobytes())
         return h.hexdigest()
 
@@ -285,7 +287,9 @@ def _parameter(r: _Reader, key: str, table: Any) -> SweepParameter:
     return SweepParameter(key, lo, hi, dist, mode, mean, sd)
 
 
-def _draw(sampler: str, problem: dict, points: int, levels: int, seed: int) -> np.ndarray:
+def _draw(
+    sampler: str, problem: dict, points: int, levels: int, seed: int, second_order: bool
+) -> np.ndarray:
     """The sample: SALib's samplers, or the full factorial grid of evenly spaced levels."""
     if sampler == "full_factorial":
         axes = [np.linspace(b[0], b[1], points) for b in problem["bounds"]]
@@ -297,7 +301,7 @@ def _draw(sampler: str, problem: dict, points: int, levels: int, seed: int) -> n
     if sampler == "sobol":
         from SALib.sample import sobol
 
-        return sobol.sample(problem, points, calc_second_order=False, seed=seed)
+        return sobol.sample(problem, points, calc_second_order=second_order, seed=seed)
     from SALib.sample import morris
 
     return morris.sample(problem, points, num_levels=levels, seed=seed)
@@ -337,6 +341,11 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
     levels = r.integer(sw, "levels", 2, default=4)
     if "levels" in sw and sampler != "morris":
         raise r.err("sweep.levels", "no 'levels' (it sets the morris grid)", "one")
+    second = sw.get("second_order", False)
+    if not isinstance(second, bool):
+        raise r.err("sweep.second_order", "true or false", _describe(second))
+    if second and sampler != "sobol":
+        raise r.err("sweep.second_order", "no 'second_order' (it is a sobol option)", "true")
     crn = sw.get("common_random_numbers", True)
     if not isinstance(crn, bool):
         raise r.err("sweep.common_random_numbers", "true or false", _describe(crn))
@@ -377,7 +386,7 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
     n_expected = {
         "full_factorial": points ** len(params),
         "latin": points,
-        "sobol": points * (len(params) + 2),
+        "sobol": points * ((2 if second else 1) * len(params) + 2),
         "morris": points * (len(params) + 1),
     }[sampler]
     if n_expected > _MAX_POINTS:
@@ -402,10 +411,11 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
         chunk=r.integer(sw, "chunk", 1, default=max(1, 400 // replications)),
         levels=levels,
         common_random_numbers=crn,
+        second_order=second,
         parameters=params,
         sample=np.empty((0, len(params))),
     )
-    sample = _draw(sampler, spec.problem(), points, levels, seed)
+    sample = _draw(sampler, spec.problem(), points, levels, seed, second)
     spec = _with_sample(spec, sample)
     # every point must make a valid scenario (e.g. regional shares summing to at most 1)
     for i in range(spec.n_points):
