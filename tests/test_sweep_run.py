@@ -149,3 +149,30 @@ def test_dask_local_cluster_is_bit_identical_to_local(
     result = run_sweep(load_spec(spec_path), tmp_path / "dask", backend="dask", workers=2)
     assert result.workers == 2
     _same_files(out, tmp_path / "dask")
+
+
+@pytest.mark.slow
+def test_dask_worker_lost_mid_sweep_is_retried(tmp_path: Path) -> None:
+    """SIGKILL a LocalCluster worker that is running a chunk: the scheduler reruns the chunk
+    elsewhere and the sweep's files are those of an undisturbed local sweep."""
+    from distributed import get_client
+
+    spec = load_spec(
+        write_spec(tmp_path, points=12, replications=6, chunk=1, enterprises=2000, developers=10000)
+    )
+    killed: list[int] = []
+
+    def kill_a_busy_worker(n: int) -> None:
+        if killed or n == 0:
+            return
+        client = get_client()
+        busy = [w for w, keys in client.processing().items() if keys]
+        if busy:
+            pid = client.run(os.getpid, workers=busy[:1])[busy[0]]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    run_sweep(spec, tmp_path / "dask", backend="dask", workers=2, progress=kill_a_busy_worker)
+    assert killed, "no worker was busy when the first chunk finished"
+    run_sweep(spec, tmp_path / "local")
+    _same_files(tmp_path / "local", tmp_path / "dask")
