@@ -112,12 +112,14 @@ def prepare(out: Path, spec: SweepSpec, resume: bool) -> Path:
                 f"--out {out}: holds an unfinished sweep of another spec, sample or code "
                 f"version; finish it with its own spec, or remove {parts} to discard it"
             )
+        if not (out / "samples.parquet").exists():
+            atomic_write_parquet(out / "samples.parquet", samples_frame(spec))
         return parts
-    if out.exists() and any(p.name != ".parts" for p in out.iterdir()):
+    if out.exists() and any(p.name not in (".parts", "samples.parquet") for p in out.iterdir()):
         raise SweepStoreError(f"--out {out}: expected an empty or new folder, found other files")
     parts.mkdir(parents=True, exist_ok=True)
-    atomic_write_json(plan_file, plan)
     atomic_write_parquet(out / "samples.parquet", samples_frame(spec))
+    atomic_write_json(plan_file, plan)  # last: its presence marks a started sweep
     return parts
 
 
