@@ -333,7 +333,10 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
     sampler = sw.get("sampler")
     if sampler not in SAMPLERS:
         raise r.err("sweep.sampler", f"one of {', '.join(SAMPLERS)}", _describe(sampler))
-    points = r.integer(sw, "points", 2 if sampler == "full_factorial" else 1)
+    try:
+        points = r.integer(sw, "points", 2 if sampler == "full_factorial" else 1)
+    except SpecError as exc:  # say what points means for this sampler
+        raise r.err(exc.key, f"{exc.expected}: {POINTS_MEANING[sampler]}", exc.found) from None
     if sampler == "sobol" and points & (points - 1):
         raise r.err("sweep.points", "a power of 2 for the sobol sampler", _describe(points))
     replications = r.integer(sw, "replications", 1)
