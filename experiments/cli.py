@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     _add_set_force(run)
+    run.add_argument(
+        "--ci-width",
+        type=float,
+        help="add runs until every end-state's 95%% interval is narrower than this (e.g. 0.05)",
+    )
     cmp = sub.add_parser("compare", help="compare end-state shares of scenarios with the first")
     cmp.add_argument(
         "scenarios", nargs="+", help="two or more scenario files; the first is the baseline"
@@ -124,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=_SET_HELP)
     lib = sub.add_parser("scenarios", help="list the scenario library with one-line descriptions")
     lib.add_argument("folder", nargs="?", default="scenarios", help="folder (default scenarios)")
+    from .sweep.cli import add_commands as add_sweep_commands
+
+    add_sweep_commands(sub)
     return p
 
 
@@ -172,6 +180,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.ci_width is not None:
+        from .adaptive import run_adaptive_command
+
+        return run_adaptive_command(args, scenario)
     bar = Progress(scenario.runs)
     try:
         result = run_scenario(
@@ -441,6 +453,10 @@ def _interrupted(args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in ("sweep", "analyze"):
+            from .sweep.cli import dispatch as sweep_dispatch
+
+            return sweep_dispatch(args)
         return _COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print(_interrupted(args), file=sys.stderr)
