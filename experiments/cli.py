@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     story = sub.add_parser("story", help="tell the story of one run of a results folder")
     story.add_argument("folder", help="a results folder written by 'aimarket run --out'")
     story.add_argument("--run", type=int, default=0, help="run index (default 0)")
+    from .view import add_view_parser
+
+    add_view_parser(sub)
     return p
 
 
@@ -326,6 +329,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_calibrate(args)
         if args.command == "ablate":
             return _cmd_ablate(args)
+        if args.command == "view":
+            from .view import cmd_view
+
+            return cmd_view(args)
         return _cmd_story(args)
     except KeyboardInterrupt:
         if args.command == "calibrate":
