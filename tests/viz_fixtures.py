@@ -20,3 +20,11 @@ def small_scenarios(folder: Path) -> Path:
         "[counterforces.liability]\nstrength = 3.0\n"
     )
     return folder
+
+
+def small_batch(results: Path, scenarios: Path, name: str = "baseline", runs: int = 8) -> Path:
+    """A results folder of a small scenario, made as the Explore page makes it."""
+    from viz.data import ensure_batch, open_scenario
+
+    sc = open_scenario(scenarios / f"{name}.toml", {"run.runs": runs})
+    return ensure_batch(sc, root=results)

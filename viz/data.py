@@ -31,6 +31,8 @@ __all__ = [
     "find_results",
     "batch_folder",
     "ensure_batch",
+    "typical_run",
+    "deciding_indicators",
 ]
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -173,3 +175,47 @@ def ensure_batch(
     except OSError as exc:
         raise ViewError(f"{folder}: cannot write results ({exc.strerror})") from None
     return folder
+
+
+_TYPICAL = ("final_open_share", "final_gap_months", "final_bigtech_open_share")
+
+
+def typical_run(runs: pl.DataFrame, end_state: str) -> int:
+    """The run of ``end_state`` closest to that end state's median final indicators (each
+    scaled by its spread), i.e. the most ordinary path into it; a ViewError if none ended so."""
+    sub = runs.filter(pl.col("end_state").cast(pl.String) == end_state)
+    if sub.height == 0:
+        raise ViewError(f"end state {end_state}: no run of this batch ended in it")
+    dist = pl.lit(0.0)
+    for col in _TYPICAL:
+        spread = sub[col].std() or 1.0
+        dist = dist + ((pl.col(col) - sub[col].median()) / spread) ** 2
+    return int(sub.with_columns(dist.alias("d")).sort("d", "run")["run"][0])
+
+
+def deciding_indicators(row: dict[str, Any], values: dict[str, Any]) -> pl.DataFrame:
+    """The final indicators that decide a run's end state beside the classifier's thresholds
+    (as the run's story states them), read from the run row and the manifest's values."""
+    rows = [
+        (
+            "open-closed gap, months",
+            row["final_gap_months"],
+            f">= {values['classifier.gap_widens_months']:g} means gap_widens",
+        ),
+        (
+            "open share of enterprise tokens",
+            row["final_open_share"],
+            f">= {values['classifier.open_share_min']:g} needed for open_deepening",
+        ),
+        (
+            "big-tech share of open usage",
+            row["final_bigtech_open_share"],
+            f"<= {values['classifier.bigtech_share_max']:g} needed for open_deepening",
+        ),
+        (
+            "independent labs releasing open weights",
+            row["final_independent_open"],
+            ">= 1 needed for open_deepening",
+        ),
+    ]
+    return pl.DataFrame(rows, schema=["indicator", "value", "threshold"], orient="row")
