@@ -103,7 +103,7 @@ def _bands(folder: str, columns: tuple[str, ...], labels: tuple[tuple[str, str],
 
 def _fan(folder: str, columns: list[str], title: str, y: str, labels=None, log=False):
     bands = _bands(folder, tuple(columns), tuple((labels or {}).items()))
-    st.altair_chart(charts.fan_chart(bands, title, y, log=log), use_container_width=True)
+    st.altair_chart(charts.fan_chart(bands, title, y, log=log), width="stretch")
 
 
 def _show(state: dict) -> None:
@@ -117,7 +117,7 @@ def _show(state: dict) -> None:
     st.subheader(f"{res.name}: {res.runs.height} runs, seed {seed}")
     st.caption(f"results in {res.folder} ({state['seconds']} s)")
     left, right = st.columns([3, 2])
-    left.altair_chart(charts.shares_chart(frame), use_container_width=True)
+    left.altair_chart(charts.shares_chart(frame), width="stretch")
     table = frame.with_columns(
         pl.format(
             "{} [{}, {}]",
@@ -157,7 +157,7 @@ def _show(state: dict) -> None:
             {f"{lab}_cash": lab for lab in venture},
         )
     lic = charts.licence_frame(res.trajectories, list(LAB_NAMES))
-    st.altair_chart(charts.licence_chart(lic), use_container_width=True)
+    st.altair_chart(charts.licence_chart(lic), width="stretch")
 
 
 st.title("Explore")

@@ -60,8 +60,8 @@ def _page() -> None:
     frame = charts.comparison_frame(cmp)
     st.subheader(f"{len(cmp['scenarios'])} scenarios, {cmp['scenarios'][0]['runs']} runs each")
     c1, c2 = st.columns(2)
-    c1.altair_chart(charts.comparison_chart(frame), use_container_width=True)
-    c2.altair_chart(charts.difference_chart(frame, cmp["baseline"]), use_container_width=True)
+    c1.altair_chart(charts.comparison_chart(frame), width="stretch")
+    c2.altair_chart(charts.difference_chart(frame, cmp["baseline"]), width="stretch")
     st.dataframe(
         frame.with_columns(pl.col(pl.Float64).round(4)),
         hide_index=True,

@@ -56,15 +56,15 @@ def _page() -> None:
     )
     singles = events.filter(~pl.col("kind").is_in(_MARKED))
     traj = res.trajectories.filter(pl.col("run") == run)
-    st.altair_chart(charts.timeline_chart(singles), use_container_width=True)
+    st.altair_chart(charts.timeline_chart(singles), width="stretch")
     c1, c2 = st.columns(2)
     c1.altair_chart(
         charts.run_chart(traj, ["open_share", "bigtech_open_share"], singles, "Shares"),
-        use_container_width=True,
+        width="stretch",
     )
     c2.altair_chart(
         charts.run_chart(traj, ["gap_months"], singles, "Open-closed gap, months"),
-        use_container_width=True,
+        width="stretch",
     )
     with st.expander("Events", expanded=False):
         st.dataframe(singles.select("date", "actor", "kind", "details"), hide_index=True)
