@@ -122,7 +122,7 @@ def read_results(folder: str | Path) -> Results:
 
 
 def find_results(root: Path | None = None, depth: int = 3) -> list[Path]:
-    """Results folders (holding manifest.json and runs.parquet) under ``root``, newest first."""
+    """Results folders of batches (every file of RESULT_FILES) under ``root``, newest first."""
     root = root or results_dir()
     if not root.is_dir():
         return []
@@ -130,7 +130,7 @@ def find_results(root: Path | None = None, depth: int = 3) -> list[Path]:
     for manifest in root.glob("**/manifest.json"):
         folder = manifest.parent
         rel = folder.relative_to(root)
-        if len(rel.parts) <= depth and (folder / "runs.parquet").is_file():
+        if len(rel.parts) <= depth and all((folder / f).is_file() for f in RESULT_FILES):
             found.append(folder)
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
