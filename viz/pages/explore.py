@@ -55,9 +55,8 @@ def _controls():
                 label, value=float(sc.values[key]), key=f"{name}:{key}", format="%.3f"
             )
     with st.expander("Driver strengths (0 off, 1 default, 2 double)", expanded=True):
-        cols = st.columns(len(DRIVERS))
-        for col, (key, label) in zip(cols, DRIVERS, strict=True):
-            overrides[key] = col.number_input(
+        for key, label in DRIVERS:
+            overrides[key] = st.number_input(
                 label, value=float(sc.values[key]), step=0.25, key=f"{name}:{key}"
             )
     return files[name], overrides, files.get("baseline")
@@ -115,6 +114,14 @@ def _show(state: dict) -> None:
         summaries[f"{base.name} (baseline)"] = summarize(base.runs, base.name, seed)
     frame = charts.shares_frame(summaries, EXPERT_ESTIMATE)
     st.subheader(f"{res.name}: {res.runs.height} runs, seed {seed}")
+    this = summaries[next(iter(summaries))]["end_states"]
+    st.markdown(
+        " · ".join(
+            f"**{name}** {e['share']:.1%} [{e['ci_low']:.1%}, {e['ci_high']:.1%}]"
+            for name, e in this.items()
+        ),
+        help="share of runs ending in each state, 95% Wilson interval",
+    )
     st.caption(f"results in {res.folder} ({state['seconds']} s)")
     left, right = st.columns([3, 2])
     left.altair_chart(charts.shares_chart(frame), width="stretch")
