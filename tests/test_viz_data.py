@@ -84,3 +84,10 @@ def test_view_rejects_a_file_as_results(tmp_path):
         timeout=60,
     )
     assert proc.returncode == 2 and "expected a folder" in proc.stderr
+
+
+def test_readme_shows_every_page():
+    readme = (ROOT / "README.md").read_text()
+    for page in sorted((ROOT / "viz" / "pages").glob("*.py")):
+        assert f"(docs/img/{page.stem}.png)" in readme, page.stem
+        assert (ROOT / "docs" / "img" / f"{page.stem}.png").is_file(), page.stem

@@ -141,7 +141,7 @@ def timeline_chart(events: pl.DataFrame) -> alt.Chart:
         alt.Chart(events.select("date", "actor", "kind", "details"))
         .mark_point(filled=True, size=70)
         .encode(
-            x=alt.X("date:T", title=None),
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
             y=alt.Y("actor:N", title=None),
             color=alt.Color("kind:N", title="event"),
             tooltip=[alt.Tooltip("date:T"), "actor:N", "kind:N", "details:N"],

@@ -46,12 +46,11 @@ def _sidebar() -> None:
     if st.button("Start model", type="primary", key="start"):
         _start(files[name], run)
     if "model" in st.session_state:
-        c1, c2, c3 = st.columns(3)
-        if c1.button("+1 month", key="step1"):
+        if st.button("+1 month", key="step1"):
             _step(1)
-        if c2.button("+12 months", key="step12"):
+        if st.button("+12 months", key="step12"):
             _step(12)
-        if c3.button("to the end", key="step_all"):
+        if st.button("to the end", key="step_all"):
             _step(st.session_state["model"].months)
 
 
@@ -118,7 +117,9 @@ def _page() -> None:
     if closed:
         series = model_series(model, ["open_share", "bigtech_open_share", "dev_open_share"])
         events = model_events(model).filter(
-            ~pl.col("kind").is_in(["enterprise_reviews", "developer_switches", "price_review"])
+            pl.col("kind").is_in(
+                ["license_switch", "acquisition", "wind_down", "reg_phase", "liability_shock"]
+            )
         )
         st.altair_chart(
             charts.run_chart(series, series.columns[1:], events, "Shares so far"),

@@ -13,8 +13,18 @@ from viz import charts
 from viz.common import load_results, results_picker
 from viz.data import ViewError, deciding_indicators, find_results, results_dir, typical_run
 
-# events worth a mark on the trajectories (the monthly aggregates are left to the table)
-_MARKED = ("enterprise_reviews", "developer_switches", "price_review")
+# events left out of the timeline (monthly aggregates and routine reviews: in the story text)
+_ROUTINE = ("enterprise_reviews", "developer_switches", "price_review")
+# turning points marked on the trajectories
+_TURNS = (
+    "license_switch",
+    "acquisition",
+    "wind_down",
+    "reg_phase",
+    "liability_shock",
+    "safety_incident",
+    "runway_exhausted",
+)
 
 
 def _pick_run(runs: pl.DataFrame) -> int:
@@ -54,18 +64,20 @@ def _page() -> None:
     events = res.events.filter(pl.col("run") == run).with_columns(
         pl.col("actor").replace_strict(ACTOR_LABELS, default=pl.col("actor"))
     )
-    singles = events.filter(~pl.col("kind").is_in(_MARKED))
+    singles = events.filter(~pl.col("kind").is_in(_ROUTINE))
+    turns = events.filter(pl.col("kind").is_in(_TURNS))
     traj = res.trajectories.filter(pl.col("run") == run)
     st.altair_chart(charts.timeline_chart(singles), width="stretch")
     c1, c2 = st.columns(2)
     c1.altair_chart(
-        charts.run_chart(traj, ["open_share", "bigtech_open_share"], singles, "Shares"),
+        charts.run_chart(traj, ["open_share", "bigtech_open_share"], turns, "Shares"),
         width="stretch",
     )
     c2.altair_chart(
-        charts.run_chart(traj, ["gap_months"], singles, "Open-closed gap, months"),
+        charts.run_chart(traj, ["gap_months"], turns, "Open-closed gap, months"),
         width="stretch",
     )
+    st.caption("dashed lines: licence switches, acquisitions, wind-downs, regulation, incidents")
     with st.expander("Events", expanded=False):
         st.dataframe(singles.select("date", "actor", "kind", "details"), hide_index=True)
     with st.expander("The story as text", expanded=True):
