@@ -29,5 +29,5 @@ def results_picker(folders: list[Path], key: str, label: str = "Results folder")
     options = [str(f) for f in folders] + ["another folder..."]
     choice = st.selectbox(label, options, key=key)
     if choice == "another folder...":
-        choice = st.text_input("Path of a results folder", key=f"{key}_path")
+        choice = st.text_input(f"Path of a {label.lower()}", key=f"{key}_path")
     return choice
