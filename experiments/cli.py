@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .sweep.cli import add_commands as add_sweep_commands
 
     add_sweep_commands(sub)
+    from .view import add_view_parser
+
+    add_view_parser(sub)
     return p
 
 
@@ -457,6 +460,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .sweep.cli import dispatch as sweep_dispatch
 
             return sweep_dispatch(args)
+        if args.command == "view":
+            from .view import cmd_view
+
+            return cmd_view(args)
         return _COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print(_interrupted(args), file=sys.stderr)

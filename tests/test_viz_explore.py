@@ -1,0 +1,68 @@
+"""The Explore page: a batch from the sidebar, shares beside the baseline and the expert's."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT
+from .viz_fixtures import small_scenarios
+
+PAGE = str(ROOT / "viz" / "pages" / "explore.py")
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIMARKET_SCENARIOS", str(small_scenarios(tmp_path / "scenarios")))
+    monkeypatch.setenv("AIMARKET_RESULTS", str(tmp_path / "results"))
+    return tmp_path
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=300)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_batch_shows_shares_beside_baseline_and_expert(env):
+    at = _app()
+    at.selectbox(key="scenario").set_value("strict")
+    at.number_input(key="runs").set_value(12)
+    at.run()
+    at.button(key="run").click().run()
+    assert not at.exception and not at.error
+    state = at.session_state["explore"]
+    assert "strict" in state["folder"] and "baseline" in state["baseline"]
+    table = at.dataframe[0].value
+    assert set(table["end_state"]) == {"open_deepening", "bigtech_oligopoly", "gap_widens"}
+    assert {"strict (this batch)", "baseline (baseline)", "expert estimate"} <= set(table.columns)
+    assert (
+        table.loc[table["end_state"] == "open_deepening", "expert estimate"]
+        .iloc[0]
+        .startswith("0.45")
+    )
+    shares = [float(v.split()[0]) for v in table["strict (this batch)"]]
+    assert abs(sum(shares) - 1.0) < 0.01
+    assert "12 runs" in at.subheader[0].value
+    # a rerun of the page reads the batch back: no new folder, same results
+    folders = sorted((env / "results" / "view").iterdir())
+    at.run()
+    assert sorted((env / "results" / "view").iterdir()) == folders
+    assert at.dataframe[0].value.equals(table)
+
+
+def test_impossible_parameter_is_a_message_not_a_traceback(env):
+    at = _app()
+    at.number_input(key="baseline:drivers.feedback.strength").set_value(-2.0)
+    at.run()
+    at.button(key="run").click().run()
+    assert not at.exception
+    assert at.error and "drivers.feedback.strength" in at.error[0].value
+    assert "explore" not in at.session_state
+
+
+def test_empty_scenarios_folder_is_a_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIMARKET_SCENARIOS", str(tmp_path))
+    at = _app()
+    assert at.error and "scenario files" in at.error[0].value

@@ -1,0 +1,44 @@
+"""The Scenarios page: the compare table charted, with paired differences from the first."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT
+from .viz_fixtures import small_scenarios
+
+PAGE = str(ROOT / "viz" / "pages" / "scenarios.py")
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIMARKET_SCENARIOS", str(small_scenarios(tmp_path / "scenarios")))
+    at = AppTest.from_file(PAGE, default_timeout=300)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_compare_two_scenarios(app):
+    app.multiselect(key="names").set_value(["baseline", "strict"])
+    app.number_input(key="runs").set_value(10)
+    app.run()
+    app.button(key="compare").click().run()
+    assert not app.exception and not app.error
+    table = app.dataframe[0].value
+    assert set(table["scenario"]) == {"baseline", "strict"}
+    assert len(table) == 6
+    base = table[table["scenario"] == "baseline"]
+    assert (base["difference"] == 0).all()
+    for _, grp in table.groupby("scenario"):
+        assert abs(grp["share"].sum() - 1.0) < 1e-9
+    assert "10 runs each" in app.subheader[0].value
+    assert "strict" in app.code[0].value
+
+
+def test_one_scenario_is_a_message(app):
+    app.multiselect(key="names").set_value(["baseline"]).run()
+    app.button(key="compare").click().run()
+    assert not app.exception
+    assert app.error and "at least two" in app.error[0].value

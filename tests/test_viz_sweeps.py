@@ -1,0 +1,96 @@
+"""The Sweeps page: how to make a sweep without one; a sweep folder's analyses with one."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from viz.sweeps import find_sweeps, read_sweep
+
+from .conftest import ROOT
+
+PAGE = str(ROOT / "viz" / "pages" / "sweeps.py")
+
+
+def _sweep(folder, with_analysis=True):
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(1)
+    a, b = rng.uniform(0, 2, 40), rng.uniform(1, 3, 40)
+    share = (a / 2).clip(0, 1)
+    pl.DataFrame(
+        {
+            "point": range(40),
+            "seed": range(40),
+            "drivers.ecosystem.strength": a,
+            "counterforces.frontier_cost.growth": b,
+            "share_open_deepening": share,
+            "share_gap_widens": 1 - share,
+        }
+    ).write_parquet(folder / "points.parquet")
+    names = ["drivers.ecosystem.strength", "counterforces.frontier_cost.growth"]
+    manifest = {"kind": "sweep", "name": "demo", "sampler": "sobol", "runs": 400}
+    manifest["problem"] = {"names": names}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    if with_analysis:
+        pl.DataFrame(
+            {
+                "output": ["share_open_deepening"] * 2,
+                "parameter": names,
+                "index": ["ST", "ST"],
+                "value": [0.8, 0.1],
+            }
+        ).write_parquet(folder / "sensitivity.parquet")
+        pl.DataFrame({"parameter": [names[0]], "low": [1.0], "high": [2.0]}).write_parquet(
+            folder / "discover_open_deepening_box.parquet"
+        )
+    return folder
+
+
+@pytest.fixture
+def results(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIMARKET_RESULTS", str(tmp_path))
+    return tmp_path
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_without_a_sweep_the_page_says_how_to_make_one(results):
+    at = _app()
+    assert at.info and "No sweep folder" in at.info[0].value
+    assert "sweep" in at.markdown[0].value and str(results) in at.markdown[0].value
+
+
+def test_a_sweep_folder_shows_sensitivity_heatmap_and_boxes(results):
+    _sweep(results / "demo")
+    assert find_sweeps(results) == [results / "demo"]
+    at = _app()
+    assert not at.error
+    assert at.subheader[0].value == "demo: 40 points, 400 runs, sampler sobol"
+    at.selectbox(key="state").set_value("gap_widens").run()
+    assert not at.exception
+    assert "**Discovery box: open_deepening**" in [m.value for m in at.markdown]
+    sweep = read_sweep(results / "demo")
+    assert sweep.states == ["open_deepening", "gap_widens"]
+    assert sweep.parameters == ["drivers.ecosystem.strength", "counterforces.frontier_cost.growth"]
+
+
+def test_same_axes_and_unfinished_sweeps_are_messages(results):
+    _sweep(results / "demo", with_analysis=False)
+    (results / "half").mkdir()
+    (results / "half" / "manifest.json").write_text('{"kind": "sweep"}')
+    at = _app()
+    at.selectbox(key="sweep").set_value(str(results / "demo")).run()
+    at.selectbox(key="y").set_value("drivers.ecosystem.strength").run()
+    assert at.warning and "two different" in at.warning[0].value
+    at.selectbox(key="sweep").set_value(str(results / "half")).run()
+    assert not at.exception
+    assert at.error and "points.parquet" in at.error[0].value

@@ -1,0 +1,181 @@
+"""Explore: a scenario, its main parameters and driver strengths, a batch on the fast engine,
+end-state shares with 95% intervals beside the baseline and the expert estimate, fan charts."""
+
+from __future__ import annotations
+
+import time
+
+import polars as pl
+import streamlit as st
+
+from experiments.summary import EXPERT_ESTIMATE, summarize
+from sim.actors import LAB_NAMES
+from viz import charts
+from viz.common import load_results
+from viz.data import ViewError, ensure_batch, open_scenario, scenario_files
+
+# the parameters the page lets one change: key, label
+MAIN = (
+    ("technology.catchup", "Research catch-up (share of the gap closed for free)"),
+    ("counterforces.frontier_cost.growth", "Frontier training cost growth (x per year)"),
+    ("counterforces.liability.strength", "Liability (strength multiplier)"),
+    ("enterprises.open_friction", "Integration effort of open models in 2023 (utility)"),
+    ("market.demand_growth_start", "Token demand growth in 2023 (x per year)"),
+)
+DRIVERS = (
+    ("drivers.ecosystem.strength", "Ecosystem"),
+    ("drivers.market_pressure.strength", "Market pressure"),
+    ("drivers.monetization.strength", "Indirect monetization"),
+    ("drivers.regulatory.strength", "Regulatory positioning"),
+    ("drivers.feedback.strength", "Community feedback"),
+)
+
+
+def _controls():
+    """The sidebar of settings; returns (scenario file, overrides, baseline file) or None."""
+    try:
+        files = scenario_files()
+    except ViewError as exc:
+        st.error(str(exc))
+        return None
+    name = st.selectbox("Scenario", list(files), key="scenario")
+    try:
+        sc = open_scenario(files[name])
+    except ViewError as exc:
+        st.error(f"Scenario {name}: {exc}")
+        return None
+    st.caption(sc.description)
+    c1, c2 = st.columns(2)
+    runs = c1.number_input("Runs", min_value=1, max_value=20000, value=200, step=100, key="runs")
+    seed = c2.number_input("Seed", min_value=0, value=sc.seed, step=1, key=f"seed_{name}")
+    overrides = {"run.runs": int(runs), "run.seed": int(seed)}
+    with st.expander("Main parameters", expanded=False):
+        for key, label in MAIN:
+            overrides[key] = st.number_input(
+                label, value=float(sc.values[key]), key=f"{name}:{key}", format="%.3f"
+            )
+    with st.expander("Driver strengths (0 off, 1 default, 2 double)", expanded=True):
+        for key, label in DRIVERS:
+            overrides[key] = st.number_input(
+                label, value=float(sc.values[key]), step=0.25, key=f"{name}:{key}"
+            )
+    return files[name], overrides, files.get("baseline")
+
+
+def _run(path, overrides, baseline_path) -> None:
+    """Simulate (or read back) the batch and its baseline at the same runs and seed."""
+    try:
+        sc = open_scenario(path, overrides)
+        same = {"run.runs": overrides["run.runs"], "run.seed": overrides["run.seed"]}
+        base = open_scenario(baseline_path, same) if baseline_path else None
+    except ViewError as exc:
+        st.error(str(exc))
+        return
+    todo = [sc] + ([base] if base is not None and base.hash != sc.hash else [])
+    total = sum(s.runs for s in todo)
+    bar = st.progress(0.0, text=f"simulating {total} runs")
+    done = [0]
+
+    def progress(n: int) -> None:
+        done[0] += n
+        bar.progress(min(1.0, done[0] / total), text=f"{done[0]} of {total} runs")
+
+    t0 = time.perf_counter()
+    try:
+        folders = [str(ensure_batch(s, progress=progress)) for s in todo]
+    except ViewError as exc:
+        bar.empty()
+        st.error(str(exc))
+        return
+    bar.empty()
+    st.session_state["explore"] = {
+        "folder": folders[0],
+        "baseline": folders[-1] if base is not None else None,
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _bands(folder: str, columns: tuple[str, ...], labels: tuple[tuple[str, str], ...]):
+    return charts.fan_bands(load_results(folder).trajectories, list(columns), dict(labels))
+
+
+def _fan(folder: str, columns: list[str], title: str, y: str, labels=None, log=False):
+    bands = _bands(folder, tuple(columns), tuple((labels or {}).items()))
+    st.altair_chart(charts.fan_chart(bands, title, y, log=log), width="stretch")
+
+
+def _show(state: dict) -> None:
+    res = load_results(state["folder"])
+    seed = int(res.manifest.get("seed", 0))
+    summaries = {f"{res.name} (this batch)": summarize(res.runs, res.name, seed)}
+    if state.get("baseline") and state["baseline"] != state["folder"]:
+        base = load_results(state["baseline"])
+        summaries[f"{base.name} (baseline)"] = summarize(base.runs, base.name, seed)
+    frame = charts.shares_frame(summaries, EXPERT_ESTIMATE)
+    st.subheader(f"{res.name}: {res.runs.height} runs, seed {seed}")
+    this = summaries[next(iter(summaries))]["end_states"]
+    st.markdown(
+        " · ".join(
+            f"**{name}** {e['share']:.1%} [{e['ci_low']:.1%}, {e['ci_high']:.1%}]"
+            for name, e in this.items()
+        ),
+        help="share of runs ending in each state, 95% Wilson interval",
+    )
+    st.caption(f"results in {res.folder} ({state['seconds']} s)")
+    left, right = st.columns([3, 2])
+    left.altair_chart(charts.shares_chart(frame), width="stretch")
+    table = frame.with_columns(
+        pl.format(
+            "{} [{}, {}]",
+            pl.col("share").round(3),
+            pl.col("ci_low").round(3),
+            pl.col("ci_high").round(3),
+        ).alias("share [95% CI]")
+    ).pivot(on="source", index="end_state", values="share [95% CI]")
+    right.dataframe(table, hide_index=True)
+    f = state["folder"]
+    c1, c2 = st.columns(2)
+    with c1:
+        _fan(f, ["open_share"], "Open share of enterprise tokens", "share")
+        _fan(
+            f,
+            ["frontier_price", "open_price"],
+            "Prices",
+            "USD per M tokens",
+            {"frontier_price": "frontier (closed)", "open_price": "best open"},
+            log=True,
+        )
+        _fan(
+            f,
+            ["enterprise_spend", "closed_revenue", "cloud_revenue"],
+            "Spend and revenue",
+            "USD B per month",
+        )
+    with c2:
+        _fan(f, ["gap_months"], "Open-closed gap", "months")
+        _fan(f, ["bigtech_open_share"], "Big-tech share of open usage", "share")
+        venture = [lab for lab in LAB_NAMES if res.trajectories[f"{lab}_cash"].max() > 0]
+        _fan(
+            f,
+            [f"{lab}_cash" for lab in venture],
+            "Labs' cash (venture-funded labs)",
+            "USD B",
+            {f"{lab}_cash": lab for lab in venture},
+        )
+    lic = charts.licence_frame(res.trajectories, list(LAB_NAMES))
+    st.altair_chart(charts.licence_chart(lic), width="stretch")
+
+
+st.title("Explore")
+with st.sidebar:
+    settings = _controls()
+if settings is not None and st.sidebar.button("Run batch", type="primary", key="run"):
+    _run(*settings)
+if "explore" in st.session_state:
+    try:
+        _show(st.session_state["explore"])
+    except ViewError as exc:
+        st.error(str(exc))
+else:
+    st.info("Choose a scenario and its settings in the sidebar, then press **Run batch**.")

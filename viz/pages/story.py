@@ -1,0 +1,93 @@
+"""Story of a run: a run (or the typical run of an end state), its dated events, its
+trajectories with events marked, and the indicators that decided its end state."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from experiments.story import StoryError, tell_story
+from sim.actors import ACTOR_LABELS
+from sim.vocab import END_STATES
+from viz import charts
+from viz.common import load_results, results_picker
+from viz.data import ViewError, deciding_indicators, find_results, results_dir, typical_run
+
+# events left out of the timeline (monthly aggregates and routine reviews: in the story text)
+_ROUTINE = ("enterprise_reviews", "developer_switches", "price_review")
+# turning points marked on the trajectories
+_TURNS = (
+    "license_switch",
+    "acquisition",
+    "wind_down",
+    "reg_phase",
+    "liability_shock",
+    "safety_incident",
+    "runway_exhausted",
+)
+
+
+def _pick_run(runs: pl.DataFrame) -> int:
+    mode = st.radio("Which run", ["by number", "typical run of an end state"], key="mode")
+    if mode == "by number":
+        last = int(runs["run"].max())
+        return int(st.number_input(f"Run (0-{last})", 0, last, 0, key="run"))
+    state = st.selectbox("End state", list(END_STATES), key="end_state")
+    run = typical_run(runs, state)
+    st.caption(f"run {run}: closest to the median final indicators of {state} runs")
+    return run
+
+
+def _page() -> None:
+    st.title("Story of a run")
+    folders = find_results()
+    if not folders:
+        st.info(
+            f"No results folder under {results_dir()}. Run a batch on **Explore**, or "
+            "`uv run aimarket run scenarios/baseline.toml --out results/base`."
+        )
+    with st.sidebar:
+        folder = results_picker(folders, key="folder")
+    if not folder:
+        return
+    res = load_results(folder)
+    st.caption(f"{res.name}: {res.runs.height} runs from {res.folder}")
+    with st.sidebar:
+        run = _pick_run(res.runs)
+    row = res.runs.filter(pl.col("run") == run).row(0, named=True)
+    st.subheader(f"Run {run} ends in {row['end_state']}")
+    values = res.manifest["scenario"].get("values", {})
+    try:
+        st.dataframe(deciding_indicators(row, values), hide_index=True)
+    except KeyError as exc:
+        st.warning(f"the manifest lacks the classifier's threshold {exc}")
+    events = res.events.filter(pl.col("run") == run).with_columns(
+        pl.col("actor").replace_strict(ACTOR_LABELS, default=pl.col("actor"))
+    )
+    singles = events.filter(~pl.col("kind").is_in(_ROUTINE))
+    turns = events.filter(pl.col("kind").is_in(_TURNS))
+    traj = res.trajectories.filter(pl.col("run") == run)
+    st.altair_chart(charts.timeline_chart(singles), width="stretch")
+    c1, c2 = st.columns(2)
+    c1.altair_chart(
+        charts.run_chart(traj, ["open_share", "bigtech_open_share"], turns, "Shares"),
+        width="stretch",
+    )
+    c2.altair_chart(
+        charts.run_chart(traj, ["gap_months"], turns, "Open-closed gap, months"),
+        width="stretch",
+    )
+    st.caption("dashed lines: licence switches, acquisitions, wind-downs, regulation, incidents")
+    with st.expander("Events", expanded=False):
+        st.dataframe(singles.select("date", "actor", "kind", "details"), hide_index=True)
+    with st.expander("The story as text", expanded=True):
+        try:
+            st.code(tell_story(res.folder, run), language=None)
+        except StoryError as exc:
+            st.error(str(exc))
+
+
+try:
+    _page()
+except ViewError as exc:
+    st.error(str(exc))

@@ -1,0 +1,136 @@
+"""Tidy views of a reference-engine model's agents for the Agents page (no model logic)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from sim.actors import ACTOR_LABELS, LAB_NAMES
+from sim.calendar import month_date
+from sim.vocab import OPTION_NAMES, REGION_NAMES
+
+__all__ = [
+    "enterprises_frame",
+    "developers_frame",
+    "labs_frame",
+    "clouds_frame",
+    "model_events",
+    "model_series",
+    "filter_enterprises",
+    "SECTORS",
+]
+
+# sensitivity of regulated data (finance, health, public sector) starts at 0.5 at setup,
+# that of other firms stays below 0.3 (sim/rules/setup.py)
+_REGULATED_FROM = 0.5
+SECTORS = ("regulated data", "other")
+
+
+def enterprises_frame(model: Any) -> pl.DataFrame:
+    """One row per simulated enterprise: region, size, sector, deployment and its numbers."""
+    e = model.ents
+    deployment = ["not adopted" if o < 0 else OPTION_NAMES[o] for o in e["option"]]
+    return pl.DataFrame(
+        {
+            "enterprise": range(e.shape[0]),
+            "region": [REGION_NAMES[r] for r in e["region"]],
+            "size": ["large" if x else "small" for x in e["large"]],
+            "sector": [
+                SECTORS[0] if s >= _REGULATED_FROM else SECTORS[1] for s in e["sensitivity"]
+            ],
+            "deployment": deployment,
+            "volume": e["volume"],
+            "sensitivity": e["sensitivity"],
+            "skill": e["skill"],
+            "tolerance": e["tolerance"],
+            "next_review": e["next_review"],
+        }
+    )
+
+
+def developers_frame(model: Any) -> pl.DataFrame:
+    d = model.devs
+    return pl.DataFrame(
+        {
+            "developer": range(d.shape[0]),
+            "region": [REGION_NAMES[r] for r in d["region"]],
+            "ecosystem": [LAB_NAMES[k] for k in d["eco"]],
+            "taste": d["taste"],
+            "next_review": d["next_review"],
+        }
+    )
+
+
+def labs_frame(model: Any) -> pl.DataFrame:
+    rows = []
+    for lab in model.lab_agents:
+        s = lab.state
+        rows.append(
+            {
+                "lab": ACTOR_LABELS[lab.name],
+                "kind": type(lab).__name__,
+                "open": bool(s["open"]),
+                "alive": bool(s["alive"]),
+                "bigtech": bool(s["bigtech"]),
+                "capability": s["cap"],
+                "markup": s["markup"],
+                "cash": s["cash"],
+                "revenue": s["revenue"],
+                "spend": s["spend"],
+                "developers": s["devs"],
+                "releases": s["releases"],
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def clouds_frame(model: Any) -> pl.DataFrame:
+    return pl.DataFrame(
+        [{"cloud": ACTOR_LABELS.get(c.name, c.name), **c.state} for c in model.cloud_agents]
+    )
+
+
+def model_events(model: Any) -> pl.DataFrame:
+    """The model's event log so far, with dates and readable details (as results files)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from experiments.tables import events_frame
+
+    arrays = SimpleNamespace(
+        logs=model.log[None, :], log_n=np.array([model.log_n]), runs=np.array([model.run])
+    )
+    frame = events_frame(arrays)
+    return frame.with_columns(
+        pl.col("actor").replace_strict(ACTOR_LABELS, default=pl.col("actor"))
+    ).select("date", "actor", "kind", "details")
+
+
+def model_series(model: Any, columns: list[str]) -> pl.DataFrame:
+    """The model's trajectories for the months closed so far."""
+    from sim.state import SERIES_NAMES
+
+    m = model.month
+    data = {c: model.trajectories[:m, SERIES_NAMES.index(c)] for c in columns}
+    return pl.DataFrame({"date": [month_date(k) for k in range(m)], **data})
+
+
+def filter_enterprises(
+    frame: pl.DataFrame,
+    regions: list[str] | None = None,
+    sizes: list[str] | None = None,
+    sectors: list[str] | None = None,
+    deployments: list[str] | None = None,
+) -> pl.DataFrame:
+    """Enterprises matching every given list (an empty or missing list does not filter)."""
+    for col, allowed in (
+        ("region", regions),
+        ("size", sizes),
+        ("sector", sectors),
+        ("deployment", deployments),
+    ):
+        if allowed:
+            frame = frame.filter(pl.col(col).is_in(allowed))
+    return frame
