@@ -69,6 +69,11 @@ def trajectories_frame(b: BatchArrays) -> pl.DataFrame:
     )
 
 
+def _no_negative_zero(col: pl.Expr) -> pl.Expr:
+    """A small negative number rounded to 0 reads 0, not -0."""
+    return pl.when(col == 0).then(pl.lit(0.0)).otherwise(col)
+
+
 def _field(spec: str) -> pl.Expr:
     """One field of an event table template (see sim.events) as text."""
     for mark in (":", "%", "#", "?"):
@@ -79,9 +84,9 @@ def _field(spec: str) -> pl.Expr:
         name, mark, arg = spec, "", ""
     col = pl.col(name)
     if mark == ":":
-        return col.round(int(arg)).cast(pl.String)
+        return _no_negative_zero(col.round(int(arg))).cast(pl.String)
     if mark == "%":
-        return (100 * col).round(int(arg)).cast(pl.String)
+        return _no_negative_zero((100 * col).round(int(arg))).cast(pl.String)
     if mark == "#":
         return col.cast(pl.Int64).cast(pl.String)
     if mark == "?":  # ?open: 1 open-weight, 0 closed

@@ -69,11 +69,14 @@ CASES = [
         16,
     ),
     (
-        "monetization off makes Alibaba release openly less often",
+        # Alibaba's licence is settled by its commitment and ecosystem (open in ~99.7% of
+        # months either way); what cloud pull-through decides is how much Alibaba Cloud
+        # reinvests in training Qwen
+        "monetization off cuts Alibaba's training budget (cloud pull-through)",
         {"drivers__monetization__strength": 0.0},
-        series_mean(S.ALIBABA_OPEN),
+        series_mean(S.ALIBABA_SPEND),
         -1,
-        160,
+        16,
     ),
     (
         # open-core fees are small beside Mistral's API revenue, so switching them off moves

@@ -68,7 +68,8 @@ def test_every_actor_is_a_mesa_agent(model):
     assert len(by_type[OpenLab]) == 4 and len(by_type[ClosedVendor]) == 3
     assert {a.name for a in by_type[Regulator]} == {"eu_regulator", "us_regulator"}
     assert len(by_type[Enterprise]) == 300 and len(by_type[Developer]) == 1500
-    assert len(model.cloud_agents) == 4 and "alibaba_cloud" in {c.name for c in model.cloud_agents}
+    names = {c.name for c in model.cloud_agents}
+    assert len(model.cloud_agents) == 5 and {"alibaba_cloud", "inference_hosts"} <= names
     mistral = model.labs_by_name["mistral"]
     assert isinstance(mistral, Lab) and mistral.open == 1 and mistral.state["alive"] == 1
     with pytest.raises(AttributeError):

@@ -13,6 +13,7 @@ _LAB_OPEN = lab_series(0, "open")
 _LAB_CASH = lab_series(0, "cash")
 _LAB_REVENUE = lab_series(0, "revenue")
 _LAB_SPEND = lab_series(0, "spend")
+_LAB_PLAT_OPEN = lab_series(0, "open_usage_platform")
 _LAB_STRIDE = lab_series(1, "open") - lab_series(0, "open")
 
 
@@ -90,16 +91,27 @@ def record_month(s, t):
     row[S.REG_PRESSURE] = m.reg_pressure
     row[S.LIABILITY] = m.liability
     row[S.ENTERPRISE_SPEND] = m.spend
+    row[S.PLATFORM_SPEND] = m.platform_spend
     closed_rev = 0.0
+    plat_open = 0.0
+    plat_all = 0.0
     for k in range(n_labs):
-        closed_rev += vol[R_CLOSED, k] * lv[k, LV.PRICE] * m.weight * m.demand / 1e9
+        closed_tok = vol[R_CLOSED, k] + s.pv[0, k] * m.plat_tokens
+        closed_rev += closed_tok * lv[k, LV.PRICE] * m.weight * m.demand / 1e9
+        plat_open += s.pv[1, k]
+        plat_all += s.pv[0, k] + s.pv[1, k]
     row[S.CLOSED_REVENUE] = closed_rev
+    row[S.PLATFORM_OPEN_SHARE] = plat_open / plat_all if plat_all > 0 else 0.0
+    for k in range(n_labs):
+        row[_LAB_PLAT_OPEN + k * _LAB_STRIDE] = s.pv[1, k] / plat_open if plat_open > 0 else 0.0
     row[S.OPEN_CORE_REVENUE] = m.open_core_fees
     row[S.TRAINING_SPEND] = m.training_spend
     row[S.TOKEN_DEMAND] = m.demand
     row[S.AVG_PRICE] = m.price_avg
     row[S.CLOUD_REVENUE] = m.cloud_receipts
-    row[S.MONEY_RESIDUAL] = m.spend - m.lab_receipts - m.cloud_receipts - m.onprem_spend
+    row[S.MONEY_RESIDUAL] = (
+        m.spend + m.platform_spend - m.lab_receipts - m.cloud_receipts - m.onprem_spend
+    )
     for k in range(n_labs):
         row[_LAB_OPEN + k * _LAB_STRIDE] = labs[k].open
         row[_LAB_CASH + k * _LAB_STRIDE] = labs[k].cash
@@ -108,7 +120,7 @@ def record_month(s, t):
     indep = 0.0
     for k in range(n_labs):
         lb = labs[k]
-        releasing = lb.open or (LP[k, L.OPEN_CORE] > 0 and lb.forced == 0)
+        releasing = lb.open or lb.line
         if lb.alive and lb.bigtech == 0 and releasing and lb.cap_open > 0:
             indep += 1.0
     row[S.INDEPENDENT_OPEN] = indep
