@@ -258,12 +258,12 @@ EVENT_TABLE: tuple[EventKind, ...] = (
         None,
         None,
         (
-            (("target", 0.0), "stops its open line (net value {} USD B a month)", ("value2:3",)),
+            (("target", 0.0), "stops its open line (net value {} USD M a month)", ("value2:0",)),
             (
                 None,
                 "releases a smaller open-weight model beside its closed flagship, capability {} "
-                "(net value {} USD B a month)",
-                ("value:2", "value2:3"),
+                "(net value {} USD M a month)",
+                ("value:2", "value2:0"),
             ),
         ),
         "a lab with a closed flagship releases (or stops) a smaller open-weight model line",

@@ -278,7 +278,7 @@ def decide_open_line(s, lab: int, t: float, cap: float, open_share: float, u: fl
     if line:
         lb.cap_open = max(lb.cap_open, cap - P[G.OPEN_LINE_OOM])
     if line != lb.line or line:
-        log_event(s, t, EV.OPEN_LINE, lab, cap - P[G.OPEN_LINE_OOM], delta, line)
+        log_event(s, t, EV.OPEN_LINE, lab, cap - P[G.OPEN_LINE_OOM], 1e3 * delta, line)
     lb.line = line
 
 
