@@ -8,6 +8,7 @@ import pytest
 
 from experiments.stats import paired_difference
 from sim.engine.batch import simulate
+from sim.events import EV
 from sim.params.spec import LAB_NAMES, G
 from sim.rules.developer import ecosystem_pull
 from sim.rules.platform import HOSTS, platform_offer_utility, update_platform
@@ -104,3 +105,21 @@ def test_shared_tooling_lets_usage_spread_over_families(small):
 
     mean, se = _paired(own, base, stat, runs)
     assert mean > 2.0 * se, (mean, se)
+
+
+def test_a_release_that_leads_open_models_wins_platform_usage_within_months(batch):
+    """A DeepSeek-R1-like event: an open release that becomes the best open model gains
+    platform usage within a month or two (quick switching), whichever lab makes it."""
+    before, after = [], []
+    for r in range(len(batch.end_states)):
+        log = batch.logs[r, : batch.log_n[r]]
+        tr = batch.trajectories[r]
+        rel = log[(log["kind"] == EV.RELEASE) & (log["target"] == 1)]
+        for ev in rel:
+            m = int(ev["time"])
+            if 1 <= m < tr.shape[0] - 2 and ev["value"] > tr[m - 1, S.OPEN_CAP] + 0.05:
+                col = OPEN_USAGE[int(ev["actor"])]
+                before.append(tr[m - 1, col])
+                after.append(tr[m + 1, col])
+    assert len(before) >= 10
+    assert np.mean(after) > 1.3 * np.mean(before)
