@@ -313,7 +313,7 @@ def test_every_readme_command_parses():
     commands = re.findall(r"^uv run aimarket (.+?)(?: >.*)?$", readme, re.MULTILINE)
     assert len(commands) >= 10
     for line in commands:
-        args = shlex.split(line)
+        args = shlex.split(line, comments=True)
         if args == ["--version"]:
             continue
         assert build_parser().parse_args(args).command == args[0], line
