@@ -172,6 +172,10 @@ MKT_DTYPE = np.dtype(
         ("dev_stay", np.float64),  # exp(developer inertia), this month's review context
         ("dev_stay_open", np.float64),  # exp(the part of inertia lost between open families)
         ("plat_tokens", np.float64),  # platform tokens, M per month at 2023 demand
+        ("new_open", np.float64),  # this month's new deployments on open weights (hybrids: h)
+        ("new_total", np.float64),  # this month's new deployments (adoptions and switches)
+        ("new_open_acc", np.float64),  # exponentially weighted tallies of both (12 months)
+        ("new_total_acc", np.float64),
         ("platform_spend", np.float64),  # platform segment's spend last month, USD B
         ("dev_open_next", np.float64),  # developers' open share after this month's reviews
         ("dev_reviewed", np.int64),  # this month's review tallies, logged at month end
@@ -258,6 +262,11 @@ SERIES_DOCS = {
     "open_share": "share of enterprise tokens on open weights",
     "platform_open_share": "share of platform tokens (developers and start-ups buying through "
     "APIs, routers and inference hosts) on open weights",
+    "new_open_share": "share of enterprises' new deployments (adoptions and switches of option) "
+    "that use open weights, a hybrid counting its routed share; weighted over about a year "
+    "(exponential, 12-month time constant)",
+    "open_hhi": "Herfindahl index (0-1) of open-weight tokens of both segments over the labs "
+    "whose families carry them",
     "gap_months": "months the best open model trails the closed frontier",
     "frontier_price": "USD per M tokens of the most capable closed API",
     "open_price": "USD per M tokens of the best open model on a cloud",
@@ -295,11 +304,12 @@ LAB_SERIES_DOCS = {
     "spend": "the lab's training spend, USD B per month",
     "cash": "cash of a venture-funded lab, USD B (0 for sponsored labs)",
     "open_usage_platform": "the lab's share of the platform segment's open-weight tokens",
+    "open_usage_enterprise": "the lab's share of enterprises' open-weight tokens",
 }
 LAB_SERIES = tuple(LAB_SERIES_DOCS)
 # per-lab shares of a segment's open usage are named <series>_<lab> (open_usage_platform_meta),
 # the other per-lab series <lab>_<series> (meta_revenue)
-LAB_LAST = ("open_usage_platform",)
+LAB_LAST = ("open_usage_platform", "open_usage_enterprise")
 
 
 def lab_column(lab: str, name: str) -> str:

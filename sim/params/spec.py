@@ -925,11 +925,22 @@ _GLOBAL: dict[str, Param] = {
     ),
     "CLASS_WINDOW": _P(
         "classifier.window_months",
-        12.0,
+        24.0,
         "months",
         1.0,
         120.0,
-        "indicators are averaged over the last year of the horizon",
+        "an end state is a condition that persists: it must hold over the last two years of "
+        "the horizon, not in one year's average (a quarter of runs changed class between the "
+        "2030 and 2031 one-year windows)",
+    ),
+    "CLASS_PERSISTENCE": _P(
+        "classifier.persistence",
+        0.75,
+        "share of months",
+        0.0,
+        1.0,
+        "a condition holds over the window when it holds in at least this share of its months "
+        "(three quarters: a brief dip does not undo a state, a brief spell does not make one)",
     ),
     "CLASS_GAP_WIDENS": _P(
         "classifier.gap_widens_months",
@@ -937,23 +948,43 @@ _GLOBAL: dict[str, Param] = {
         "months",
         0.0,
         240.0,
-        "open weights trailing by 9+ months is 'the gap widened again' (Epoch: ~3.5 avg)",
+        "open weights trailing by 9+ months is 'the gap widened again': two and a half times "
+        "Epoch AI's 2023-2025 average of about 3.5 months, and about where open models stood "
+        "in 2023 (Llama 2 against GPT-4); also met when the last year's gap is at least this "
+        "and still rising",
     ),
-    "CLASS_OPEN_SHARE": _P(
-        "classifier.open_share_min",
-        0.35,
+    "CLASS_NEW_OPEN": _P(
+        "classifier.new_open_min",
+        0.5,
         "share",
         0.0,
         1.0,
-        "open deepening needs open weights to carry at least this share of token volume",
+        "open deepening needs open weights to be the default for new deployments: at least "
+        "half of enterprises' adoptions and switches choose an option with open weights "
+        "(Trensee, 'The Open Source AI Paradox': open models become the default starting "
+        "point)",
     ),
-    "CLASS_BIGTECH_SHARE": _P(
-        "classifier.bigtech_share_max",
-        0.9,
+    "CLASS_SELFHOST": _P(
+        "classifier.selfhost_min",
+        0.05,
         "share",
         0.0,
         1.0,
-        "open deepening needs sponsors' control of open usage below this share",
+        "open deepening needs self-hosting (in the model always fine-tuned on own data) to "
+        "carry a material share of enterprise tokens: one in twenty ('The Long View': "
+        "self-hosting plus fine-tuning becomes the enterprise standard, value shifts to data "
+        "and deployment); in 2023-2025 it was a niche",
+    ),
+    "CLASS_HHI": _P(
+        "classifier.open_hhi_max",
+        0.25,
+        "HHI (0-1)",
+        0.0,
+        1.0,
+        "open deepening needs open-weight usage spread over families: a Herfindahl index "
+        "below 0.25, the US DOJ/FTC Horizontal Merger Guidelines' (2010) 'highly "
+        "concentrated' level (2,500 points); above it, open usage is a few sponsors' "
+        "oligopoly",
     ),
     "MARKUP_MIN": _P(
         "vendors.markup_min",
@@ -1532,6 +1563,9 @@ RENAMED_KEYS = {
     "enterprises.hybrid_open_share": "nothing: hybrids route each task by quality and price "
     "(docs/model.md)",
     "drivers.regulatory.exemption_value": "drivers.regulatory.compliance_cost (USD)",
+    "classifier.open_share_min": "classifier.new_open_min (open weights the default for new "
+    "deployments)",
+    "classifier.bigtech_share_max": "classifier.open_hhi_max (concentration of open usage)",
     **{
         f"labs.{lab}.open_core": "nothing: every lab with a closed flagship decides in USD "
         "whether to release a smaller open model beside it (labs.open_line_oom and "

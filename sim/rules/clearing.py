@@ -207,6 +207,13 @@ def enterprise_review(P, ents, clouds, mkt, vol, rv, rl, work, i):
         option = OPT.CLOSED
     rerouted = option == OPT.HYBRID and h != e.hybrid
     if option != e.option or family != e.family or vendor != e.vendor or rerouted:
+        if e.option < 0 or option != e.option:
+            # a new deployment: does it use open weights (a hybrid for its routed share)?
+            m.new_total += 1.0
+            if option == OPT.MANAGED or option == OPT.SELF:
+                m.new_open += 1.0
+            elif option == OPT.HYBRID:
+                m.new_open += h
         if e.option < 0:
             m.ent_adopters += 1
         elif option != e.option:

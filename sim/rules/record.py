@@ -14,6 +14,7 @@ _LAB_CASH = lab_series(0, "cash")
 _LAB_REVENUE = lab_series(0, "revenue")
 _LAB_SPEND = lab_series(0, "spend")
 _LAB_PLAT_OPEN = lab_series(0, "open_usage_platform")
+_LAB_ENT_OPEN = lab_series(0, "open_usage_enterprise")
 _LAB_STRIDE = lab_series(1, "open") - lab_series(0, "open")
 
 
@@ -102,8 +103,32 @@ def record_month(s, t):
         plat_all += s.pv[0, k] + s.pv[1, k]
     row[S.CLOSED_REVENUE] = closed_rev
     row[S.PLATFORM_OPEN_SHARE] = plat_open / plat_all if plat_all > 0 else 0.0
+    # open usage by family: each segment's shares, and the concentration of both together
+    ent_open_total = 0.0
+    for k in range(n_labs):
+        for r in range(R_CLOSED):
+            ent_open_total += vol[r, k]
+    hhi = 0.0
+    both = ent_open_total + plat_open * m.plat_tokens
     for k in range(n_labs):
         row[_LAB_PLAT_OPEN + k * _LAB_STRIDE] = s.pv[1, k] / plat_open if plat_open > 0 else 0.0
+        lab_ent = 0.0
+        for r in range(R_CLOSED):
+            lab_ent += vol[r, k]
+        row[_LAB_ENT_OPEN + k * _LAB_STRIDE] = (
+            lab_ent / ent_open_total if ent_open_total > 0 else 0.0
+        )
+        if both > 0:
+            q = (lab_ent + s.pv[1, k] * m.plat_tokens) / both
+            hhi += q * q
+    row[S.OPEN_HHI] = hhi
+    # new deployments on open weights, weighted over about a year
+    decay = 1.0 - 1.0 / 12.0
+    m.new_open_acc = decay * m.new_open_acc + m.new_open
+    m.new_total_acc = decay * m.new_total_acc + m.new_total
+    row[S.NEW_OPEN_SHARE] = m.new_open_acc / m.new_total_acc if m.new_total_acc > 0 else 0.0
+    m.new_open = 0.0
+    m.new_total = 0.0
     row[S.OPEN_CORE_REVENUE] = m.open_core_fees
     row[S.TRAINING_SPEND] = m.training_spend
     row[S.TOKEN_DEMAND] = m.demand
