@@ -25,7 +25,6 @@ from sim.params.scenario import Scenario
 
 from .capacity import CapacityError, check_capacity
 from .kernels import REFERENCE_NOTE, kernels_cached, prepare_kernels
-from .sensitivity import variant_frame
 from .store import (
     PARTS,
     StoreError,
@@ -183,10 +182,7 @@ def run_scenario(
         arrays = _simulate(scenario, runs, engine, progress)
         sim_seconds += time.perf_counter() - t0
         # each run's end state under moved classifier thresholds and earlier years
-        runs_df = pl.concat(
-            [runs_frame(arrays), variant_frame(scenario.global_vector(), arrays.trajectories)],
-            how="horizontal",
-        )
+        runs_df = runs_frame(arrays, scenario.global_vector())
         if parts is not None:
             # the runs part is written last: its presence marks the chunk as finished
             try:

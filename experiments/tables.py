@@ -38,8 +38,10 @@ def tidy_details(details: pl.Expr) -> pl.Expr:
     ).str.replace_all(r"-(\d+(?:\.\d+)?) months behind", "${1} months ahead of")
 
 
-def runs_frame(b: BatchArrays) -> pl.DataFrame:
-    """One row per run: run, seed, end_state, the final indicators, dropped events."""
+def runs_frame(b: BatchArrays, P: np.ndarray | None = None) -> pl.DataFrame:
+    """One row per run: run, seed, end_state, the final indicators, dropped events; with the
+    scenario's parameter vector ``P``, also the classifier's conditions and variants
+    (:func:`experiments.sensitivity.variant_frame`)."""
     cols: dict[str, object] = {
         "run": b.runs,
         "seed": b.seeds,
@@ -50,7 +52,12 @@ def runs_frame(b: BatchArrays) -> pl.DataFrame:
     for j, name in enumerate(INDICATOR_NAMES):
         cols[name] = b.indicators[:, j]
     cols["events_dropped"] = b.dropped
-    return pl.DataFrame(cols)
+    df = pl.DataFrame(cols)
+    if P is None:
+        return df
+    from .sensitivity import variant_frame
+
+    return pl.concat([df, variant_frame(P, b.trajectories)], how="horizontal")
 
 
 def trajectories_frame(b: BatchArrays) -> pl.DataFrame:
