@@ -47,7 +47,7 @@ _RANGES = {
     "classifier.gap_widens_months": (6.0, 12.0),
     "classifier.new_open_min": (0.4, 0.6),
     "classifier.selfhost_min": (0.02, 0.1),
-    "classifier.open_hhi_max": (0.18, 0.35),
+    "classifier.open_hhi_max": (0.25, 0.45),
     "classifier.persistence": (0.5, 1.0),
     "classifier.window_months": (12.0, 36.0),
 }

@@ -977,14 +977,14 @@ _GLOBAL: dict[str, Param] = {
     ),
     "CLASS_HHI": _P(
         "classifier.open_hhi_max",
-        0.25,
+        0.33,
         "HHI (0-1)",
         0.0,
         1.0,
-        "open deepening needs open-weight usage spread over families: a Herfindahl index "
-        "below 0.25, the US DOJ/FTC Horizontal Merger Guidelines' (2010) 'highly "
-        "concentrated' level (2,500 points); above it, open usage is a few sponsors' "
-        "oligopoly",
+        "open deepening needs open-weight usage spread over families: a Herfindahl index at "
+        "most that of three equal families (1/3), so no sponsor's family carries much more "
+        "than half of open usage; the US DOJ/FTC Horizontal Merger Guidelines' 'highly "
+        "concentrated' level (2,500 points in 2010, 0.25) is the strict end of its range",
     ),
     "MARKUP_MIN": _P(
         "vendors.markup_min",
