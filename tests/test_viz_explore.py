@@ -47,7 +47,7 @@ def test_batch_shows_shares_beside_baseline_and_expert(env):
     assert "12 runs" in at.subheader[0].value
     # the classifier's sensitivity: one row per moved threshold and earlier year, shares of 1
     sens = at.dataframe[1].value
-    assert "classifier.open_hhi_max = 0.18" in set(sens["variant"])
+    assert "classifier.open_hhi_max = 0.25" in set(sens["variant"])
     assert any(v.startswith("classified as of December") for v in sens["variant"])
     total = sens["open_deepening"] + sens["bigtech_oligopoly"] + sens["gap_widens"]
     assert ((total - 1.0).abs() < 0.01).all()
