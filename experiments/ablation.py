@@ -117,7 +117,12 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism(
         "drivers.monetization",
         "driver",
-        (("open_share", -1), ("open_deepening", -1), ("new_open_share", -1)),
+        (
+            ("open_share", -1),
+            ("open_deepening", -1),
+            ("new_open_share", -1),
+            ("independent_open", -1),
+        ),
         "ads, cloud pull-through and open core pay for open releases",
     ),
     Mechanism(
