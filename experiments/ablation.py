@@ -69,6 +69,10 @@ HEADLINES: tuple[Headline, ...] = (
         "selfhost_share", "self-hosted", 0.01, "share of tokens", _last_year(S.SELFHOST_SHARE)
     ),
     Headline("independent_open", "independents", 0.1, "labs", _ind(IND.INDEPENDENT_OPEN)),
+    Headline(
+        "new_open_share", "new on open", 0.02, "share of deployments", _ind(IND.NEW_OPEN_SHARE)
+    ),
+    Headline("open_hhi", "open HHI", 0.02, "concentration", _ind(IND.OPEN_HHI)),
 )
 
 
@@ -101,7 +105,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism(
         "drivers.ecosystem",
         "driver",
-        (("open_share", -1), ("open_deepening", -1)),
+        (("open_share", -1), ("open_deepening", -1), ("new_open_share", -1)),
         "ecosystems bring talent and lock-in to open models",
     ),
     Mechanism(
@@ -113,13 +117,18 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism(
         "drivers.monetization",
         "driver",
-        (("open_share", -1), ("open_deepening", -1)),
+        (
+            ("open_share", -1),
+            ("open_deepening", -1),
+            ("new_open_share", -1),
+            ("independent_open", -1),
+        ),
         "ads, cloud pull-through and open core pay for open releases",
     ),
     Mechanism(
         "drivers.regulatory",
         "driver",
-        (("open_share", -1), ("open_deepening", -1)),
+        (("open_share", -1), ("open_deepening", -1), ("new_open_share", -1)),
         "lenient treatment of open releases rewards releasing openly",
     ),
     Mechanism(
@@ -137,7 +146,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism(
         "counterforces.liability",
         "counter-force",
-        (("open_share", +1), ("open_deepening", +1)),
+        (("open_share", +1), ("open_deepening", +1), ("new_open_share", +1)),
         "liability for open weights deters releasing and deploying them",
     ),
     Mechanism(

@@ -67,7 +67,7 @@ def run_until_narrow(
     while n < max_runs:
         runs = range(n, min(n + step, max_runs))
         arrays = simulate(scenario, runs, threads=threads)
-        frames.append(runs_frame(arrays))
+        frames.append(runs_frame(arrays, scenario.global_vector()))
         ends.append(arrays.end_states)
         n = runs.stop
         steps += 1

@@ -12,16 +12,18 @@ import shutil
 from pathlib import Path
 
 from sim.params.scenario import Scenario
-from sim.rules.classify import N_INDICATORS
+from sim.rules.classify import N_CONDITIONS, N_INDICATORS
+
+from .sensitivity import THRESHOLD_VARIANTS
 
 __all__ = ["CapacityError", "check_capacity", "memory_available", "disk_bytes_per_run"]
 
-# measured: the baseline (108 months) writes about 24 kB per run (trajectories and events,
-# zstd parquet), i.e. 220 bytes per run-month; an underestimate only lets a batch start
-_DISK_BYTES_PER_RUN_MONTH = 200
-# the runs table: run, seed, end state, dropped events and the indicators, 8 bytes each,
-# held about three times over while summarizing
-_MEMORY_BYTES_PER_RUN = (4 + N_INDICATORS) * 8 * 3
+# measured: the baseline (108 months) writes about 42 kB per run (runs, trajectories and
+# events, zstd parquet), i.e. 390 bytes per run-month; an underestimate only lets a batch start
+_DISK_BYTES_PER_RUN_MONTH = 400
+# the runs table: run, seed, end state, dropped events, the indicators, the classifier's
+# conditions and variants, 8 bytes each, held about three times over while summarizing
+_MEMORY_BYTES_PER_RUN = (4 + N_INDICATORS + N_CONDITIONS + len(THRESHOLD_VARIANTS) + 2) * 8 * 3
 
 
 class CapacityError(ValueError):

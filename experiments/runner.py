@@ -181,7 +181,8 @@ def run_scenario(
         t0 = time.perf_counter()
         arrays = _simulate(scenario, runs, engine, progress)
         sim_seconds += time.perf_counter() - t0
-        runs_df = runs_frame(arrays)
+        # each run's end state under moved classifier thresholds and earlier years
+        runs_df = runs_frame(arrays, scenario.global_vector())
         if parts is not None:
             # the runs part is written last: its presence marks the chunk as finished
             try:

@@ -102,16 +102,27 @@ def tell_story(folder: str | Path, run: int) -> str:
 def _ending(r: dict, values: dict) -> list[str]:
     """The end state and its indicators against the classifier's thresholds."""
     window = int(values["classifier.window_months"])
+    persist = values["classifier.persistence"]
+
+    def held(name: str) -> str:
+        return "held" if r.get(f"held_{name}") else "not held"
+
     return [
         "",
         f"End state: {r['end_state']}",
-        f"  indicators averaged over the last {window} months, against the thresholds:",
-        f"  gap {r['final_gap_months']:.1f} months "
-        f"(gap_widens at >= {values['classifier.gap_widens_months']:g})",
-        f"  open share of enterprise tokens {r['final_open_share']:.3f} "
-        f"(open_deepening needs >= {values['classifier.open_share_min']:g})",
-        f"  big-tech share of open usage {r['final_bigtech_open_share']:.3f} "
-        f"(open_deepening needs <= {values['classifier.bigtech_share_max']:g})",
+        f"  conditions over the last {window} months (held: in at least {persist:.0%} of "
+        "them), averages against the thresholds:",
+        f"  gap {r['final_gap_months']:.1f} months, trend {r['final_gap_trend']:+.1f} a year "
+        f"(gap_widens at >= {values['classifier.gap_widens_months']:g}): {held('gap_wide')}",
+        f"  new deployments on open weights {r['final_new_open_share']:.3f} "
+        f"(open_deepening needs >= {values['classifier.new_open_min']:g}): "
+        f"{held('open_default')}",
+        f"  self-hosted share of enterprise tokens {r['final_selfhost_share']:.3f} "
+        f"(open_deepening needs >= {values['classifier.selfhost_min']:g}): "
+        f"{held('selfhost_material')}",
+        f"  concentration of open usage (HHI) {r['final_open_hhi']:.3f} "
+        f"(open_deepening needs <= {values['classifier.open_hhi_max']:g}): "
+        f"{held('open_spread')}",
         f"  independent labs releasing open weights at the end: "
-        f"{int(r['final_independent_open'])} (open_deepening needs >= 1)",
+        f"{int(r['final_independent_open'])} (open_deepening needs >= 1): {held('independent')}",
     ]

@@ -9,6 +9,7 @@ import polars as pl
 from sim.rules.classify import INDICATOR_NAMES
 from sim.vocab import END_STATES
 
+from .sensitivity import conditions_met, hinges, sensitivity_table
 from .stats import wilson_interval
 
 __all__ = ["summarize", "render_table", "EXPERT_ESTIMATE"]
@@ -54,7 +55,20 @@ def summarize(runs: pl.DataFrame, scenario_name: str, seed: int) -> dict[str, An
         "median_indicators": medians,
         "median_indicators_by_end_state": by_state_medians,
         "events_dropped": int(runs["events_dropped"].sum()) if n else 0,
+        "classifier_sensitivity": (rows := sensitivity_table(runs)),
+        "hinges": hinges(rows),
+        "conditions_held": conditions_met(runs),
     }
+
+
+_CONDITION_LABELS = {
+    "gap_wide": "gap at least classifier.gap_widens_months",
+    "open_default": "open weights the default for new deployments",
+    "selfhost_material": "self-hosting a material share",
+    "open_spread": "open usage spread over families",
+    "independent": "an independent lab releasing openly",
+    "open_deepening_all": "all four of open deepening together",
+}
 
 
 def render_table(summary: dict[str, Any]) -> str:
@@ -74,7 +88,7 @@ def render_table(summary: dict[str, Any]) -> str:
         "share: of the runs; 95% Wilson CI: its score interval; expert: the probabilities the",
         "author of Trensee's 'The Open Source AI Paradox' gives, a judgement, not a target",
         "",
-        "median final indicators (last-year averages):",
+        "median final indicators (averages over the classifier's window):",
     ]
     labels = {
         "final_open_share": "open share of enterprise tokens",
@@ -85,9 +99,32 @@ def render_table(summary: dict[str, Any]) -> str:
         "final_open_price": "best open model price, USD per M tokens",
         "final_price_at_start_frontier": "price of the Jan-2023 frontier, USD/M",
         "final_dev_open_share": "developers on open ecosystems",
+        "final_new_open_share": "new deployments on open weights",
+        "final_selfhost_share": "self-hosted share of enterprise tokens",
+        "final_open_hhi": "concentration of open usage (HHI)",
+        "final_platform_open_share": "open share of platform tokens",
+        "final_gap_trend": "gap trend, months per year",
     }
     for k, v in summary["median_indicators"].items():
         lines.append(f"  {labels.get(k, k):<42}{v:>12.4g}")
+    held = summary.get("conditions_held") or {}
+    if held:
+        lines += ["", "classifier conditions held persistently over the window (share of runs):"]
+        for name, share in held.items():
+            lines.append(f"  {_CONDITION_LABELS.get(name, name):<42}{share:>12.3f}")
+    rows = summary.get("classifier_sensitivity") or []
+    if rows:
+        lines += ["", "end-state shares when a classifier threshold or the year classified moves:"]
+        lines.append(f"  {'variant':<44}{'open':>7}{'olig.':>7}{'gap':>7}")
+        for row in rows:
+            sh = [row["shares"][s] for s in END_STATES]
+            lines.append(f"  {row['variant']:<44}{sh[0]:>7.2f}{sh[1]:>7.2f}{sh[2]:>7.2f}")
+        found = summary.get("hinges") or []
+        if found:
+            lines += ["", "the headline hinges on a threshold:"]
+            lines += [f"  {h}" for h in found]
+        else:
+            lines += ["", "no end-state share moves by 10 points or more under any variant"]
     if summary.get("events_dropped"):
         lines.append(f"warning: {summary['events_dropped']} events exceeded the log capacity")
     return "\n".join(lines)

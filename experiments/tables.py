@@ -38,8 +38,10 @@ def tidy_details(details: pl.Expr) -> pl.Expr:
     ).str.replace_all(r"-(\d+(?:\.\d+)?) months behind", "${1} months ahead of")
 
 
-def runs_frame(b: BatchArrays) -> pl.DataFrame:
-    """One row per run: run, seed, end_state, the final indicators, dropped events."""
+def runs_frame(b: BatchArrays, P: np.ndarray | None = None) -> pl.DataFrame:
+    """One row per run: run, seed, end_state, the final indicators, dropped events; with the
+    scenario's parameter vector ``P``, also the classifier's conditions and variants
+    (:func:`experiments.sensitivity.variant_frame`)."""
     cols: dict[str, object] = {
         "run": b.runs,
         "seed": b.seeds,
@@ -50,7 +52,12 @@ def runs_frame(b: BatchArrays) -> pl.DataFrame:
     for j, name in enumerate(INDICATOR_NAMES):
         cols[name] = b.indicators[:, j]
     cols["events_dropped"] = b.dropped
-    return pl.DataFrame(cols)
+    df = pl.DataFrame(cols)
+    if P is None:
+        return df
+    from .sensitivity import variant_frame
+
+    return pl.concat([df, variant_frame(P, b.trajectories)], how="horizontal")
 
 
 def trajectories_frame(b: BatchArrays) -> pl.DataFrame:
@@ -69,6 +76,11 @@ def trajectories_frame(b: BatchArrays) -> pl.DataFrame:
     )
 
 
+def _no_negative_zero(col: pl.Expr) -> pl.Expr:
+    """A small negative number rounded to 0 reads 0, not -0."""
+    return pl.when(col == 0).then(pl.lit(0.0)).otherwise(col)
+
+
 def _field(spec: str) -> pl.Expr:
     """One field of an event table template (see sim.events) as text."""
     for mark in (":", "%", "#", "?"):
@@ -79,9 +91,9 @@ def _field(spec: str) -> pl.Expr:
         name, mark, arg = spec, "", ""
     col = pl.col(name)
     if mark == ":":
-        return col.round(int(arg)).cast(pl.String)
+        return _no_negative_zero(col.round(int(arg))).cast(pl.String)
     if mark == "%":
-        return (100 * col).round(int(arg)).cast(pl.String)
+        return _no_negative_zero((100 * col).round(int(arg))).cast(pl.String)
     if mark == "#":
         return col.cast(pl.Int64).cast(pl.String)
     if mark == "?":  # ?open: 1 open-weight, 0 closed

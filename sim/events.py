@@ -250,6 +250,24 @@ EVENT_TABLE: tuple[EventKind, ...] = (
         ((None, "fails to raise (cash USD {} B)", ("value2:2",)),),
         "a funding round fails",
     ),
+    _k(
+        "open_line",
+        "lab",
+        None,
+        None,
+        None,
+        None,
+        (
+            (("target", 0.0), "stops its open line (net value {} USD M a month)", ("value2:0",)),
+            (
+                None,
+                "releases a smaller open-weight model beside its closed flagship, capability {} "
+                "(net value {} USD M a month)",
+                ("value:2", "value2:0"),
+            ),
+        ),
+        "a lab with a closed flagship releases (or stops) a smaller open-weight model line",
+    ),
 )
 
 EVENT_KINDS = tuple(k.name for k in EVENT_TABLE)

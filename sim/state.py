@@ -32,6 +32,8 @@ __all__ = [
     "SERIES_DOCS",
     "S_LAB",
     "lab_series",
+    "lab_column",
+    "LAB_LAST",
     "EC",
     "W_IS_OPEN",
     "W_DEV_WEIGHTS",
@@ -82,6 +84,7 @@ LAB_DTYPE = np.dtype(
         ("releases", np.int64),
         ("funding_pending", np.int64),  # 1 round scheduled, 2 runway exhaustion scheduled
         ("forced", np.int64),  # investors forced the flagship closed
+        ("line", np.int64),  # 1 while it keeps a smaller open model line beside a closed flagship
         ("budget_cap", np.float64),  # sponsor budget at 2023 terms, USD B per month
         ("devs", np.float64),  # developers in its ecosystem
         ("ctr", np.int64),  # RNG counter of the lab's own stream
@@ -167,6 +170,13 @@ MKT_DTYPE = np.dtype(
         ("training_spend", np.float64),  # labs' training spend last month, USD B
         ("open_core_fees", np.float64),  # paid to labs for their open models, USD B
         ("dev_stay", np.float64),  # exp(developer inertia), this month's review context
+        ("dev_stay_open", np.float64),  # exp(the part of inertia lost between open families)
+        ("plat_tokens", np.float64),  # platform tokens, M per month at 2023 demand
+        ("new_open", np.float64),  # this month's new deployments on open weights (hybrids: h)
+        ("new_total", np.float64),  # this month's new deployments (adoptions and switches)
+        ("new_open_acc", np.float64),  # exponentially weighted tallies of both (12 months)
+        ("new_total_acc", np.float64),
+        ("platform_spend", np.float64),  # platform segment's spend last month, USD B
         ("dev_open_next", np.float64),  # developers' open share after this month's reviews
         ("dev_reviewed", np.int64),  # this month's review tallies, logged at month end
         ("dev_switched", np.int64),
@@ -250,6 +260,13 @@ W_N = 2 * N_LABS + 8 + EC.N
 # S_LAB + k * len(LAB_SERIES) + j, named <lab>_<series>)
 SERIES_DOCS = {
     "open_share": "share of enterprise tokens on open weights",
+    "platform_open_share": "share of platform tokens (developers and start-ups buying through "
+    "APIs, routers and inference hosts) on open weights",
+    "new_open_share": "share of enterprises' new deployments (adoptions and switches of option) "
+    "that use open weights, a hybrid counting its routed share; weighted over about a year "
+    "(exponential, 12-month time constant)",
+    "open_hhi": "Herfindahl index (0-1) of open-weight tokens of both segments over the labs "
+    "whose families carry them",
     "gap_months": "months the best open model trails the closed frontier",
     "frontier_price": "USD per M tokens of the most capable closed API",
     "open_price": "USD per M tokens of the best open model on a cloud",
@@ -266,7 +283,9 @@ SERIES_DOCS = {
     "liability": "1 while strict liability for open weights is in force",
     "enterprise_spend": "enterprises' spend on language models: APIs, managed and self-hosted "
     "open models, in-house infrastructure, USD B per month",
-    "closed_revenue": "USD B per month paid for closed APIs",
+    "platform_spend": "developers' and start-ups' spend on model APIs and hosted open models "
+    "(the platform segment), USD B per month",
+    "closed_revenue": "USD B per month paid for closed APIs, both segments",
     "open_core_revenue": "USD B per month paid to labs for their open models (SLAs, support, "
     "paid large models, hosting revenue shares)",
     "training_spend": "labs' training spend, USD B per month (paid to clouds and chip vendors)",
@@ -274,7 +293,7 @@ SERIES_DOCS = {
     "price)",
     "avg_price": "average USD per M tokens paid across deployments",
     "cloud_revenue": "USD B per month kept by clouds",
-    "money_residual": "spend - receipts: 0 when money is conserved",
+    "money_residual": "spend of both segments - receipts: 0 when money is conserved",
     "independent_open": "independent labs still releasing open weights",
     "export_controls": "export-control tightenings so far",
 }
@@ -284,13 +303,25 @@ LAB_SERIES_DOCS = {
     "revenue": "the lab's revenue last month (API, open core, revenue shares), USD B",
     "spend": "the lab's training spend, USD B per month",
     "cash": "cash of a venture-funded lab, USD B (0 for sponsored labs)",
+    "open_usage_platform": "the lab's share of the platform segment's open-weight tokens",
+    "open_usage_enterprise": "the lab's share of enterprises' open-weight tokens",
 }
 LAB_SERIES = tuple(LAB_SERIES_DOCS)
+# per-lab shares of a segment's open usage are named <series>_<lab> (open_usage_platform_meta),
+# the other per-lab series <lab>_<series> (meta_revenue)
+LAB_LAST = ("open_usage_platform", "open_usage_enterprise")
+
+
+def lab_column(lab: str, name: str) -> str:
+    """Trajectory column of per-lab series ``name`` of lab ``lab``."""
+    return f"{name}_{lab}" if name in LAB_LAST else f"{lab}_{name}"
+
+
 SERIES_DOCS.update(LAB_SERIES_DOCS)
 S_LAB = len(MARKET_SERIES)
 SERIES_NAMES = (
     *MARKET_SERIES,
-    *(f"{lab}_{name}" for lab in LAB_NAMES for name in LAB_SERIES),
+    *(lab_column(lab, name) for lab in LAB_NAMES for name in LAB_SERIES),
 )
 S = enum_of("S", (*SERIES_NAMES, "n"), "Trajectory series columns (S.N: their number).")
 
@@ -319,6 +350,7 @@ RunState = namedtuple(
         "lv",  # per-lab view (LV)
         "rv",  # per-region view (RV)
         "rl",  # per-region choice weights of vendors, open families, ecosystems
+        "pv",  # platform token shares: row 0 closed API of lab k, row 1 open family of lab k
         "work",  # scratch (W_*)
         "terms",  # license-decision terms (vocab.T)
         # the calendar
@@ -351,6 +383,7 @@ def new_state(P, LP, CP, n_ent, n_dev, months, traj, log):
         np.zeros((n_labs, LV.N)),
         np.zeros((N_REGIONS, RV.N)),
         np.zeros((3, N_REGIONS, n_labs)),
+        np.zeros((2, n_labs)),
         np.zeros(W_N),
         np.zeros(N_TERMS),
         np.zeros(HEAP_CAP, dtype=HEAP_DTYPE),
@@ -378,6 +411,7 @@ def borrow_state(s):
         borrow(s.lv),
         borrow(s.rv),
         borrow(s.rl),
+        borrow(s.pv),
         borrow(s.work),
         borrow(s.terms),
         borrow(s.heap),

@@ -52,6 +52,16 @@ def paired_effect(sc_a, sc_b, stat, runs):
     return d.mean, d.se
 
 
+OPEN_WORLD = {
+    "counterforces__geopolitics__strength": 0.0,
+    "labs__deepseek__ambition": 1.0,
+    "labs__deepseek__sponsor_budget_2023": 0.2,
+    "counterforces__enablers__strength": 2.0,
+    "labs__mistral__ambition": 0.6,
+    "labs__mistral__cash_2023": 2.0,
+    "regulation__eu_sovereignty": 1.5,
+}
+
 CASES = [
     # (name, overrides of the changed world, statistic, expected sign, runs)
     (
@@ -69,11 +79,14 @@ CASES = [
         16,
     ),
     (
-        "monetization off makes Alibaba release openly less often",
+        # Alibaba's licence is settled by its commitment and ecosystem (open in ~99.7% of
+        # months either way); what cloud pull-through decides is how much Alibaba Cloud
+        # reinvests in training Qwen
+        "monetization off cuts Alibaba's training budget (cloud pull-through)",
         {"drivers__monetization__strength": 0.0},
-        series_mean(S.ALIBABA_OPEN),
+        series_mean(S.ALIBABA_SPEND),
         -1,
-        160,
+        16,
     ),
     (
         # open-core fees are small beside Mistral's API revenue, so switching them off moves
@@ -162,16 +175,13 @@ def test_enablers_raise_self_hosting(base):
         ({}, 1),
         ({"counterforces__frontier_cost__growth": 4.0}, 2),
         (
-            # independent labs near the frontier and trusted everywhere: open deepening
-            {
-                "counterforces__geopolitics__strength": 0.0,
-                "labs__deepseek__ambition": 1.0,
-                "labs__deepseek__sponsor_budget_2023": 0.2,
-            },
+            # independent labs near the frontier, trusted everywhere, a strong European lab
+            # and cheap self-hosting: open deepening
+            OPEN_WORLD,
             0,
         ),
     ],
 )
 def test_each_end_state_is_reachable(base, over, state):
-    ends = simulate(base.with_values(**over), range(32)).end_states
+    ends = simulate(base.with_values(**over), range(64)).end_states
     assert (ends == state).sum() > 0, np.bincount(ends, minlength=3)

@@ -13,7 +13,7 @@ from sim.params.doc import SECTIONS
 from sim.params.scenario import default_values, load_scenario
 from sim.params.spec import CLOUD_PARAMS, GLOBAL_PARAMS, LAB_PARAMS, RUN_KEYS
 from sim.params.template import render_baseline
-from sim.state import LAB_SERIES, MARKET_SERIES
+from sim.state import LAB_SERIES, MARKET_SERIES, lab_column
 
 from .conftest import BASELINE, ROOT
 
@@ -32,7 +32,7 @@ def test_every_parameter_event_and_series_is_documented():
     missing = [k for k in keys if k not in DOC]
     missing += [k.name.lower() for k in EV if f"`{k.name.lower()}`" not in DOC]
     missing += [s for s in MARKET_SERIES if f"`{s}`" not in DOC]
-    missing += [s for s in LAB_SERIES if f"`<lab>_{s}`" not in DOC]
+    missing += [s for s in LAB_SERIES if f"`{lab_column('<lab>', s)}`" not in DOC]
     assert not missing, missing
 
 

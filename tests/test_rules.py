@@ -8,13 +8,11 @@ import pytest
 from experiments.stats import paired_difference, wilson_interval
 from sim.engine.heap import heap_pop, heap_push
 from sim.params.spec import G
-from sim.rules.classify import classify
 from sim.rules.enterprise import draw_index, nested_logit_probs
 from sim.rules.pricing import target_markup
 from sim.rules.rng import normal, run_seed, uniform
 from sim.rules.technology import demand_level, gap_months, serve_cost
 from sim.state import HEAP_DTYPE
-from sim.vocab import End
 
 
 @pytest.fixture(scope="module")
@@ -101,18 +99,6 @@ def test_target_markup_bounded_and_pressured(P):
     assert all(lo - 1e-12 <= m <= hi + 1e-12 for m in marks)
     assert all(b <= a for a, b in zip(marks, marks[1:], strict=False))
     assert target_markup(P, 1.0, 0.01, 2.0) == pytest.approx(lo)
-
-
-def test_classifier_branches(P):
-    ind = np.zeros(8)
-    ind[:4] = [0.6, 2.0, 0.5, 1.0]
-    assert classify(P, ind) == End.OPEN_DEEPENING
-    ind[2] = 0.99
-    assert classify(P, ind) == End.BIGTECH_OLIGOPOLY
-    ind[2], ind[3] = 0.5, 0.0
-    assert classify(P, ind) == End.BIGTECH_OLIGOPOLY
-    ind[1] = P[G.CLASS_GAP_WIDENS] + 1
-    assert classify(P, ind) == End.GAP_WIDENS
 
 
 def test_wilson_interval():

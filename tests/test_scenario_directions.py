@@ -15,6 +15,7 @@ import pytest
 from experiments.stats import paired_difference
 from sim.engine.batch import BatchArrays, simulate
 from sim.params.scenario import load_scenario
+from sim.rules.classify import IND
 from sim.state import S
 from sim.vocab import END_STATES
 
@@ -33,24 +34,42 @@ def series_mean(s: S, start: int = 0):
 
 
 def final_open_share(b: BatchArrays) -> np.ndarray:
-    return b.trajectories[:, -12:, S.OPEN_SHARE].mean(axis=1)
+    return b.indicators[:, IND.OPEN_SHARE]
 
 
-# (scenario, statistic label, statistic, sign, whether the seed argues it)
+def final(ind: IND):
+    return lambda b: b.indicators[:, ind]
+
+
+# (scenario, statistic label, statistic, sign, whether the seed argues it). Under the seeds'
+# classifier the baseline never deepens and almost always ends in the oligopoly (docs/
+# model.md), so an argument about those two end states is tested on the indicators that
+# define them: open weights as the default for new deployments, the concentration and the
+# big-tech share of open usage.
 CASES = [
-    ("strict_liability", "open_deepening", end_state("open_deepening"), -1, True),
-    ("meta_retreat", "gap_widens", end_state("gap_widens"), +1, True),
-    ("meta_retreat", "open_deepening", end_state("open_deepening"), -1, True),
+    ("strict_liability", "gap_widens", end_state("gap_widens"), +1, True),
+    ("strict_liability", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
+    ("meta_retreat", "final gap", final(IND.GAP_MONTHS), +1, True),
+    ("meta_retreat", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
+    ("meta_retreat", "gap_widens", end_state("gap_widens"), 0, False),
     ("frontier_cost_explosion", "gap_widens", end_state("gap_widens"), +1, True),
     ("mistral_funding_crunch", "Mistral releases openly", series_mean(S.MISTRAL_OPEN), -1, True),
-    ("eu_sovereignty", "bigtech_oligopoly", end_state("bigtech_oligopoly"), -1, True),
-    ("export_controls", "bigtech_oligopoly", end_state("bigtech_oligopoly"), +1, True),
+    (
+        "mistral_funding_crunch",
+        "big-tech share of open usage",
+        final(IND.BIGTECH_OPEN_SHARE),
+        0,
+        False,
+    ),
+    ("eu_sovereignty", "big-tech share of open usage", final(IND.BIGTECH_OPEN_SHARE), -1, True),
+    ("eu_sovereignty", "concentration of open usage", final(IND.OPEN_HHI), -1, True),
+    ("export_controls", "big-tech share of open usage", final(IND.BIGTECH_OPEN_SHARE), +1, True),
     ("efficient_finetuning", "final open share", final_open_share, +1, True),
+    ("efficient_finetuning", "self-hosted share", final(IND.SELFHOST_SHARE), +1, True),
     ("efficient_finetuning", "open_deepening", end_state("open_deepening"), 0, False),
     ("safety_incident", "strict liability in force", series_mean(S.LIABILITY), +1, True),
     ("safety_incident", "gap_widens", end_state("gap_widens"), +1, True),
-    ("safety_incident", "open_deepening", end_state("open_deepening"), -1, True),
-    ("mistral_funding_crunch", "bigtech_oligopoly", end_state("bigtech_oligopoly"), +1, True),
+    ("safety_incident", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
     ("cloud_push", "final open share", final_open_share, +1, True),
 ]
 

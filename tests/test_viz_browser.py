@@ -1,6 +1,7 @@
 """The viewer in a real browser: Debian's Chromium driven by Playwright against
 ``aimarket view`` on a free loopback port. Runs a batch from Explore, visits every page and
-saves a screenshot of each into docs/img/ (the README shows them)."""
+saves a screenshot of each (into docs/img/, which the README shows, when
+AIMARKET_SCREENSHOTS=docs/img)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -19,7 +21,12 @@ import pytest
 from .conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(os.environ.get("AIMARKET_SCREENSHOTS", ROOT / "docs" / "img"))
+# screenshots go to a scratch folder, so a test run leaves the checkout clean; refresh the
+# README's with AIMARKET_SCREENSHOTS=docs/img uv run pytest tests/test_viz_browser.py
+SHOTS = Path(
+    os.environ.get("AIMARKET_SCREENSHOTS")
+    or Path(tempfile.gettempdir()) / f"aimarket-screenshots-{os.getpid()}"
+)
 TIMEOUT_MS = 300_000  # a cold numba cache compiles the kernels on the first batch
 
 pytestmark = pytest.mark.slow

@@ -45,6 +45,14 @@ def test_batch_shows_shares_beside_baseline_and_expert(env):
     shares = [float(v.split()[0]) for v in table["strict (this batch)"]]
     assert abs(sum(shares) - 1.0) < 0.01
     assert "12 runs" in at.subheader[0].value
+    # the classifier's sensitivity: one row per moved threshold and earlier year, shares of 1
+    sens = at.dataframe[1].value
+    assert "classifier.open_hhi_max = 0.25" in set(sens["variant"])
+    assert any(v.startswith("classified as of December") for v in sens["variant"])
+    total = sens["open_deepening"] + sens["bigtech_oligopoly"] + sens["gap_widens"]
+    assert ((total - 1.0).abs() < 0.01).all()
+    held = at.dataframe[2].value
+    assert "open_default" in set(held["condition held persistently"])
     # a rerun of the page reads the batch back: no new folder, same results
     folders = sorted((env / "results" / "view").iterdir())
     at.run()

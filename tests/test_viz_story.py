@@ -36,7 +36,7 @@ def test_run_by_number_tells_its_story(app, batch):
     end = runs.filter(pl.col("run") == 3)["end_state"][0]
     assert app.subheader[0].value == f"Run 3 ends in {end}"
     indicators = app.dataframe[0].value
-    assert len(indicators) == 4 and "threshold" in indicators.columns
+    assert len(indicators) == 5 and "threshold" in indicators.columns
     assert "Run 3 of scenario 'baseline'" in app.code[0].value
     assert f"End state: {end}" in app.code[0].value
 

@@ -73,7 +73,10 @@ def test_small_vocabularies():
     assert option_name(-1) == "none" and option_name(OPT.HYBRID) == "hybrid"
     _agrees(S, (*SERIES_NAMES, "n"))
     assert SERIES_NAMES[lab_series(LAB_NAMES.index("mistral"), "cash")] == "mistral_cash"
-    assert INDICATOR_NAMES == tuple(f"final_{SERIES_NAMES[s]}" for s in INDICATOR_SERIES)
+    assert INDICATOR_NAMES == (
+        *(f"final_{SERIES_NAMES[s]}" for s in INDICATOR_SERIES),
+        "final_gap_trend",
+    )
     _agrees(IND, tuple(n.removeprefix("final_") for n in INDICATOR_NAMES))
 
 

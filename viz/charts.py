@@ -18,6 +18,7 @@ __all__ = [
     "fan_chart",
     "shares_frame",
     "shares_chart",
+    "sensitivity_frame",
     "licence_frame",
     "licence_chart",
     "timeline_chart",
@@ -279,3 +280,13 @@ def heatmap_chart(frame: pl.DataFrame, x: str, y: str, value: str, bins: int = 8
         )
         .properties(title=f"{value} over {x} and {y}")
     )
+
+
+def sensitivity_frame(rows: list[dict]) -> pl.DataFrame:
+    """The classifier's sensitivity rows (experiments.sensitivity) as a table: each variant
+    with its end-state shares and their changes in points."""
+    out: dict[str, list] = {"variant": [r["variant"] for r in rows]}
+    for state in rows[0]["shares"] if rows else ():
+        out[state] = [round(r["shares"][state], 3) for r in rows]
+        out[f"{state} change, points"] = [round(100 * r["change"][state], 1) for r in rows]
+    return pl.DataFrame(out)

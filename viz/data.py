@@ -203,14 +203,19 @@ def deciding_indicators(row: dict[str, Any], values: dict[str, Any]) -> pl.DataF
             f">= {values['classifier.gap_widens_months']:g} means gap_widens",
         ),
         (
-            "open share of enterprise tokens",
-            row["final_open_share"],
-            f">= {values['classifier.open_share_min']:g} needed for open_deepening",
+            "new deployments on open weights",
+            row["final_new_open_share"],
+            f">= {values['classifier.new_open_min']:g} needed for open_deepening",
         ),
         (
-            "big-tech share of open usage",
-            row["final_bigtech_open_share"],
-            f"<= {values['classifier.bigtech_share_max']:g} needed for open_deepening",
+            "self-hosted share of enterprise tokens",
+            row["final_selfhost_share"],
+            f">= {values['classifier.selfhost_min']:g} needed for open_deepening",
+        ),
+        (
+            "concentration of open usage (HHI)",
+            row["final_open_hhi"],
+            f"<= {values['classifier.open_hhi_max']:g} needed for open_deepening",
         ),
         (
             "independent labs releasing open weights",

@@ -18,9 +18,10 @@ from scipy.optimize import minimize
 from sim.calendar import month_label
 from sim.engine.batch import simulate
 from sim.params.scenario import Scenario
-from sim.rules.classify import IND, INDICATOR_NAMES
+from sim.rules.classify import INDICATOR_NAMES
 from sim.state import S
 
+from ..sensitivity import conditions_met, variant_frame
 from .targets import FIT_MONTHS, TARGETS, loss, target_values
 
 __all__ = ["CalParam", "CAL_PARAMS", "CalibrationResult", "calibrate", "validate"]
@@ -184,24 +185,10 @@ def validate(scenario: Scenario, runs: int) -> tuple[dict[str, np.ndarray], np.n
     yearly["final"] = {
         name: float(np.median(batch.indicators[:, k])) for k, name in enumerate(INDICATOR_NAMES)
     }
-    ind = batch.indicators
-    yearly["conditions"] = {
-        "open_share": float(
-            np.mean(ind[:, IND.OPEN_SHARE] >= scenario.values["classifier.open_share_min"])
-        ),
-        "bigtech": float(
-            np.mean(
-                ind[:, IND.BIGTECH_OPEN_SHARE] <= scenario.values["classifier.bigtech_share_max"]
-            )
-        ),
-        "independent": float(np.mean(ind[:, IND.INDEPENDENT_OPEN] >= 1.0)),
-        "gap": float(
-            np.mean(ind[:, IND.GAP_MONTHS] >= scenario.values["classifier.gap_widens_months"])
-        ),
-    }
+    yearly["conditions"] = conditions_met(
+        variant_frame(scenario.global_vector(), batch.trajectories)
+    )
     yearly["thresholds"] = {
-        "gap_widens_months": float(scenario.values["classifier.gap_widens_months"]),
-        "open_share_min": float(scenario.values["classifier.open_share_min"]),
-        "bigtech_share_max": float(scenario.values["classifier.bigtech_share_max"]),
+        k.split(".")[1]: float(v) for k, v in scenario.values.items() if k.startswith("classifier.")
     }
     return values, batch.end_states, yearly

@@ -116,7 +116,7 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
         _drain(s)
     final_indicators(P, traj, months, ind)
     mo = owner.mkt[0]  # the owned state lives to the end of the run
-    return classify(P, ind), mo.log_n, mo.dropped
+    return classify(P, traj, months), mo.log_n, mo.dropped
 
 
 @njit(cache=True, parallel=True, error_model="numpy")

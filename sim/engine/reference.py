@@ -216,7 +216,7 @@ class MarketModel(mesa.Model):
 
     def _finish(self) -> None:
         final_indicators(self.P, self.trajectories, self.months, self.indicators)
-        self.end_state = END_STATES[int(classify(self.P, self.indicators))]
+        self.end_state = END_STATES[int(classify(self.P, self.trajectories, self.months))]
         self.running = False
 
     # -- Mesa --------------------------------------------------------------------------------

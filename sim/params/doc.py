@@ -34,6 +34,10 @@ BEGIN = "<!-- parameters:begin -->"
 END = "<!-- parameters:end -->"
 
 
+def _partner(v: float) -> str:
+    return LAB_NAMES[int(v)] if v >= 0 else "none"
+
+
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|")
 
@@ -93,7 +97,7 @@ def parameter_table_markdown() -> str:
     ]
     for col, (name, unit, _lo, _hi, doc) in CLOUD_PARAMS.items():
         if name == "partner_lab":
-            vals = " | ".join(LAB_NAMES[int(CLOUD_DEFAULTS[c][col])] for c in CLOUD_NAMES)
+            vals = " | ".join(_partner(CLOUD_DEFAULTS[c][col]) for c in CLOUD_NAMES)
         else:
             vals = " | ".join(
                 _actor_value(CLOUD_DEFAULTS[c][col], base[f"clouds.{c}.{name}"])
@@ -123,14 +127,15 @@ def event_table_markdown() -> str:
 
 def series_table_markdown() -> str:
     """Trajectory series (sim.state): market-wide, then per lab."""
-    from ..state import LAB_SERIES, MARKET_SERIES, SERIES_DOCS
+    from ..state import LAB_SERIES, MARKET_SERIES, SERIES_DOCS, lab_column
 
     out = ["| column | meaning |", "|---|---|"]
     for name in MARKET_SERIES:
         out.append(f"| `{name}` | {_cell(SERIES_DOCS[name])} |")
     for name in LAB_SERIES:
         out.append(
-            f"| `<lab>_{name}` (one per lab: {', '.join(LAB_NAMES)}) | {_cell(SERIES_DOCS[name])} |"
+            f"| `{lab_column('<lab>', name)}` (one per lab: {', '.join(LAB_NAMES)}) "
+            f"| {_cell(SERIES_DOCS[name])} |"
         )
     return "\n".join(out)
 

@@ -125,8 +125,12 @@ def _check(file: str, key: str, value: Any) -> Any:
         if isinstance(value, bool) and unit == "0/1":  # a switch: true or false
             return float(value)
         if key.endswith(".partner_lab") and isinstance(value, str):
+            if value == "none":
+                return -1.0
             if value not in LAB_NAMES:
-                raise ScenarioError(file, key, f"one of {', '.join(LAB_NAMES)}", repr(value))
+                raise ScenarioError(
+                    file, key, f"one of {', '.join(LAB_NAMES)} or none", repr(value)
+                )
             return float(LAB_NAMES.index(value))
     elif key in RENAMED_KEYS:
         where = RENAMED_KEYS[key]

@@ -384,6 +384,76 @@ _GLOBAL: dict[str, Param] = {
         1.0,
         "assumption: share of developers building mainly on open models in early 2023",
     ),
+    "DEV_SHARED_TOOLING": _P(
+        "developers.shared_tooling",
+        0.6,
+        "share",
+        0.0,
+        1.0,
+        "share of an open ecosystem's network effect and of a developer's invested skills that "
+        "belong to tooling every open family shares (vLLM, llama.cpp, Ollama, Hugging Face hub "
+        "and fine-tuning libraries support each major family within days of its release), so "
+        "moving between open families costs this share less than leaving open weights; "
+        "assumption",
+    ),
+    "PLAT_TOKEN_RATIO": _P(
+        "platform.token_ratio",
+        0.5,
+        "x enterprise tokens",
+        0.0,
+        100.0,
+        "tokens bought by developers and start-ups through APIs, routers and inference hosts, "
+        "as a multiple of adopting enterprises' tokens at the same demand; assumption",
+    ),
+    "PLAT_COST_WEIGHT": _P(
+        "platform.cost_weight",
+        1.0,
+        "utility per log-USD",
+        0.0,
+        20.0,
+        "price sensitivity of platform buyers: routers compare hosts and models per request "
+        "and OpenRouter demand answers price (Demirer, Fradkin, Tadelis & Peng 2025); platform "
+        "buyers bear no integration effort, fixed cost or review cycle, so price moves them "
+        "more than enterprises even at a lower weight; assumption",
+    ),
+    "PLAT_QUALITY_WEIGHT": _P(
+        "platform.quality_weight",
+        0.4,
+        "utility per month",
+        0.0,
+        10.0,
+        "utility lost per month a model trails the frontier: platform buyers (coding tools, "
+        "agents, start-ups' products) chase the frontier; assumption",
+    ),
+    "PLAT_TRUST_WEIGHT": _P(
+        "platform.trust_weight",
+        0.3,
+        "share",
+        0.0,
+        1.0,
+        "share of the foreign-trust penalty platform buyers bear: developers building on "
+        "weights served by a domestic host are less bound by trust and regulation than "
+        "enterprises; assumption",
+    ),
+    "PLAT_ECO_WEIGHT": _P(
+        "platform.ecosystem_weight",
+        0.5,
+        "utility per log-share",
+        0.0,
+        10.0,
+        "pull of a model's developer ecosystem (tools, tutorials, fine-tunes) on platform "
+        "buyers, on the same log-share scale as developers' network effect; assumption",
+    ),
+    "PLAT_SWITCH_MONTHS": _P(
+        "platform.switch_months",
+        2.0,
+        "months",
+        0.1,
+        60.0,
+        "months for platform usage to move most of the way (1 - 1/e) to a new best offer: "
+        "routers switch per request, apps re-evaluate within weeks (DeepSeek-R1 took a large "
+        "share of OpenRouter tokens within weeks of January 2025); assumption",
+    ),
     "ALGO_OOM_PER_YEAR": _P(
         "technology.algorithmic_oom_per_year",
         0.376,
@@ -824,6 +894,26 @@ _GLOBAL: dict[str, Param] = {
         1.0,
         "assumption: share of closed-API revenue sold through cloud marketplaces kept by clouds",
     ),
+    "OPEN_LINE_OOM": _P(
+        "labs.open_line_oom",
+        0.5,
+        "OOM",
+        0.0,
+        3.0,
+        "an open line model (a smaller open-weight model released beside a closed flagship: "
+        "Gemma beside Gemini, gpt-oss beside o3/o4-mini, Mistral's Apache-2.0 small models) "
+        "trails its flagship by this much effective compute; assumption: about 5 months of "
+        "frontier progress",
+    ),
+    "OPEN_LINE_COST": _P(
+        "labs.open_line_cost",
+        0.1,
+        "x training bill",
+        0.0,
+        10.0,
+        "monthly cost of an open line (distilling, evaluating and red-teaming the smaller model "
+        "for release) as a share of the flagship's training bill; assumption",
+    ),
     "LICENSE_NOISE": _P(
         "labs.license_noise",
         0.5,
@@ -835,11 +925,22 @@ _GLOBAL: dict[str, Param] = {
     ),
     "CLASS_WINDOW": _P(
         "classifier.window_months",
-        12.0,
+        24.0,
         "months",
         1.0,
         120.0,
-        "indicators are averaged over the last year of the horizon",
+        "an end state is a condition that persists: it must hold over the last two years of "
+        "the horizon, not in one year's average (a quarter of runs changed class between the "
+        "2030 and 2031 one-year windows)",
+    ),
+    "CLASS_PERSISTENCE": _P(
+        "classifier.persistence",
+        0.75,
+        "share of months",
+        0.0,
+        1.0,
+        "a condition holds over the window when it holds in at least this share of its months "
+        "(three quarters: a brief dip does not undo a state, a brief spell does not make one)",
     ),
     "CLASS_GAP_WIDENS": _P(
         "classifier.gap_widens_months",
@@ -847,23 +948,43 @@ _GLOBAL: dict[str, Param] = {
         "months",
         0.0,
         240.0,
-        "open weights trailing by 9+ months is 'the gap widened again' (Epoch: ~3.5 avg)",
+        "open weights trailing by 9+ months is 'the gap widened again': two and a half times "
+        "Epoch AI's 2023-2025 average of about 3.5 months, and about where open models stood "
+        "in 2023 (Llama 2 against GPT-4); also met when the last year's gap is at least this "
+        "and still rising",
     ),
-    "CLASS_OPEN_SHARE": _P(
-        "classifier.open_share_min",
-        0.35,
+    "CLASS_NEW_OPEN": _P(
+        "classifier.new_open_min",
+        0.5,
         "share",
         0.0,
         1.0,
-        "open deepening needs open weights to carry at least this share of token volume",
+        "open deepening needs open weights to be the default for new deployments: at least "
+        "half of enterprises' adoptions and switches choose an option with open weights "
+        "(Trensee, 'The Open Source AI Paradox': open models become the default starting "
+        "point)",
     ),
-    "CLASS_BIGTECH_SHARE": _P(
-        "classifier.bigtech_share_max",
-        0.9,
+    "CLASS_SELFHOST": _P(
+        "classifier.selfhost_min",
+        0.05,
         "share",
         0.0,
         1.0,
-        "open deepening needs sponsors' control of open usage below this share",
+        "open deepening needs self-hosting (in the model always fine-tuned on own data) to "
+        "carry a material share of enterprise tokens: one in twenty ('The Long View': "
+        "self-hosting plus fine-tuning becomes the enterprise standard, value shifts to data "
+        "and deployment); in 2023-2025 it was a niche",
+    ),
+    "CLASS_HHI": _P(
+        "classifier.open_hhi_max",
+        0.33,
+        "HHI (0-1)",
+        0.0,
+        1.0,
+        "open deepening needs open-weight usage spread over families: a Herfindahl index at "
+        "most that of three equal families (1/3), so no sponsor's family carries much more "
+        "than half of open usage; the US DOJ/FTC Horizontal Merger Guidelines' 'highly "
+        "concentrated' level (2,500 points in 2010, 0.25) is the strict end of its range",
     ),
     "MARKUP_MIN": _P(
         "vendors.markup_min",
@@ -1011,7 +1132,6 @@ _FUNDING = "/".join(f"{i} {f}" for i, f in enumerate(FUNDING_NAMES))
 _LAB: dict[str, ActorParam] = {
     "OPEN0": _A("open", "0/1", 0, 1, "flagship released with open weights at the start"),
     "SELLS_API": _A("sells_api", "0/1", 0, 1, "offers a paid API to enterprises"),
-    "OPEN_CORE": _A("open_core", "0/1", 0, 1, "keeps releasing a smaller open model when closed"),
     "BIGTECH": _A("bigtech", "0/1", 0, 1, "sponsored by a big-tech firm"),
     "CAP0": _A(
         "capability_2023",
@@ -1054,7 +1174,9 @@ _LAB: dict[str, ActorParam] = {
         "utility",
         -10,
         10,
-        "brand, distribution and enterprise features beyond capability and price",
+        "brand, sales, SLAs and enterprise features of its closed API beyond capability and "
+        "price (open weights are the same artefact whichever cloud serves them: no appeal of "
+        "their own)",
     ),
     "SPONSOR_CAP": _A(
         "sponsor_budget_2023",
@@ -1133,7 +1255,6 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
     "meta": {
         L.OPEN0: 1,
         L.SELLS_API: 0,
-        L.OPEN_CORE: 0,
         L.BIGTECH: 1,
         L.CAP0: 23.8,
         L.FIRST_FLOP: 23.9,
@@ -1147,7 +1268,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.TALENT: 0.0,
         L.HOME: 0,
         L.VALUATION_MULT: 0,
-        L.ENTERPRISE_APPEAL: 0.3,
+        L.ENTERPRISE_APPEAL: 0.0,
         L.SPONSOR_CAP: 0.1,
         L.OPEN_COMMITMENT: 0.5,
         L.COMPLEMENT_REVENUE: 12.5,
@@ -1161,7 +1282,6 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
     "mistral": {
         L.OPEN0: 1,
         L.SELLS_API: 1,
-        L.OPEN_CORE: 1,
         L.BIGTECH: 0,
         L.CAP0: 0,
         L.FIRST_FLOP: 23.0,
@@ -1189,7 +1309,6 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
     "alibaba": {
         L.OPEN0: 1,
         L.SELLS_API: 1,
-        L.OPEN_CORE: 1,
         L.BIGTECH: 1,
         L.CAP0: 0,
         L.FIRST_FLOP: 23.3,
@@ -1217,7 +1336,6 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
     "openai": {
         L.OPEN0: 0,
         L.SELLS_API: 1,
-        L.OPEN_CORE: 0,
         L.BIGTECH: 0,
         L.CAP0: 24.4,
         L.FIRST_FLOP: 25.3,
@@ -1245,7 +1363,6 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
     "anthropic": {
         L.OPEN0: 0,
         L.SELLS_API: 1,
-        L.OPEN_CORE: 0,
         L.BIGTECH: 0,
         L.CAP0: 24.2,
         L.FIRST_FLOP: 24.9,
@@ -1261,7 +1378,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.VALUATION_MULT: 25,
         L.ENTERPRISE_APPEAL: 0.3,
         L.SPONSOR_CAP: 0,
-        L.OPEN_COMMITMENT: 0.0,
+        L.OPEN_COMMITMENT: -1.0,
         L.COMPLEMENT_REVENUE: 0.0,
         L.COMPLEMENT_VALUE: 0.0,
         L.CLOUD_PULLTHROUGH: 0.0,
@@ -1273,7 +1390,6 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
     "google": {
         L.OPEN0: 0,
         L.SELLS_API: 1,
-        L.OPEN_CORE: 0,
         L.BIGTECH: 1,
         L.CAP0: 24.3,
         L.FIRST_FLOP: 25.5,
@@ -1302,7 +1418,6 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
     "deepseek": {
         L.OPEN0: 1,
         L.SELLS_API: 1,
-        L.OPEN_CORE: 0,
         L.BIGTECH: 0,
         L.CAP0: 0,
         L.FIRST_FLOP: 23.9,
@@ -1316,7 +1431,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.TALENT: 0.3,
         L.HOME: 2,
         L.VALUATION_MULT: 0,
-        L.ENTERPRISE_APPEAL: -0.3,
+        L.ENTERPRISE_APPEAL: 0.0,
         L.SPONSOR_CAP: 0.03,
         L.OPEN_COMMITMENT: 2.0,
         L.COMPLEMENT_REVENUE: 0.0,
@@ -1349,9 +1464,12 @@ LAB_NOTES = {
     "alibaba": "Qwen-7B/14B (Aug-Sep 2023, ~2e23 FLOP); training paid by Alibaba Cloud, which "
     "reinvests open-model revenue (cloud pull-through).",
     "openai": "GPT-3.5 available in Jan 2023; GPT-4 (Mar 2023, ~2e25 FLOP); USD 10 B from "
-    "Microsoft in Jan 2023.",
-    "anthropic": "Claude 1 (Mar 2023), Claude 2 (Jul 2023); ~USD 1.5 B raised by early 2023.",
-    "google": "PaLM 2 (May 2023), Gemini 1.0 Ultra (Dec 2023, ~5e25 FLOP); funded by Alphabet.",
+    "Microsoft in Jan 2023; open-weight gpt-oss models in August 2025.",
+    "anthropic": "Claude 1 (Mar 2023), Claude 2 (Jul 2023); ~USD 1.5 B raised by early 2023; "
+    "its Responsible Scaling Policy treats model weights as assets to secure (no open "
+    "releases): a negative open commitment.",
+    "google": "PaLM 2 (May 2023), Gemini 1.0 Ultra (Dec 2023, ~5e25 FLOP); funded by Alphabet; "
+    "open Gemma models beside Gemini since February 2024.",
     "deepseek": "Independent lab funded by the High-Flyer hedge fund; DeepSeek LLM 67B (Nov 2023), "
     "V3/R1 (Dec 2024-Jan 2025) near the frontier at low cost; open weights, cheap API.",
 }
@@ -1363,8 +1481,8 @@ _CLOUD: dict[str, ActorParam] = {
     "SHARE_ROW": _A("share_row", "share", 0, 1, "share of other regions' cloud customers"),
     "PARTNER": _A(
         "partner_lab",
-        "lab name (or index)",
-        0,
+        "lab name (or index; none = -1)",
+        -1,
         len(LAB_NAMES) - 1,
         "lab whose API it resells and whose open models it funds",
     ),
@@ -1411,8 +1529,26 @@ CLOUD_DEFAULTS: dict[str, dict[C, float]] = {
     },
 }
 
+# Inference specialists (Together, Fireworks, DeepInfra, and the labs' own low-cost endpoints
+# as OpenRouter lists them) host open models for the platform segment; enterprises in the model
+# buy through their hyperscaler, so no enterprise is their customer and no lab their partner.
+CLOUD_DEFAULTS["inference_hosts"] = {
+    C.SHARE_NA: 0.0,
+    C.SHARE_EU: 0.0,
+    C.SHARE_CN: 0.0,
+    C.SHARE_ROW: 0.0,
+    C.PARTNER: -1,
+    C.PUSH: 0.0,
+}
+
 CLOUD_NAMES = tuple(CLOUD_DEFAULTS)
-CLOUD_LABELS = {"aws": "AWS", "azure": "Azure", "gcp": "GCP", "alibaba_cloud": "Alibaba Cloud"}
+CLOUD_LABELS = {
+    "aws": "AWS",
+    "azure": "Azure",
+    "gcp": "GCP",
+    "alibaba_cloud": "Alibaba Cloud",
+    "inference_hosts": "Inference hosts",
+}
 
 # keys that moved: an old scenario file gets told where its key went
 RENAMED_KEYS = {
@@ -1427,4 +1563,13 @@ RENAMED_KEYS = {
     "enterprises.hybrid_open_share": "nothing: hybrids route each task by quality and price "
     "(docs/model.md)",
     "drivers.regulatory.exemption_value": "drivers.regulatory.compliance_cost (USD)",
+    "classifier.open_share_min": "classifier.new_open_min (open weights the default for new "
+    "deployments)",
+    "classifier.bigtech_share_max": "classifier.open_hhi_max (concentration of open usage)",
+    **{
+        f"labs.{lab}.open_core": "nothing: every lab with a closed flagship decides in USD "
+        "whether to release a smaller open model beside it (labs.open_line_oom and "
+        "labs.open_line_cost; docs/model.md)"
+        for lab in LAB_DEFAULTS
+    },
 }

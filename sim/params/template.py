@@ -94,7 +94,7 @@ def render_scenario(
             key = f"clouds.{cloud}.{name}"
             v = values[key]
             if name == "partner_lab":
-                v, unit = LAB_NAMES[int(v)], "lab"
+                v, unit = (LAB_NAMES[int(v)] if v >= 0 else "none"), "lab"
             note = f"; {_FITTED}" if key in fitted else ""
             out.append(f"{name} = {_fmt(v)}  # {unit}; {doc}{note}")
     return "\n".join(out) + "\n"

@@ -5,7 +5,8 @@ Order within the clearing of month m (event CLEARING at time m + 1, priority 0):
 1. demand: token demand per adopter for month m;
 2. training: every lab's training run accrues a month of compute at today's FLOP per USD;
 3. views: per-lab prices, serving costs and gaps; per-region choice weights for closed vendors,
-   open families and developer ecosystems; clouds set their managed markups;
+   open families and developer ecosystems; clouds set their managed markups; the platform
+   segment's usage moves towards the month's logit shares (``platform.py``);
 4. developers due for review choose an ecosystem (against the views of step 3);
 5. enterprises due for review adopt (Bass) and choose a deployment (against step 3);
 6. money: enterprise spend is paid to vendors, clouds and in-house infrastructure; transfers
@@ -36,6 +37,7 @@ from .enterprise import enterprise_context, enterprise_decision
 from .eventlog import emit, log_event
 from .jit import hot_kernel, kernel
 from .money import settle_money
+from .platform import platform_targets, update_platform
 from .record import record_month
 from .regulation import export_control_prob, incident_prob, liability_prob, pressure_decay
 from .rng import stream_id, uniform
@@ -97,12 +99,16 @@ def clearing_open(s):
         lb = labs[k]
         if lb.alive and lb.spend > 0:
             lb.flop += lb.spend * 1e9 * 10.0 ** (log_flop_per_usd(P, m.hw_oom) - lb.compute_pen)
-    # 3 views
+    # 3 views; platform buyers move towards the month's best offers
     compute_views(s, t)
+    target = np.zeros((2, n_labs))
+    platform_targets(s, target)
+    update_platform(s, target)
     # developers' context: which ecosystems are open, the pull of staying put
     for k in range(n_labs):
         work[W_IS_OPEN + k] = lv[k, LV.ECO_OPEN]
     m.dev_stay = np.exp(P[G.DEV_INERTIA])
+    m.dev_stay_open = np.exp(P[G.DEV_SHARED_TOOLING] * P[G.DEV_INERTIA])
     m.dev_reviewed = 0
     m.dev_switched = 0
 
@@ -125,6 +131,7 @@ def developer_review(P, devs, labs, mkt, rl, work, i):
         rl[2],
         work[W_IS_OPEN : W_IS_OPEN + n_labs],
         m.dev_stay,
+        m.dev_stay_open,
         work[W_DEV_WEIGHTS : W_DEV_WEIGHTS + n_labs],
     )
     m.dev_reviewed += 1
@@ -200,6 +207,13 @@ def enterprise_review(P, ents, clouds, mkt, vol, rv, rl, work, i):
         option = OPT.CLOSED
     rerouted = option == OPT.HYBRID and h != e.hybrid
     if option != e.option or family != e.family or vendor != e.vendor or rerouted:
+        if e.option < 0 or option != e.option:
+            # a new deployment: does it use open weights (a hybrid for its routed share)?
+            m.new_total += 1.0
+            if option == OPT.MANAGED or option == OPT.SELF:
+                m.new_open += 1.0
+            elif option == OPT.HYBRID:
+                m.new_open += h
         if e.option < 0:
             m.ent_adopters += 1
         elif option != e.option:

@@ -1,7 +1,10 @@
 """Developer behaviour: which lab's ecosystem to build skills, tools and fine-tunes in.
 
 A multinomial logit over the labs' ecosystems with network effects (log share), capability,
-the freedom of open weights, trust, liability and the lock-in of invested skills. The common
+the freedom of open weights, trust, liability and the lock-in of invested skills. Part of an
+open ecosystem's network effect, and of a developer's skills, belongs to tooling every open
+family shares (``developers.shared_tooling``): a strong open release can win developers from
+another open family within a review cycle. The common
 part of each ecosystem's appeal is computed once a month per region; a developer's own taste
 for open tooling and its current ecosystem enter multiplicatively, so a review costs no
 exponentials.
@@ -16,16 +19,34 @@ from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level
 
-__all__ = ["ecosystem_appeal", "developer_decision"]
+__all__ = ["ecosystem_pull", "ecosystem_appeal", "developer_decision"]
+
+
+@kernel
+def ecosystem_pull(P: np.ndarray, share: float, open_total: float, is_open: int) -> float:
+    """Network effect of an ecosystem in log developer share: its own share for a closed
+    ecosystem; for an open family, partly the share of every open family (shared tooling)."""
+    own = np.log(share + 0.01)
+    if not is_open:
+        return own
+    tau = P[G.DEV_SHARED_TOOLING]
+    return (1.0 - tau) * own + tau * np.log(open_total + 0.01)
 
 
 @kernel
 def ecosystem_appeal(
-    P: np.ndarray, gap: float, share: float, is_open: int, penalty: float, liability: int, t: float
+    P: np.ndarray,
+    gap: float,
+    share: float,
+    open_total: float,
+    is_open: int,
+    penalty: float,
+    liability: int,
+    t: float,
 ) -> float:
     """Common appeal (utility) of one ecosystem for developers of one region."""
     u = -P[G.DEV_QUALITY_WEIGHT] * max(gap, 0.0)
-    u += P[G.DEV_NETWORK] * P[G.ECOSYSTEM_STRENGTH] * np.log(share + 0.01)
+    u += P[G.DEV_NETWORK] * P[G.ECOSYSTEM_STRENGTH] * ecosystem_pull(P, share, open_total, is_open)
     if is_open:
         u += P[G.DEV_OPEN_BONUS] * enabler_level(P, t)
         u -= liability * P[G.LIABILITY_STRENGTH] * P[G.LIABILITY_USER_PENALTY]
@@ -42,11 +63,14 @@ def developer_decision(
     exp_appeal: np.ndarray,
     is_open: np.ndarray,
     stay: float,
+    stay_open: float,
     weights: np.ndarray,
 ):
     """A developer's review: (ecosystem, next review month).
 
-    ``exp_appeal[region, k]`` is exp(common appeal) of ecosystem k, ``stay`` is exp(inertia).
+    ``exp_appeal[region, k]`` is exp(common appeal) of ecosystem k, ``stay`` is exp(inertia);
+    from an open family, every other open family keeps ``stay_open`` = exp(shared tooling x
+    inertia) of that pull, as the skills carry over.
     """
     st = stream_id(Stream.DEVELOPER, idx, 1)
     r = d.region
@@ -56,6 +80,8 @@ def developer_decision(
             w *= d.taste
         if k == d.eco:
             w *= stay
+        elif is_open[k] and is_open[d.eco]:
+            w *= stay_open
         weights[k] = w
     eco = draw_index(weights, uniform(seed, st, 4 * month))
     if eco < 0:

@@ -10,7 +10,7 @@ from ..actors import A
 from ..events import EV
 from ..params.spec import C, G, L
 from ..state import LV, R_CLOSED
-from ..vocab import Funding, Region, Stream
+from ..vocab import Funding, Region, Stream, T
 from .eventlog import emit, log_event
 from .geopolitics import export_control_compute_loss
 from .jit import kernel
@@ -118,6 +118,7 @@ def forgone_api_margin(s, lab: int) -> float:
     toks = 0.0
     for r in range(R_CLOSED):
         toks += vol[r, lab]
+    toks += s.pv[1, lab] * m.plat_tokens  # the platform segment's tokens on its open models
     margin = toks * lv[lab, LV.OCOST] * (max(labs[lab].markup, 1.0) - 1.0)
     margin *= m.weight * m.demand / 1e9
     return max(0.0, margin - labs[lab].open_revenue)
@@ -182,12 +183,12 @@ def on_release(s, lab: int, t: float) -> None:
     else:
         lab_draw(s, lab)  # keep stream positions aligned across scenarios
     cap = release_capability(P, LP, lab, lb.flop, t, lb.dev_share, is_open, m.frontier)
+    u_line = lab_draw(s, lab)  # drawn by every release, so streams stay aligned
     if is_open:
         lb.cap_open = max(lb.cap_open, cap)
     else:
         lb.cap_closed = max(lb.cap_closed, cap)
-        if LP[lab, L.OPEN_CORE] > 0 and lb.forced == 0:
-            lb.cap_open = max(lb.cap_open, cap - 0.5)
+        decide_open_line(s, lab, t, cap, open_share, u_line)
     lb.cap = cap
     lb.releases += 1
     if LP[lab, L.OPEN0] > 0 and is_open != lb.open:
@@ -217,6 +218,68 @@ def on_release(s, lab: int, t: float) -> None:
     z = normal(m.seed, stream_id(Stream.LAB, lab, 2), lb.releases)
     cycle = min(2.0 * cycle, max(0.5 * cycle, cycle * (1.0 + P[G.RELEASE_JITTER] * z)))
     emit(s, t + max(cycle, 1.0), EV.RELEASE, lab)
+
+
+@kernel
+def decide_open_line(s, lab: int, t: float, cap: float, open_share: float, u: float) -> None:
+    """A lab whose new flagship is closed decides whether to release a smaller open model
+    beside it (an open line), on the same USD terms as a flagship licence: developers won
+    (talent and feedback valued as the flagship's saved training cost), rivals' margin denied,
+    its cloud's hosting revenue, open-core fees, minus the line's own cost, expected
+    liability and the API margin its open models forgo."""
+    P, LP, CP, labs, clouds, mkt = s.P, s.LP, s.CP, s.labs, s.clouds, s.mkt
+    lb = labs[lab]
+    m = mkt[0]
+    if lb.forced:
+        lb.line = 0
+        return
+    bill = max(lb.spend, 1e-6)
+    line_bill = P[G.OPEN_LINE_COST] * bill
+    runway = 999.0
+    if lb.funding == Funding.VENTURE:
+        burn = LP[lab, L.OPEX] + lb.spend - lb.revenue
+        runway = lb.cash / burn if burn > 0 else 999.0
+    # developers an open family of its own can expect: its share of the open ecosystems,
+    # split among the open families on offer and this one
+    n_open = 1.0
+    for k in range(labs.shape[0]):
+        if k != lab and labs[k].cap_open > 0 and labs[k].alive:
+            n_open += 1.0
+    reach = (
+        max(lb.dev_share, m.dev_open_share / n_open)
+        if lb.cap_open > 0
+        else (m.dev_open_share / n_open)
+    )
+    terms = s.terms
+    license_terms(
+        P,
+        LP,
+        lab,
+        reach,
+        rival_api_margin(LP, labs, lab),
+        open_share,
+        partner_cloud_open_revenue(CP, clouds, lab),
+        lb.open_revenue,
+        forgone_api_margin(s, lab),
+        runway,
+        bill,
+        0,  # the line has no closed twin whose compliance it would save
+        m.liability,
+        lb.funding,
+        terms,
+    )
+    terms[T.SPONSOR_RETREAT] = 0.0  # the line is not the frontier model a sponsor gives away
+    terms[T.FEEDBACK] = 0.0  # community feedback improves open flagships only
+    terms[T.LIABILITY] *= P[G.OPEN_LINE_COST]  # damages scale with the line, not the flagship
+    delta = license_value(terms) - line_bill + LP[lab, L.OPEN_COMMITMENT] * line_bill
+    delta += P[G.LICENSE_INERTIA] * line_bill * (1.0 if lb.line else -1.0)
+    p_line = 1.0 / (1.0 + np.exp(-delta / (P[G.LICENSE_NOISE] * line_bill)))
+    line = 1 if u < p_line else 0
+    if line:
+        lb.cap_open = max(lb.cap_open, cap - P[G.OPEN_LINE_OOM])
+    if line != lb.line or line:
+        log_event(s, t, EV.OPEN_LINE, lab, cap - P[G.OPEN_LINE_OOM], 1e3 * delta, line)
+    lb.line = line
 
 
 @kernel

@@ -1,14 +1,16 @@
-"""Money: enterprise spend flows to labs, clouds and in-house infrastructure (step 6).
+"""Money: both segments' spend flows to labs, clouds and in-house infrastructure (step 6).
 
 Every USD of spend is received by someone: a lab (API revenue, revenue shares), a cloud
-(managed hosting, rented GPUs, its resale cut) or the enterprise's own infrastructure; the
-trajectory's ``money_residual`` is the difference and stays at zero.
+(managed hosting, rented GPUs, its resale cut; the inference hosts for the platform segment's
+open tokens) or the enterprise's own infrastructure; the trajectory's ``money_residual`` is
+the difference and stays at zero.
 """
 
 from ..params.spec import C, G, L
 from ..state import LV, R_CLOSED, R_ONPREM
 from ..vocab import Funding
 from .jit import kernel
+from .platform import HOSTS
 from .technology import selfhost_fixed_factor
 
 __all__ = ["settle_money"]
@@ -34,6 +36,14 @@ def settle_money(s, t):
     onprem_total = 0.0
     tokens = 0.0
     training = 0.0
+    # the platform segment buys this many tokens (M a month at 2023 demand) as a multiple of
+    # the adopting enterprises'
+    ent_tokens = 0.0
+    for r in range(vol.shape[0]):
+        for k in range(n_labs):
+            ent_tokens += vol[r, k]
+    m.plat_tokens = P[G.PLAT_TOKEN_RATIO] * ent_tokens
+    plat_total = 0.0
     for k in range(n_labs):
         closed = vol[R_CLOSED, k] * lv[k, LV.PRICE] * scale
         spend += closed
@@ -49,7 +59,7 @@ def settle_money(s, t):
         # deployment of them (driver 3)
         rate = 0.0
         fee_rate = 0.0
-        if LP[k, L.OPEN0] > 0:
+        if labs[k].cap_open > 0:
             rate = LP[k, L.HOSTING_REVSHARE] * P[G.MONETIZATION_STRENGTH]
             fee_rate = LP[k, L.OPEN_CORE_RATE] * P[G.MONETIZATION_STRENGTH]
         if labs[k].alive == 0:
@@ -72,9 +82,16 @@ def settle_money(s, t):
         deployed += onprem
         fees = fee_rate * deployed
         spend += fees
+        # the platform segment: closed APIs bought directly, open families from the hosts
+        plat_closed = s.pv[0, k] * m.plat_tokens * lv[k, LV.PRICE] * scale
+        plat_open = s.pv[1, k] * m.plat_tokens * lv[k, LV.OCOST] * clouds[HOSTS].markup * scale
+        plat_total += plat_closed + plat_open
+        clouds[HOSTS].open_revenue += plat_open
+        clouds[HOSTS].revenue += plat_open - rate * plat_open
+        share_in += rate * plat_open
         fees_total += fees + share_in
         lb = labs[k]
-        lb.revenue = kept + share_in + fees
+        lb.revenue = kept + plat_closed + share_in + fees
         lb.open_revenue = share_in + fees
         lb.rev_slow += (lb.revenue - lb.rev_slow) / 12.0
         lab_total += lb.revenue
@@ -100,6 +117,7 @@ def settle_money(s, t):
     for c in range(n_clouds):
         cloud_total += clouds[c].revenue
     m.spend = spend
+    m.platform_spend = plat_total
     m.lab_receipts = lab_total
     m.cloud_receipts = cloud_total
     m.onprem_spend = onprem_total

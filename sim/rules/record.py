@@ -13,6 +13,8 @@ _LAB_OPEN = lab_series(0, "open")
 _LAB_CASH = lab_series(0, "cash")
 _LAB_REVENUE = lab_series(0, "revenue")
 _LAB_SPEND = lab_series(0, "spend")
+_LAB_PLAT_OPEN = lab_series(0, "open_usage_platform")
+_LAB_ENT_OPEN = lab_series(0, "open_usage_enterprise")
 _LAB_STRIDE = lab_series(1, "open") - lab_series(0, "open")
 
 
@@ -90,16 +92,51 @@ def record_month(s, t):
     row[S.REG_PRESSURE] = m.reg_pressure
     row[S.LIABILITY] = m.liability
     row[S.ENTERPRISE_SPEND] = m.spend
+    row[S.PLATFORM_SPEND] = m.platform_spend
     closed_rev = 0.0
+    plat_open = 0.0
+    plat_all = 0.0
     for k in range(n_labs):
-        closed_rev += vol[R_CLOSED, k] * lv[k, LV.PRICE] * m.weight * m.demand / 1e9
+        closed_tok = vol[R_CLOSED, k] + s.pv[0, k] * m.plat_tokens
+        closed_rev += closed_tok * lv[k, LV.PRICE] * m.weight * m.demand / 1e9
+        plat_open += s.pv[1, k]
+        plat_all += s.pv[0, k] + s.pv[1, k]
     row[S.CLOSED_REVENUE] = closed_rev
+    row[S.PLATFORM_OPEN_SHARE] = plat_open / plat_all if plat_all > 0 else 0.0
+    # open usage by family: each segment's shares, and the concentration of both together
+    ent_open_total = 0.0
+    for k in range(n_labs):
+        for r in range(R_CLOSED):
+            ent_open_total += vol[r, k]
+    hhi = 0.0
+    both = ent_open_total + plat_open * m.plat_tokens
+    for k in range(n_labs):
+        row[_LAB_PLAT_OPEN + k * _LAB_STRIDE] = s.pv[1, k] / plat_open if plat_open > 0 else 0.0
+        lab_ent = 0.0
+        for r in range(R_CLOSED):
+            lab_ent += vol[r, k]
+        row[_LAB_ENT_OPEN + k * _LAB_STRIDE] = (
+            lab_ent / ent_open_total if ent_open_total > 0 else 0.0
+        )
+        if both > 0:
+            q = (lab_ent + s.pv[1, k] * m.plat_tokens) / both
+            hhi += q * q
+    row[S.OPEN_HHI] = hhi
+    # new deployments on open weights, weighted over about a year
+    decay = 1.0 - 1.0 / 12.0
+    m.new_open_acc = decay * m.new_open_acc + m.new_open
+    m.new_total_acc = decay * m.new_total_acc + m.new_total
+    row[S.NEW_OPEN_SHARE] = m.new_open_acc / m.new_total_acc if m.new_total_acc > 0 else 0.0
+    m.new_open = 0.0
+    m.new_total = 0.0
     row[S.OPEN_CORE_REVENUE] = m.open_core_fees
     row[S.TRAINING_SPEND] = m.training_spend
     row[S.TOKEN_DEMAND] = m.demand
     row[S.AVG_PRICE] = m.price_avg
     row[S.CLOUD_REVENUE] = m.cloud_receipts
-    row[S.MONEY_RESIDUAL] = m.spend - m.lab_receipts - m.cloud_receipts - m.onprem_spend
+    row[S.MONEY_RESIDUAL] = (
+        m.spend + m.platform_spend - m.lab_receipts - m.cloud_receipts - m.onprem_spend
+    )
     for k in range(n_labs):
         row[_LAB_OPEN + k * _LAB_STRIDE] = labs[k].open
         row[_LAB_CASH + k * _LAB_STRIDE] = labs[k].cash
@@ -108,7 +145,7 @@ def record_month(s, t):
     indep = 0.0
     for k in range(n_labs):
         lb = labs[k]
-        releasing = lb.open or (LP[k, L.OPEN_CORE] > 0 and lb.forced == 0)
+        releasing = lb.open or lb.line
         if lb.alive and lb.bigtech == 0 and releasing and lb.cap_open > 0:
             indep += 1.0
     row[S.INDEPENDENT_OPEN] = indep

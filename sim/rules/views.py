@@ -54,10 +54,16 @@ def compute_views(s, t):
             if lb.cap_closed > 0
             else NO_GAP
         )
-        lv[k, LV.ECO_OPEN] = 1.0 if lb.cap_open > 0 else 0.0
         sells = lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0
+        # developers build on a lab's best model: its ecosystem is open weights unless a
+        # closed API it sells is more capable than its open models (an open line beside a
+        # closed flagship leaves the ecosystem an API ecosystem)
+        eco_open = lb.cap_open > 0 and not (sells and lb.cap_closed > lb.cap_open)
+        lv[k, LV.ECO_OPEN] = 1.0 if eco_open else 0.0
         if lb.cap_open > 0:
             lv[k, LV.ECO_GAP] = lv[k, LV.GAP_OPEN]
+            if sells:
+                lv[k, LV.ECO_GAP] = min(lv[k, LV.GAP_OPEN], lv[k, LV.GAP_CLOSED])
             lv[k, LV.AVAILABLE] = 1.0
         elif sells:
             lv[k, LV.ECO_GAP] = lv[k, LV.GAP_CLOSED]
@@ -101,8 +107,7 @@ def compute_views(s, t):
             lb = labs[k]
             if lb.cap_open > 0:
                 u = (
-                    LP[k, L.ENTERPRISE_APPEAL]
-                    - a * np.log(lv[k, LV.OCOST])
+                    -a * np.log(lv[k, LV.OCOST])
                     - qw * max(lv[k, LV.GAP_OPEN], 0.0)
                     + eco_w * lb.dev_share
                     + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
@@ -129,6 +134,7 @@ def compute_views(s, t):
                     P,
                     lv[k, LV.ECO_GAP],
                     labs[k].dev_share,
+                    m.dev_open_share,
                     int(lv[k, LV.ECO_OPEN]),
                     -origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks),
                     m.liability,

@@ -105,6 +105,28 @@ def _fan(folder: str, columns: list[str], title: str, y: str, labels=None, log=F
     st.altair_chart(charts.fan_chart(bands, title, y, log=log), width="stretch")
 
 
+def _classifier(summary: dict) -> None:
+    """How the shares move when a classifier threshold or the year classified moves, and
+    which conditions held: a headline that hinges on one threshold says so here."""
+    rows = summary.get("classifier_sensitivity") or []
+    if not rows:
+        return
+    st.markdown("**How the end-state shares move with the classifier**")
+    for sentence in summary.get("hinges") or []:
+        st.warning(sentence)
+    if not summary.get("hinges"):
+        st.caption("no end-state share moves by 10 points or more under any variant")
+    left, right = st.columns([3, 2])
+    left.dataframe(charts.sensitivity_frame(rows), hide_index=True)
+    held = summary.get("conditions_held") or {}
+    right.dataframe(
+        pl.DataFrame(
+            {"condition held persistently": list(held), "share of runs": list(held.values())}
+        ),
+        hide_index=True,
+    )
+
+
 def _show(state: dict) -> None:
     res = load_results(state["folder"])
     seed = int(res.manifest.get("seed", 0))
@@ -134,6 +156,7 @@ def _show(state: dict) -> None:
         ).alias("share [95% CI]")
     ).pivot(on="source", index="end_state", values="share [95% CI]")
     right.dataframe(table, hide_index=True)
+    _classifier(summaries[next(iter(summaries))])
     f = state["folder"]
     c1, c2 = st.columns(2)
     with c1:

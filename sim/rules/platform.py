@@ -1,0 +1,125 @@
+"""The platform segment: developers and start-ups buying tokens through APIs, routers and
+inference hosts.
+
+Many small buyers whose taste shocks are extreme-value distributed choose among every closed
+API and every open family served by inference hosts (a logit share over offers, by region):
+price-sensitive, following capability and the developer ecosystem, and bearing only part of
+the foreign-trust penalty. Usage moves towards the month's logit shares with a time constant
+of ``platform.switch_months``, so a strong cheap release wins platform tokens within months
+while enterprises, bound by annual reviews, move slowly.
+"""
+
+import numpy as np
+
+from ..params.spec import CLOUD_NAMES, G, L
+from ..state import LV
+from ..vocab import Region
+from .developer import ecosystem_pull
+from .geopolitics import origin_utility
+from .jit import kernel
+
+__all__ = ["HOSTS", "platform_offer_utility", "platform_targets", "update_platform"]
+
+HOSTS = CLOUD_NAMES.index("inference_hosts")  # the cloud record of the inference hosts
+
+
+@kernel
+def platform_offer_utility(
+    P: np.ndarray,
+    price: float,
+    gap: float,
+    dev_share: float,
+    dev_open_share: float,
+    is_open: int,
+    origin: float,
+) -> float:
+    """Utility of one offer (a closed API or a hosted open family) for platform buyers."""
+    u = -P[G.PLAT_COST_WEIGHT] * np.log(price)
+    u -= P[G.PLAT_QUALITY_WEIGHT] * max(gap, 0.0)
+    u += P[G.PLAT_TRUST_WEIGHT] * origin
+    u += (
+        P[G.PLAT_ECO_WEIGHT]
+        * P[G.ECOSYSTEM_STRENGTH]
+        * ecosystem_pull(P, dev_share, dev_open_share, is_open)
+    )
+    return u
+
+
+@kernel
+def _region_weight(P: np.ndarray, r: int) -> float:
+    """Share of platform buyers in region ``r``: as the enterprises'."""
+    if r == Region.EU:
+        return P[G.REGION_EU]
+    if r == Region.CN:
+        return P[G.REGION_CN]
+    if r == Region.ROW:
+        return P[G.REGION_ROW]
+    return max(0.0, 1.0 - P[G.REGION_EU] - P[G.REGION_CN] - P[G.REGION_ROW])
+
+
+@kernel
+def platform_targets(s, out: np.ndarray) -> None:
+    """This month's logit shares of platform tokens: ``out[0, k]`` on lab k's closed API,
+    ``out[1, k]`` on its open family served by the inference hosts (views of step 3)."""
+    P, LP, labs, clouds, lv, rv = s.P, s.LP, s.labs, s.clouds, s.lv, s.rv
+    m = s.mkt[0]
+    n_labs = labs.shape[0]
+    host_markup = clouds[HOSTS].markup
+    out[:, :] = 0.0
+    u = np.empty(2 * n_labs)
+    for r in range(rv.shape[0]):
+        w_r = _region_weight(P, r)
+        if w_r <= 0.0:
+            continue
+        umax = -1e300
+        for k in range(n_labs):
+            lb = labs[k]
+            origin = origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
+            uc = -1e300
+            uo = -1e300
+            if lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0:
+                uc = platform_offer_utility(
+                    P,
+                    lv[k, LV.PRICE],
+                    lv[k, LV.GAP_CLOSED],
+                    lb.dev_share,
+                    m.dev_open_share,
+                    0,
+                    origin,
+                )
+            if lb.cap_open > 0:
+                uo = platform_offer_utility(
+                    P,
+                    lv[k, LV.OCOST] * host_markup,
+                    lv[k, LV.GAP_OPEN],
+                    lb.dev_share,
+                    m.dev_open_share,
+                    1,
+                    origin,
+                )
+            u[k] = uc
+            u[n_labs + k] = uo
+            umax = max(umax, uc, uo)
+        tot = 0.0
+        for j in range(2 * n_labs):
+            u[j] = np.exp(u[j] - umax) if u[j] > -1e299 else 0.0
+            tot += u[j]
+        if tot <= 0.0:
+            continue
+        for k in range(n_labs):
+            out[0, k] += w_r * u[k] / tot
+            out[1, k] += w_r * u[n_labs + k] / tot
+
+
+@kernel
+def update_platform(s, target: np.ndarray) -> None:
+    """Platform usage moves towards this month's logit shares (all at once in the first
+    month: January 2023 starts in equilibrium)."""
+    pv = s.pv
+    tot = 0.0
+    for j in range(pv.shape[1]):
+        tot += pv[0, j] + pv[1, j]
+    a = 1.0 if tot <= 0.0 else 1.0 - np.exp(-1.0 / s.P[G.PLAT_SWITCH_MONTHS])
+    for i in range(2):
+        for k in range(pv.shape[1]):
+            pv[i, k] += a * (target[i, k] - pv[i, k])

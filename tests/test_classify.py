@@ -1,0 +1,145 @@
+"""The end-state classifier: persistent conditions on indicators that carry the seeds'
+meaning, one end state per run, and its sensitivity to every threshold and to the year."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from experiments.sensitivity import (
+    THRESHOLD_VARIANTS,
+    conditions_met,
+    hinges,
+    sensitivity_table,
+    variant_classes,
+    variant_frame,
+)
+from experiments.tables import runs_frame
+from sim.engine.batch import simulate
+from sim.params.spec import G
+from sim.rules.classify import IND, N_INDICATORS, classify, final_indicators, gap_trend
+from sim.state import S
+from sim.vocab import END_STATES, End
+
+MONTHS = 60
+
+
+@pytest.fixture(scope="module")
+def P(baseline):
+    return baseline.global_vector()
+
+
+def deep_world(months: int = MONTHS) -> np.ndarray:
+    """A trajectory in which open deepening's four conditions hold every month."""
+    tr = np.zeros((months, S.N))
+    tr[:, S.GAP_MONTHS] = 3.0
+    tr[:, S.NEW_OPEN_SHARE] = 0.7
+    tr[:, S.SELFHOST_SHARE] = 0.1
+    tr[:, S.OPEN_HHI] = 0.15
+    tr[:, S.INDEPENDENT_OPEN] = 2.0
+    return tr
+
+
+def test_each_end_state_is_reachable_and_exactly_one(P):
+    tr = deep_world()
+    assert classify(P, tr, MONTHS) == End.OPEN_DEEPENING
+    tr[:, S.OPEN_HHI] = 0.6  # open usage concentrated on a few sponsors
+    assert classify(P, tr, MONTHS) == End.BIGTECH_OLIGOPOLY
+    tr = deep_world()
+    tr[:, S.GAP_MONTHS] = P[G.CLASS_GAP_WIDENS] + 1.0
+    assert classify(P, tr, MONTHS) == End.GAP_WIDENS
+    for cond in (S.NEW_OPEN_SHARE, S.SELFHOST_SHARE):
+        tr = deep_world()
+        tr[:, cond] = 0.0
+        assert classify(P, tr, MONTHS) == End.BIGTECH_OLIGOPOLY
+    tr = deep_world()
+    tr[:, S.INDEPENDENT_OPEN] = 0.0
+    assert classify(P, tr, MONTHS) == End.BIGTECH_OLIGOPOLY
+
+
+def test_a_condition_must_persist(P):
+    """Held only in the last months of the window, a condition does not make an end state;
+    a brief dip does not undo one."""
+    w = int(P[G.CLASS_WINDOW])
+    tr = deep_world()
+    tr[:, S.NEW_OPEN_SHARE] = 0.2
+    tr[-3:, S.NEW_OPEN_SHARE] = 0.9
+    assert classify(P, tr, MONTHS) == End.BIGTECH_OLIGOPOLY
+    tr = deep_world()
+    tr[-3:, S.NEW_OPEN_SHARE] = 0.2
+    assert classify(P, tr, MONTHS) == End.OPEN_DEEPENING
+    # the gap: a spell above the threshold earlier in the window is not a widening ...
+    tr = deep_world()
+    tr[MONTHS - w : MONTHS - w + 4, S.GAP_MONTHS] = 20.0
+    assert classify(P, tr, MONTHS) == End.OPEN_DEEPENING
+    # ... but a gap that reached the threshold over the last year and is still rising is
+    tr = deep_world()
+    tr[MONTHS - w :, S.GAP_MONTHS] = np.linspace(3.0, 2.0 * P[G.CLASS_GAP_WIDENS], w)
+    assert classify(P, tr, MONTHS) == End.GAP_WIDENS
+
+
+def test_gap_trend_is_months_per_year():
+    tr = np.zeros((36, S.N))
+    tr[:, S.GAP_MONTHS] = 2.0 + 0.5 * np.arange(36)  # half a month more every month
+    assert gap_trend(tr, 12, 36) == pytest.approx(6.0)
+
+
+def test_final_indicators_average_the_window(P):
+    tr = deep_world()
+    out = np.zeros(N_INDICATORS)
+    final_indicators(P, tr, MONTHS, out)
+    assert out[IND.NEW_OPEN_SHARE] == pytest.approx(0.7)
+    assert out[IND.OPEN_HHI] == pytest.approx(0.15)
+    assert out[IND.GAP_TREND] == pytest.approx(0.0)
+
+
+@pytest.fixture(scope="module")
+def batch(small):
+    return simulate(small, range(6))
+
+
+def test_new_indicators_are_shares(batch):
+    tr = batch.trajectories
+    for s in (S.NEW_OPEN_SHARE, S.OPEN_HHI, S.PLATFORM_OPEN_SHARE):
+        assert np.all((tr[:, :, s] >= 0) & (tr[:, :, s] <= 1 + 1e-12))
+    # the HHI of usage spread over k families is at least 1/k and at most 1
+    has_open = tr[:, :, S.OPEN_SHARE] > 0
+    assert np.all(tr[:, :, S.OPEN_HHI][has_open] >= 1.0 / 7 - 1e-12)
+
+
+def test_sensitivity_reuses_the_kernel_and_moves_as_thresholds_do(small, batch):
+    P = small.global_vector()
+    classes = variant_classes(P, batch.trajectories)
+    assert len(classes) == len(THRESHOLD_VARIANTS) + 2
+    # the engine's own classification is the kernel's on the same trajectories
+    same = [classify(P, batch.trajectories[r], small.months) for r in range(6)]
+    assert same == list(batch.end_states)
+    # a lower gap threshold can only add gap_widens runs
+    low = classes["end_state_gap_widens_months_low"]
+    high = classes["end_state_gap_widens_months_high"]
+    assert np.sum(low == End.GAP_WIDENS) >= np.sum(high == End.GAP_WIDENS)
+    runs = pl.concat([runs_frame(batch), variant_frame(P, batch.trajectories)], how="horizontal")
+    rows = sensitivity_table(runs)
+    assert {r["variant"] for r in rows} >= {v.label for v in THRESHOLD_VARIANTS}
+    for r in rows:
+        assert sum(r["shares"].values()) == pytest.approx(1.0)
+    held = conditions_met(runs)
+    assert set(held) >= {"open_default", "selfhost_material", "open_spread", "gap_wide"}
+
+
+def test_hinges_name_the_threshold():
+    rows = [
+        {
+            "variant": "classifier.open_hhi_max = 0.35",
+            "shares": dict(zip(END_STATES, (0.4, 0.6, 0.0), strict=True)),
+            "change": dict(zip(END_STATES, (0.3, -0.3, 0.0), strict=True)),
+        },
+        {
+            "variant": "classifier.persistence = 1",
+            "shares": dict(zip(END_STATES, (0.08, 0.92, 0.0), strict=True)),
+            "change": dict(zip(END_STATES, (-0.02, 0.02, 0.0), strict=True)),
+        },
+    ]
+    found = hinges(rows)
+    assert len(found) == 2 and all("open_hhi_max" in f for f in found)

@@ -1,0 +1,125 @@
+"""The platform segment (developers and start-ups buying tokens through APIs, routers and
+inference hosts) and developer ecosystems that share open tooling."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from experiments.stats import paired_difference
+from sim.engine.batch import simulate
+from sim.events import EV
+from sim.params.spec import LAB_NAMES, G
+from sim.rules.developer import ecosystem_pull
+from sim.rules.platform import HOSTS, platform_offer_utility, update_platform
+from sim.state import EVENT_DTYPE, S, lab_series, new_state
+
+OPEN_USAGE = [lab_series(k, "open_usage_platform") for k in range(len(LAB_NAMES))]
+
+
+@pytest.fixture(scope="module")
+def batch(small):
+    return simulate(small, range(6))
+
+
+def test_platform_shares_are_shares_and_money_is_conserved(batch):
+    tr = batch.trajectories
+    share = tr[:, :, S.PLATFORM_OPEN_SHARE]
+    assert np.all((share >= 0) & (share <= 1)) and not np.isnan(tr).any()
+    per_lab = tr[:, :, OPEN_USAGE]
+    assert np.all(per_lab >= 0)
+    has_open = share > 0
+    assert np.allclose(per_lab.sum(axis=2)[has_open], 1.0)
+    assert np.all(tr[:, :, S.PLATFORM_SPEND] > 0)
+    total = tr[:, :, S.ENTERPRISE_SPEND] + tr[:, :, S.PLATFORM_SPEND]
+    assert np.all(np.abs(tr[:, :, S.MONEY_RESIDUAL]) <= 1e-9 * total + 1e-12)
+
+
+def _state(small):
+    P, LP, CP = small.global_vector(), small.lab_matrix(), small.cloud_matrix()
+    traj = np.zeros((small.months, S.N))
+    log = np.zeros(16, dtype=EVENT_DTYPE)
+    return new_state(P, LP, CP, 4, 4, small.months, traj, log)
+
+
+def test_platform_usage_moves_with_its_time_constant(small):
+    s = _state(small)
+    n = s.pv.shape[1]
+    first = np.zeros((2, n))
+    first[0, 0] = 1.0
+    update_platform(s, first)  # the first month starts in equilibrium
+    assert np.array_equal(s.pv, first)
+    target = np.zeros((2, n))
+    target[1, 1] = 1.0
+    months = s.P[G.PLAT_SWITCH_MONTHS]
+    for _ in range(int(round(months))):
+        update_platform(s, target)
+    moved = s.pv[1, 1]
+    assert moved == pytest.approx(1.0 - np.exp(-round(months) / months), rel=1e-12)
+    assert s.pv.sum() == pytest.approx(1.0)
+
+
+def test_offer_utility_prefers_cheap_capable_trusted_offers(small):
+    P = small.global_vector()
+    u = platform_offer_utility(P, 1.0, 3.0, 0.1, 0.4, 1, 0.0)
+    assert platform_offer_utility(P, 0.5, 3.0, 0.1, 0.4, 1, 0.0) > u  # cheaper
+    assert platform_offer_utility(P, 1.0, 1.0, 0.1, 0.4, 1, 0.0) > u  # closer to frontier
+    assert platform_offer_utility(P, 1.0, 3.0, 0.1, 0.4, 1, -1.5) < u  # distrusted origin
+    assert platform_offer_utility(P, 1.0, 3.0, 0.2, 0.4, 1, 0.0) > u  # larger ecosystem
+
+
+def test_open_families_share_tooling(small):
+    """An open family's network effect rests partly on every open family's developers: a
+    small open family gains from the open total, a closed ecosystem does not."""
+    P = small.global_vector()
+    small_open = ecosystem_pull(P, 0.02, 0.5, 1)
+    small_closed = ecosystem_pull(P, 0.02, 0.5, 0)
+    assert small_open > small_closed
+    assert ecosystem_pull(P, 0.02, 0.6, 1) > small_open
+    none = P.copy()
+    none[G.DEV_SHARED_TOOLING] = 0.0
+    assert ecosystem_pull(none, 0.02, 0.5, 1) == pytest.approx(small_closed)
+
+
+def test_hosts_serve_no_enterprise(small, batch):
+    """The inference hosts are the platform segment's open-model sellers only."""
+    CP = small.cloud_matrix()
+    assert CP[HOSTS, :4].sum() == 0.0
+
+
+def _paired(a, b, stat, runs):
+    d = paired_difference([stat(a, r) for r in range(runs)], [stat(b, r) for r in range(runs)])
+    return d.mean, d.se
+
+
+@pytest.mark.slow
+def test_shared_tooling_lets_usage_spread_over_families(small):
+    """Without shared tooling each open family's network effect is its own: the largest
+    family keeps more of open platform usage."""
+    runs = 12
+    base = simulate(small, range(runs))
+    own = simulate(small.with_values(developers__shared_tooling=0.0), range(runs))
+
+    def stat(a, r):
+        return a.trajectories[r][24:][:, OPEN_USAGE].max(axis=1).mean()
+
+    mean, se = _paired(own, base, stat, runs)
+    assert mean > 2.0 * se, (mean, se)
+
+
+def test_a_release_that_leads_open_models_wins_platform_usage_within_months(batch):
+    """A DeepSeek-R1-like event: an open release that becomes the best open model gains
+    platform usage within a month or two (quick switching), whichever lab makes it."""
+    before, after = [], []
+    for r in range(len(batch.end_states)):
+        log = batch.logs[r, : batch.log_n[r]]
+        tr = batch.trajectories[r]
+        rel = log[(log["kind"] == EV.RELEASE) & (log["target"] == 1)]
+        for ev in rel:
+            m = int(ev["time"])
+            if 1 <= m < tr.shape[0] - 2 and ev["value"] > tr[m - 1, S.OPEN_CAP] + 0.05:
+                col = OPEN_USAGE[int(ev["actor"])]
+                before.append(tr[m - 1, col])
+                after.append(tr[m + 1, col])
+    assert len(before) >= 10
+    assert np.mean(after) > 1.3 * np.mean(before)
