@@ -83,12 +83,13 @@ def _decide(P, LP, CP, seed, months, n_ent, n_dev, traj, log, stop, reps_ent, re
     is_open = s.work[W_IS_OPEN : W_IS_OPEN + n_labs]
     weights = s.work[W_DEV_WEIGHTS : W_DEV_WEIGHTS + n_labs]
     stay = m.dev_stay
+    stay_open = m.dev_stay_open
     check = 0
     for rep in range(reps_ent):
         mo = month + rep % 12  # fresh draws on each pass, same views
         for i in range(n_ent):
             e = s.ents[i]
-            o, f, v, nxt = enterprise_decision(
+            o, f, v, nxt, h = enterprise_decision(
                 s.P,
                 e,
                 i,
@@ -102,12 +103,12 @@ def _decide(P, LP, CP, seed, months, n_ent, n_dev, traj, log, stop, reps_ent, re
                 util,
                 prob,
             )
-            check += o + f + v + nxt
+            check += o + f + v + nxt + int(h > 0.5)
     for rep in range(reps_dev):
         mo = month + rep % 12
         for i in range(n_dev):
             eco, nxt = developer_decision(
-                s.P, s.devs[i], i, mo, m.seed, s.rl[2], is_open, stay, weights
+                s.P, s.devs[i], i, mo, m.seed, s.rl[2], is_open, stay, stay_open, weights
             )
             check += eco + nxt
     return check
