@@ -3,7 +3,12 @@
 A point runs a batch of the scenario with some runs, enterprises, developers and threads, after
 a warm-up run that loads the compiled kernels, and reports the batch's seconds and the process's
 peak resident memory (``VmHWM``). Growth is judged by the slope of log(time) on log(size): 1 is
-linear; above :data:`SUPERLINEAR` it is flagged.
+linear; above :data:`SUPERLINEAR` it is flagged. The flag looks at the last segment (the two
+largest sizes), where fixed costs no longer hide how time grows.
+
+A point whose time, extrapolated from the points measured before it, exceeds the axis's time
+limit is not run: its row carries the extrapolation, marked as such. A point that runs past
+its timeout is stopped and its row says so (its time is then a lower bound).
 """
 
 from __future__ import annotations
@@ -14,9 +19,18 @@ import math
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["SUPERLINEAR", "loglog_slope", "superlinear", "measure_point", "peak_rss_gib"]
+__all__ = [
+    "SUPERLINEAR",
+    "loglog_slope",
+    "superlinear",
+    "predict_seconds",
+    "scale_axis",
+    "measure_point",
+    "peak_rss_gib",
+]
 
 SUPERLINEAR = 1.15
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +54,79 @@ def superlinear(sizes: list[float], values: list[float], limit: float = SUPERLIN
     return loglog_slope(sizes, values) > limit
 
 
+def predict_seconds(sizes: list[float], seconds: list[float], size: float) -> float:
+    """Time at ``size`` extrapolated from measured points: the largest one grown at the
+    steeper of linear growth and its last segment's exponent."""
+    if not sizes:
+        raise ValueError("need at least one measured point")
+    exponent = 1.0
+    if len(sizes) >= 2:
+        exponent = max(1.0, loglog_slope(sizes[-2:], seconds[-2:]))
+    return seconds[-1] * (size / sizes[-1]) ** exponent
+
+
+def scale_axis(
+    axis: str,
+    points: list[dict],
+    measure: Callable[[dict], dict],
+    limit_s: float,
+    say: Callable[[str], None] = print,
+) -> dict:
+    """Measure ``points`` (dicts holding ``axis``) in increasing size with ``measure``.
+
+    ``measure(point)`` returns ``{"seconds", "peak_gib"}`` or, when it had to be stopped,
+    ``{"stopped": True, "seconds": <timeout>}``. A point predicted to take more than
+    ``limit_s`` is extrapolated instead of run. Returns the rows (each with ``status``:
+    measured, extrapolated or stopped), the fitted exponent (``slope``), the last segment's
+    (``last_slope``), the memory exponent and the super-linear flag, over measured points.
+    """
+    rows: list[dict] = []
+    for p in points:
+        done = [r for r in rows if r["status"] == "measured"]
+        guess = None
+        if done:
+            guess = predict_seconds([r[axis] for r in done], [r["seconds"] for r in done], p[axis])
+        if guess is not None and guess > limit_s:
+            row = {**p, "seconds": guess, "peak_gib": math.nan, "status": "extrapolated"}
+            say(
+                f"  {axis:<12} {axis}={p[axis]:>9,}: not run, extrapolated {guess:8.1f} s "
+                f"(over the {limit_s:.0f} s limit)"
+            )
+        else:
+            r = measure(p)
+            status = "stopped" if r.get("stopped") else "measured"
+            row = {**p, "peak_gib": math.nan, **r, "status": status}
+            row.pop("stopped", None)
+            if status == "stopped":
+                say(f"  {axis:<12} {axis}={p[axis]:>9,}: stopped after {r['seconds']:.0f} s")
+            else:
+                say(
+                    f"  {axis:<12} runs={p['runs']:>7,} enterprises={p['enterprises']:>9,} "
+                    f"developers={p['developers']:>9,} threads={p['threads']}: "
+                    f"{r['seconds']:8.2f} s  peak {r['peak_gib']:.2f} GiB"
+                )
+        rows.append(row)
+    done = [r for r in rows if r["status"] == "measured"]
+    entry: dict = {"points": rows, "measured": len(done)}
+    if len(done) >= 2:
+        sizes = [float(r[axis]) for r in done]
+        secs = [r["seconds"] for r in done]
+        entry["slope"] = loglog_slope(sizes, secs)
+        entry["last_slope"] = loglog_slope(sizes[-2:], secs[-2:])
+        entry["memory_slope"] = loglog_slope(sizes, [r["peak_gib"] for r in done])
+        entry["superlinear"] = entry["last_slope"] > SUPERLINEAR
+        flag = "  SUPER-LINEAR" if entry["superlinear"] else ""
+        say(
+            f"  {axis}: time grows as size^{entry['slope']:.2f} over the measured points, "
+            f"^{entry['last_slope']:.2f} over the last segment{flag}"
+        )
+    else:
+        entry.update(slope=math.nan, last_slope=math.nan, memory_slope=math.nan)
+        entry["superlinear"] = False
+        say(f"  {axis}: fewer than two measured points, no growth exponent")
+    return entry
+
+
 def peak_rss_gib() -> float:
     """This process's peak resident memory in GiB (``VmHWM`` from /proc/self/status)."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -50,22 +137,17 @@ def peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
-def measure_point(runs: int, enterprises: int, developers: int, threads: int) -> dict:
-    """Seconds and peak memory of one batch, measured in a fresh process."""
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.scaling",
-            f"--runs={runs}",
-            f"--enterprises={enterprises}",
-            f"--developers={developers}",
-            f"--threads={threads}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+def measure_point(
+    runs: int, enterprises: int, developers: int, threads: int, timeout: float | None = None
+) -> dict:
+    """Seconds and peak memory of one batch, measured in a fresh process; past ``timeout``
+    seconds the process is stopped and ``{"stopped": True, "seconds": timeout}`` returned."""
+    cmd = [sys.executable, "-m", "benchmarks.scaling", f"--runs={runs}"]
+    cmd += [f"--enterprises={enterprises}", f"--developers={developers}", f"--threads={threads}"]
+    try:
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"stopped": True, "seconds": float(timeout or 0)}
     if proc.returncode != 0:
         raise RuntimeError(f"scaling point failed: {proc.stderr.strip()[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
