@@ -1,0 +1,259 @@
+"""The harness's figures as ``docs/performance.md``: machine, budgets, tables and plots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+from .scaling import SUPERLINEAR
+
+__all__ = ["write_report", "render", "plot"]
+
+_AGENT_AXES = ("runs", "enterprises", "developers")
+
+
+def plot(res: dict, folder: Path) -> list[str]:
+    """Scaling (time log-log, memory) and stage plots as PNG files in ``folder``; their names."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    sc = res["scaling"]
+    fig, axes = plt.subplots(2, 3, figsize=(12, 7))
+    for j, axis in enumerate(_AGENT_AXES):
+        pts = sc[axis]["points"]
+        done = [p for p in pts if p["status"] == "measured"]
+        rest = [p for p in pts if p["status"] != "measured"]
+        ax = axes[0, j]
+        ax.loglog([p[axis] for p in done], [p["seconds"] for p in done], "o-", label="measured")
+        if rest:
+            ax.loglog(
+                [p[axis] for p in rest],
+                [p["seconds"] for p in rest],
+                "x",
+                color="C3",
+                label="extrapolated or stopped",
+            )
+        if done:  # linear growth through the largest measured point
+            x0, y0 = done[-1][axis], done[-1]["seconds"]
+            xs = [p[axis] for p in pts]
+            ax.loglog(xs, [y0 * v / x0 for v in xs], "--", color="grey", label="linear")
+        ax.set_title(f"{axis}: last-segment slope {sc[axis]['last_slope']:.2f}")
+        ax.set_xlabel(axis)
+        ax.set_ylabel("time (s)")
+        ax.legend(fontsize=8)
+        ax = axes[1, j]
+        ax.semilogx([p[axis] for p in done], [p["peak_gib"] for p in done], "o-")
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel(axis)
+        ax.set_ylabel("peak memory (GiB)")
+    fig.tight_layout()
+    fig.savefig(folder / "scaling.png", dpi=90)
+    plt.close(fig)
+
+    st = res["product"]["stages"]
+    fig, ax = plt.subplots(figsize=(7, 2.8))
+    ax.barh(list(st), list(st.values()), color=["grey", "C0", "C1", "C2", "C7"][: len(st)])
+    ax.invert_yaxis()
+    ax.set_xlabel("seconds")
+    ax.set_title(f"{res['product']['batch_runs']:,} runs written, 2 threads")
+    fig.tight_layout()
+    fig.savefig(folder / "stages.png", dpi=90)
+    plt.close(fig)
+    return ["scaling.png", "stages.png"]
+
+
+def _f(v: float, unit: str) -> str:
+    if unit == "x":
+        return f"{v:,.0f}x"
+    if unit == "":
+        return f"{v:.0%}" if 0 < v < 1 else f"{v:.2f}"
+    return f"{v:.2f} {unit}"
+
+
+def _budget_lines(res: dict) -> list[str]:
+    lines = ["| budget | measured | limit | ratio | |", "|---|---|---|---|---|"]
+    for b in res["budgets"]:
+        sign = "≤" if b["kind"] == "max" else "≥"
+        lines.append(
+            f"| {b['budget']} | {_f(b['value'], b['unit'])} | {sign} {_f(b['limit'], b['unit'])}"
+            f" | {b['ratio']:.2f} | {'met' if b['met'] else '**not met**'} |"
+        )
+    return lines
+
+
+def _engine_lines(res: dict) -> list[str]:
+    e, plan = res["engines"], res["plan"]
+    return [
+        "| | time | ratio to the fast engine |",
+        "|---|---|---|",
+        f"| fast engine, per run ({plan['reference_runs']} runs) | {e['fast_s'] * 1e3:.2f} ms"
+        " | 1 |",
+        f"| reference engine (Mesa agents on a SimPy clock), per run | {e['reference_s']:.2f} s"
+        f" | {e['reference_ratio']:,.0f}x |",
+        f"| fast engine, batch of {e['mesa_runs']} runs | {e['fast_batch_s'] * 1e3:.1f} ms | 1 |",
+        f"| `mesa.batch_run(MarketModel, parameters={{'run': range({e['mesa_runs']})}})`, "
+        f"one process, a DataCollector row per month | {e['mesa_batch_s']:.2f} s | "
+        f"{e['mesa_ratio']:,.0f}x |",
+    ]
+
+
+def _decision_lines(res: dict) -> list[str]:
+    d = res["decisions"]
+    return [
+        f"Enterprise and developer reviews of {d['runs']} baseline runs on one thread, counted "
+        "from the event logs' monthly summaries, beside a microkernel that calls the same "
+        "choice rules (`enterprise_decision`, `developer_decision`) over every agent of a "
+        "mid-run state in a tight compiled loop (`benchmarks/roofline.py`).",
+        "",
+        "| | enterprise | developer | mix of the engine |",
+        "|---|---|---|---|",
+        f"| decisions in the engine | {d['enterprise_decisions']:,} | "
+        f"{d['developer_decisions']:,} | {d['engine_seconds']:.2f} s |",
+        f"| microkernel (roofline), decisions/s | {d['kernel_enterprise_rate'] / 1e6:.1f} M | "
+        f"{d['kernel_developer_rate'] / 1e6:.1f} M | {d['kernel_rate'] / 1e6:.1f} M |",
+        f"| engine, decisions/s | | | {d['engine_rate'] / 1e6:.1f} M "
+        f"({d['fraction']:.0%} of the roofline) |",
+        "",
+        "The engine's rate counts the whole run (events, clearing, bookkeeping of each review) "
+        "against decisions alone: the fraction is the share of a run spent deciding.",
+    ]
+
+
+def _point_time(r: dict) -> str:
+    if r["status"] == "extrapolated":
+        return f"{r['seconds']:.1f} (extrapolated, not run)"
+    if r["status"] == "stopped":
+        return f"> {r['seconds']:.0f} (stopped)"
+    return f"{r['seconds']:.2f}"
+
+
+def _scaling_lines(res: dict) -> list[str]:
+    plan, sc = res["plan"], res["scaling"]
+    lines = [
+        "Each point runs in a fresh process (kernels loaded from the cache first; the time is "
+        "the batch's with its runs table, without writing files) and reports its peak resident "
+        "memory (VmHWM) and the machine's 1-minute load average when it started. Growth "
+        "exponents are log-log slopes over the measured points and over the last segment (the "
+        f"two largest sizes, where fixed costs no longer hide growth); a last segment above "
+        f"{SUPERLINEAR} is flagged super-linear. Agent axes run {plan['agent_runs']} runs with "
+        f"the other population at its baseline size. A point predicted to take over "
+        f"{plan['point_limit_s']:.0f} s is extrapolated from the points before it (at the "
+        "steeper of linear growth and the last segment's) instead of run.",
+        "",
+        "| axis | runs | enterprises | developers | threads | time (s) | peak (GiB) | load |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for axis, entry in sc.items():
+        for r in entry["points"]:
+            peak = "" if math.isnan(r["peak_gib"]) else f"{r['peak_gib']:.2f}"
+            load = f"{r['load']:.1f}" if "load" in r else ""
+            lines.append(
+                f"| {axis} | {r['runs']:,} | {r['enterprises']:,} | {r['developers']:,} | "
+                f"{r['threads']} | {_point_time(r)} | {peak} | {load} |"
+            )
+    lines += [
+        "",
+        "| axis | time exponent | last segment | memory exponent | |",
+        "|---|---|---|---|---|",
+    ]
+    for axis in _AGENT_AXES:
+        s = sc[axis]
+        if s["measured"] < 2:
+            flag = "fewer than two measured points"
+        else:
+            flag = "**super-linear**" if s["superlinear"] else "linear or better"
+        lines.append(
+            f"| {axis} | {s['slope']:.2f} | {s['last_slope']:.2f} | {s['memory_slope']:.2f} "
+            f"| {flag} |"
+        )
+    lines.append(
+        f"| threads | 2 threads {sc['threads']['speedup']:.2f}x faster than 1 "
+        f"({plan['thread_runs']:,} runs) | | | |"
+    )
+    return lines
+
+
+def _stage_lines(res: dict) -> list[str]:
+    p = res["product"]
+    st, t = p["stages"], p["batch_timings"]
+    lines = [
+        f"`aimarket run scenarios/baseline.toml --runs {p['batch_runs']} --threads 2 --out DIR` "
+        "in a fresh process: the batch's own timings (`timings` in its manifest) beside the "
+        "command's wall time. compile/load is the process's start-up, imports and loading the "
+        "kernels from numba's cache; summarise builds the runs (with the classifier's "
+        "variants), trajectories and events tables; write is each chunk's parquet parts and "
+        "the final files assembled from them; other is the rest of the batch.",
+        "",
+        "| stage | seconds | share of the batch |",
+        "|---|---|---|",
+    ]
+    batch = sum(v for k, v in st.items() if k != "compile/load")
+    for name, v in st.items():
+        share = "" if name == "compile/load" else f"{v / batch:.0%}"
+        lines.append(f"| {name} | {v:.2f} | {share} |")
+    lines += [
+        f"| wall, whole command | {p['batch_wall_s']:.2f} | |",
+        "",
+        f"Slowest stage after loading: **{p['slowest']}**. The batch took "
+        f"{t['total_seconds']:.2f} s (kernels loaded in {t.get('kernels_seconds', 0):.2f} s); "
+        f"peak memory {p['batch_peak_gib']:.2f} GiB.",
+    ]
+    if "readme_s" in p:
+        lines += [
+            "",
+            f"`{p['readme_command']}` (1,000 runs, cache warm, best of two after a warm-up): "
+            f"{p['readme_s']:.2f} s wall.",
+        ]
+    return lines
+
+
+def render(res: dict, image_folder: str, pngs: list[str]) -> str:
+    """The report's markdown; plots are linked as ``image_folder/<png>``."""
+    plan = res["plan"]
+    shared = max(res["load_start"], res["load_end"]) >= 0.5
+    cmd = "uv run python -m benchmarks.harness" + (" --quick" if plan["name"] == "quick" else "")
+    lines = [
+        "# Performance",
+        "",
+        f"Generated by `{cmd}` on {dt.date.today().isoformat()} ({plan['name']} plan, "
+        f"{res['harness_s'] / 60:.0f} minutes); rerun it to refresh every figure below. "
+        "Speed is measured here, never asserted in tests.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        *[f"| {k} | {v} |" for k, v in res["machine"].items()],
+        f"| 1-minute load average | {res['load_start']:.2f} at start, "
+        f"{res['load_end']:.2f} at end |",
+        "",
+    ]
+    if shared:
+        lines += [
+            "Measured on a shared machine (other work was running, see the load averages): "
+            "times are upper bounds of what the machine does idle.",
+            "",
+        ]
+    lines += ["## Budgets", "", *_budget_lines(res), ""]
+    lines += ["## Engines, same runs, one thread", "", *_engine_lines(res), ""]
+    lines += ["## Agent decisions per second per core", "", *_decision_lines(res), ""]
+    lines += ["## Scaling", "", *_scaling_lines(res), ""]
+    lines += [f"![scaling]({image_folder}/{pngs[0]})", ""]
+    lines += ["## Where a written batch spends its time", "", *_stage_lines(res), ""]
+    lines += [f"![stages]({image_folder}/{pngs[1]})", ""]
+    return "\n".join(lines)
+
+
+def write_report(res: dict, path: Path) -> Path:
+    """Write the report to ``path`` (plots beside it in ``<stem>/``); return the path."""
+    folder = path.parent / path.stem
+    pngs = plot(res, folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".md.tmp")
+    tmp.write_text(render(res, folder.name, pngs))
+    tmp.replace(path)
+    return path

@@ -1,0 +1,37 @@
+"""A written batch's wall time split into stages, from the batch's own timings.
+
+``experiments.runner.run_scenario`` times its pieces as it runs them (``timings`` in the
+manifest and in ``aimarket run --json``): loading the kernels, simulate, summarise (the
+runs, trajectories and events tables) and write (each chunk's parts, then the final files
+assembled from them). Beside the command's wall time that gives every stage: compile/load is
+what the process spends before the batch starts and on loading the kernels, other is the
+batch's remainder (bookkeeping between chunks, the manifest).
+"""
+
+from __future__ import annotations
+
+__all__ = ["STAGES", "split_stages", "slowest_stage"]
+
+STAGES = ("compile/load", "simulate", "summarise", "write", "other")
+
+
+def split_stages(timings: dict[str, float], wall_s: float) -> dict[str, float]:
+    """Seconds per stage of :data:`STAGES` from a batch's ``timings`` and its command's wall."""
+    total = timings["total_seconds"]
+    kernels = timings.get("kernels_seconds", 0.0)
+    named = {
+        "simulate": timings["simulate_seconds"],
+        "summarise": timings.get("summarise_seconds", 0.0),
+        "write": timings.get("write_seconds", 0.0),
+    }
+    other = total - kernels - sum(named.values())
+    return {
+        "compile/load": max(wall_s - total, 0.0) + kernels,
+        **named,
+        "other": max(other, 0.0),
+    }
+
+
+def slowest_stage(stages: dict[str, float]) -> str:
+    """The stage of a batch (after loading) that takes longest."""
+    return max((s for s in stages if s != "compile/load"), key=stages.__getitem__)
