@@ -13,6 +13,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from .progress import catch_interrupts
+
 __all__ = ["main", "build_parser"]
 
 
@@ -455,6 +457,7 @@ def _interrupted(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    catch_interrupts()
     try:
         if args.command in ("sweep", "analyze"):
             from .sweep.cli import dispatch as sweep_dispatch

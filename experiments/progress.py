@@ -2,15 +2,46 @@
 
 A log file gets no carriage returns: each update (a finished chunk, or a run on the
 reference engine) is one line with the count, the total and the elapsed time.
+
+Ctrl-C is remembered as well as raised: a library that catches the ``KeyboardInterrupt`` (SimPy
+turns one inside a process into a failed event, which a finished run never re-raises) cannot
+lose it, because the next progress update raises it again.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
 from typing import TextIO
 
-__all__ = ["Progress", "is_terminal"]
+__all__ = ["Progress", "catch_interrupts", "interrupt_requested", "is_terminal"]
+
+_INTERRUPTED = threading.Event()
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    _INTERRUPTED.set()
+    raise KeyboardInterrupt
+
+
+def catch_interrupts() -> None:
+    """Remember Ctrl-C (and still raise it) so that no library can swallow it.
+
+    Leaves SIGINT alone when the process was started with it ignored (a background job) or
+    when called outside the main thread.
+    """
+    _INTERRUPTED.clear()
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_sigint)
+
+
+def interrupt_requested() -> bool:
+    """Whether Ctrl-C arrived since ``catch_interrupts``."""
+    return _INTERRUPTED.is_set()
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -41,6 +72,8 @@ class Progress:
             )
 
     def update(self, n: int) -> None:
+        if interrupt_requested():
+            raise KeyboardInterrupt
         self.done += n
         if self.bar is not None:
             self.bar.update(n)

@@ -255,7 +255,7 @@ def test_ctrl_c_says_what_was_kept(tiny_toml, tmp_path, with_out):
     out = tmp_path / "res"
     args = ["run", tiny_toml, "--engine", "reference", "--runs", "40", "--chunk", "1"]
     code, err = _interrupt_after_first_run(args + (["--out", out] if with_out else []))
-    assert code == 130 and "Traceback" not in err
+    assert code == 130 and "Traceback" not in err, err
     if with_out:
         assert "finished chunks are kept" in err
         assert list((out / ".parts").glob("chunk-*-runs.parquet"))

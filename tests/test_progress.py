@@ -88,3 +88,29 @@ def test_first_runs_announce_the_kernel_compilation(tiny_toml, tmp_path):
     assert re.search(r"kernels compiled in \d+ s", proc.stderr)
     again = run_cli("run", tiny_toml, "--runs", "2", "--json", env=env)
     assert "compiling" not in again.stderr
+
+
+def test_a_swallowed_ctrl_c_is_raised_at_the_next_update():
+    """SimPy turns a KeyboardInterrupt inside a process into a failed event that a finished run
+    never re-raises; the batch must still stop at its next progress update."""
+    import signal
+
+    from experiments import progress as progress_module
+
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        progress_module.catch_interrupts()
+        bar = Progress(10, stream=io.StringIO())
+        bar.update(1)
+        try:  # a library that catches the interrupt and carries on
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):
+                sum(range(100))
+        except KeyboardInterrupt:
+            pass
+        assert progress_module.interrupt_requested()
+        with pytest.raises(KeyboardInterrupt):
+            bar.update(1)
+    finally:
+        signal.signal(signal.SIGINT, before)
+        progress_module._INTERRUPTED.clear()
