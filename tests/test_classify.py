@@ -16,10 +16,11 @@ from experiments.sensitivity import (
     variant_frame,
 )
 from experiments.tables import runs_frame
+from sim.actors import N_LABS
 from sim.engine.batch import simulate
 from sim.params.spec import G
 from sim.rules.classify import IND, N_INDICATORS, classify, final_indicators, gap_trend
-from sim.state import S
+from sim.state import S, lab_series
 from sim.vocab import END_STATES, End
 
 MONTHS = 60
@@ -106,6 +107,45 @@ def test_new_indicators_are_shares(batch):
     # the HHI of usage spread over k families is at least 1/k and at most 1
     has_open = tr[:, :, S.OPEN_SHARE] > 0
     assert np.all(tr[:, :, S.OPEN_HHI][has_open] >= 1.0 / 7 - 1e-12)
+
+
+def _by_lab(name: str) -> list[int]:
+    return [lab_series(k, name) for k in range(N_LABS)]
+
+
+def test_open_usage_by_lab_is_each_segments_share_and_the_hhi_agrees(batch):
+    """open_usage_enterprise_<lab> are shares of enterprises' open-weight tokens (summing to 1
+    whenever enterprises use open weights, 0 otherwise); the HHI of both segments together,
+    a concentration of their token-weighted mixture, lies between 1/labs and the larger of
+    the two segments' own HHIs (the sum of squares is convex)."""
+    tr = batch.trajectories
+    ent = tr[:, :, _by_lab("open_usage_enterprise")]
+    plat = tr[:, :, _by_lab("open_usage_platform")]
+    assert np.all((ent >= 0) & (ent <= 1 + 1e-12))
+    has_ent = tr[:, :, S.OPEN_SHARE] > 0
+    assert has_ent.any() and (~has_ent).any()  # months before and after the first open use
+    assert np.allclose(ent.sum(axis=2)[has_ent], 1.0)
+    assert np.all(ent.sum(axis=2)[~has_ent] == 0.0)
+    both = has_ent & (tr[:, :, S.PLATFORM_OPEN_SHARE] > 0)
+    hhi = tr[:, :, S.OPEN_HHI][both]
+    bound = np.maximum((ent**2).sum(axis=2), (plat**2).sum(axis=2))[both]
+    assert np.all(hhi <= bound + 1e-12) and np.all(hhi >= 1.0 / N_LABS - 1e-12)
+
+
+@pytest.mark.parametrize(
+    ("over", "lo", "hi"),
+    [
+        ({"clouds__push": 10.0}, 0.9, 1.0),  # managed open models pushed hard: nearly all
+        ({"enterprises__open_friction": 20.0}, 0.0, 0.05),  # open weights hard to use: few
+    ],
+)
+def test_new_open_share_follows_what_new_deployments_choose(small, over, lo, hi):
+    """The share of new deployments on open weights is the choices enterprises make, not the
+    stock of tokens: near 1 when managed open models win every decision, near 0 when open
+    weights cost a large integration effort."""
+    b = simulate(small.with_values(run__months=36, **over), range(3))
+    new = b.trajectories[:, 12:, S.NEW_OPEN_SHARE].mean()
+    assert lo <= new <= hi
 
 
 def test_sensitivity_reuses_the_kernel_and_moves_as_thresholds_do(small, batch):

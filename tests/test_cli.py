@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from experiments.runner import run_scenario
+from experiments.sensitivity import HINGE_POINTS, THRESHOLD_VARIANTS
 from experiments.store import StoreError
 from experiments.tables import tidy_details
 from sim.calendar import event_day
@@ -86,6 +87,46 @@ def test_json_is_one_document(tiny_toml):
         assert s["ci_low"] <= s["share"] <= s["ci_high"]
         shares += s["share"]
     assert shares == pytest.approx(1.0)
+
+
+def test_run_reports_how_the_classifier_moves_the_shares(tiny_toml, tmp_path):
+    """The end-state shares under every moved threshold and the earlier year: printed, in
+    --json (also when a finished folder is read back) and in runs.parquet; every variant that
+    moves a share by 10 points or more is named, and none that does not."""
+    out = tmp_path / "res"
+    proc = aimarket("run", tiny_toml, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert "end-state shares when a classifier threshold or the year classified moves" in text
+    labels = [v.label for v in THRESHOLD_VARIANTS] + ["classified as of December 2023"]
+    for label in labels:
+        assert re.search(rf"^  {re.escape(label)} +\d\.\d\d +\d\.\d\d +\d\.\d\d$", text, re.M)
+    assert "classifier conditions held persistently" in text
+    runs = pl.read_parquet(out / "runs.parquet")
+    variants = [v.column for v in THRESHOLD_VARIANTS] + ["end_state_year_2023"]
+    assert set(variants) <= set(runs.columns)
+    assert {"held_open_default", "held_selfhost_material", "held_open_spread"} <= set(runs.columns)
+    proc = aimarket("run", tiny_toml, "--out", out, "--json")  # the finished batch, read back
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    rows = doc["classifier_sensitivity"]
+    assert [r["variant"] for r in rows] == labels
+    headline = {k: v["share"] for k, v in doc["end_states"].items()}
+    moved = []
+    for row, col in zip(rows, variants, strict=True):
+        assert sum(row["shares"].values()) == pytest.approx(1.0)
+        for state, share in row["shares"].items():
+            assert share == pytest.approx((runs[col] == state).mean())
+            assert row["change"][state] == pytest.approx(share - headline[state])
+            if abs(row["change"][state]) >= HINGE_POINTS:
+                moved.append((state, row["variant"]))
+    assert len(doc["hinges"]) == len(moved)
+    for (state, variant), sentence in zip(moved, doc["hinges"], strict=True):
+        assert sentence.startswith(f"{state} hinges on {variant}:")
+        assert sentence in text
+    if not moved:
+        assert "no end-state share moves by 10 points or more" in text
+    assert set(doc["conditions_held"]) >= {"gap_wide", "open_default", "open_deepening_all"}
 
 
 def test_out_folder_contents(tiny_toml, tmp_path):

@@ -970,10 +970,11 @@ _GLOBAL: dict[str, Param] = {
         "share",
         0.0,
         1.0,
-        "open deepening needs self-hosting (in the model always fine-tuned on own data) to "
-        "carry a material share of enterprise tokens: one in twenty ('The Long View': "
-        "self-hosting plus fine-tuning becomes the enterprise standard, value shifts to data "
-        "and deployment); in 2023-2025 it was a niche",
+        "open deepening needs self-hosting to carry a material share of enterprise tokens: one "
+        "in twenty (Trensee, 'The Open Source AI Paradox': 'self-hosting + custom fine-tuning' "
+        "becomes the enterprise standard, value shifts to data and deployment; every open "
+        "deployment of the model fine-tunes, so self-hosting is what tells them apart); in "
+        "2023-2025 it was a niche",
     ),
     "CLASS_HHI": _P(
         "classifier.open_hhi_max",

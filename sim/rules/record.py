@@ -104,10 +104,14 @@ def record_month(s, t):
     row[S.CLOSED_REVENUE] = closed_rev
     row[S.PLATFORM_OPEN_SHARE] = plat_open / plat_all if plat_all > 0 else 0.0
     # open usage by family: each segment's shares, and the concentration of both together
+    # (a family's volume is a running sum of deployments added and removed: a family every
+    # deployment has left may keep a rounding residue below zero, counted as none)
     ent_open_total = 0.0
     for k in range(n_labs):
+        lab_ent = 0.0
         for r in range(R_CLOSED):
-            ent_open_total += vol[r, k]
+            lab_ent += vol[r, k]
+        ent_open_total += max(0.0, lab_ent)
     hhi = 0.0
     both = ent_open_total + plat_open * m.plat_tokens
     for k in range(n_labs):
@@ -115,6 +119,7 @@ def record_month(s, t):
         lab_ent = 0.0
         for r in range(R_CLOSED):
             lab_ent += vol[r, k]
+        lab_ent = max(0.0, lab_ent)
         row[_LAB_ENT_OPEN + k * _LAB_STRIDE] = (
             lab_ent / ent_open_total if ent_open_total > 0 else 0.0
         )
