@@ -19,8 +19,10 @@ from .sensitivity import THRESHOLD_VARIANTS
 __all__ = ["CapacityError", "check_capacity", "memory_available", "disk_bytes_per_run"]
 
 # measured: the baseline (108 months) writes about 42 kB per run (runs, trajectories and
-# events, zstd parquet), i.e. 390 bytes per run-month; an underestimate only lets a batch start
+# events, zstd parquet), i.e. 390 bytes per run-month, and its chunk parts (lz4) about 48 kB,
+# 445 bytes per run-month; an underestimate only lets a batch start
 _DISK_BYTES_PER_RUN_MONTH = 400
+_PART_BYTES_PER_RUN_MONTH = 450
 # the runs table: run, seed, end state, dropped events, the indicators, the classifier's
 # conditions and variants, 8 bytes each, held about three times over while summarizing
 _MEMORY_BYTES_PER_RUN = (4 + N_INDICATORS + N_CONDITIONS + len(THRESHOLD_VARIANTS) + 2) * 8 * 3
@@ -47,7 +49,7 @@ def memory_available() -> int:
 
 def disk_bytes_per_run(scenario: Scenario) -> int:
     """Approximate bytes a run takes in a results folder (parts plus assembled files)."""
-    return 2 * _DISK_BYTES_PER_RUN_MONTH * scenario.months
+    return (_DISK_BYTES_PER_RUN_MONTH + _PART_BYTES_PER_RUN_MONTH) * scenario.months
 
 
 def _size(n: float) -> str:

@@ -228,11 +228,12 @@ def atomic_sink_parquet(path: Path, frame: pl.LazyFrame) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def atomic_write_parquet(path: Path, df: pl.DataFrame) -> None:
-    """Parquet written to a temporary file in the same folder, then renamed into place."""
+def atomic_write_parquet(path: Path, df: pl.DataFrame, compression: str = "zstd") -> None:
+    """Parquet written to a temporary file in the same folder, then renamed into place
+    (``compression="lz4"`` for parts read back soon: faster to write and to read)."""
     tmp = _tmp_in(path)
     try:
-        df.write_parquet(tmp, compression="zstd", statistics=False)
+        df.write_parquet(tmp, compression=compression, statistics=False)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -8,12 +8,15 @@ import polars as pl
 from sim.actors import ACTOR_NAMES
 from sim.calendar import START_YEAR
 from sim.engine.batch import BatchArrays
-from sim.events import EVENT_KINDS, EVENT_TABLE
+from sim.events import EVENT_KINDS, EVENT_TABLE, EventKind
 from sim.rules.classify import INDICATOR_NAMES
 from sim.state import SERIES_NAMES
 from sim.vocab import END_STATES
 
 __all__ = ["runs_frame", "trajectories_frame", "events_frame", "tidy_details", "event_date"]
+
+_KINDS = pl.Series("kind", EVENT_KINDS, dtype=pl.String)
+_ACTORS = pl.Series("actor", ACTOR_NAMES, dtype=pl.String)
 
 
 def _date_expr(month: pl.Expr) -> pl.Expr:
@@ -107,22 +110,32 @@ def _case(template: str, fields: tuple[str, ...]) -> pl.Expr:
     return pl.format(template, *(_field(f) for f in fields))
 
 
-def _details() -> pl.Expr:
-    """A readable description of each event from its numeric fields, as the event table
-    (sim.events.EVENT_TABLE) says."""
-    expr = None
-    for kind in EVENT_TABLE:
-        text = None
-        for condition, template, fields in reversed(kind.details):
-            case = _case(template, fields)
-            if condition is None:
-                text = case
-            else:
-                name, value = condition
-                text = pl.when(pl.col(name) == value).then(case).otherwise(text)
-        is_kind = pl.col("kind") == kind.name
-        expr = pl.when(is_kind).then(text) if expr is None else expr.when(is_kind).then(text)
-    return expr.otherwise(pl.lit(""))
+def _kind_details(kind: EventKind) -> pl.Expr:
+    """The readable description of events of one kind from their numeric fields, as the event
+    table (sim.events.EVENT_TABLE) says."""
+    text = None
+    for condition, template, fields in reversed(kind.details):
+        case = _case(template, fields)
+        if condition is None:
+            text = case
+        else:
+            name, value = condition
+            text = pl.when(pl.col(name) == value).then(case).otherwise(text)
+    if any("months behind" in template for _, template, _ in kind.details):
+        text = tidy_details(text)  # fields are numbers: only such templates need tidying
+    return text
+
+
+def _with_details(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` with a ``details`` column, each kind's template evaluated on its rows alone."""
+    if df.height == 0:
+        return df.with_columns(pl.lit("", dtype=pl.String).alias("details"))
+    kinds = {kind.name: kind for kind in EVENT_TABLE}
+    parts = []
+    for (name,), rows in df.with_row_index("_row").partition_by("kind", as_dict=True).items():
+        text = _kind_details(kinds[name]) if name in kinds else pl.lit("")
+        parts.append(rows.with_columns(text.cast(pl.String).alias("details")))
+    return pl.concat(parts).sort("_row").drop("_row")
 
 
 def events_frame(b: BatchArrays) -> pl.DataFrame:
@@ -136,14 +149,14 @@ def events_frame(b: BatchArrays) -> pl.DataFrame:
         {
             "run": run,
             "time": flat["time"],
-            "kind": pl.Series("kind", np.array(EVENT_KINDS)[flat["kind"]], dtype=pl.String),
-            "actor": pl.Series("actor", np.array(ACTOR_NAMES)[flat["actor"]], dtype=pl.String),
+            "kind": _KINDS.gather(flat["kind"].astype(np.int64)),
+            "actor": _ACTORS.gather(flat["actor"].astype(np.int64)),
             "value": flat["value"],
             "value2": flat["value2"],
             "target": flat["target"],
         }
     )
     date = event_date(pl.col("time")).alias("date")
-    return df.with_columns(date, tidy_details(_details()).alias("details")).select(
+    return _with_details(df.with_columns(date)).select(
         "run", "time", "date", "kind", "actor", "value", "value2", "target", "details"
     )
