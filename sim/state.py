@@ -250,7 +250,7 @@ class EC(IntEnum):
 
 # layout of the clearing's scratch vector ``work`` (length W_N)
 W_IS_OPEN = 0  # per lab: 1 if its ecosystem is open weights
-W_DEV_WEIGHTS = N_LABS  # per lab: a developer's choice weights
+W_DEV_WEIGHTS = N_LABS  # per lab: running sums of a developer's choice weights
 W_UTIL = 2 * N_LABS  # 4 option utilities of an enterprise
 W_PROB = 2 * N_LABS + 4  # 4 option probabilities
 W_CTX = 2 * N_LABS + 8  # enterprise month context (EC)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..params.spec import G
 from ..vocab import Stream
-from .enterprise import draw_index, next_review_month
+from .enterprise import next_review_month
 from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level
@@ -70,10 +70,16 @@ def developer_decision(
 
     ``exp_appeal[region, k]`` is exp(common appeal) of ecosystem k, ``stay`` is exp(inertia);
     from an open family, every other open family keeps ``stay_open`` = exp(shared tooling x
-    inertia) of that pull, as the skills carry over.
+    inertia) of that pull, as the skills carry over. ``weights`` is scratch (it is left
+    holding the running sums of the choice weights). The draw is :func:`draw_index`'s.
     """
     st = stream_id(Stream.DEVELOPER, idx, 1)
     r = d.region
+    # the weights are products of exponentials (non-negative): their running sums, kept in
+    # ``weights``, are draw_index's (the same additions in the same order), and the first
+    # running sum past the target belongs to a positive weight
+    tot = 0.0
+    last = -1
     for k in range(exp_appeal.shape[1]):
         w = exp_appeal[r, k]
         if is_open[k]:
@@ -82,8 +88,16 @@ def developer_decision(
             w *= stay
         elif is_open[k] and is_open[d.eco]:
             w *= stay_open
-        weights[k] = w
-    eco = draw_index(weights, uniform(seed, st, 4 * month))
+        tot += w
+        weights[k] = tot
+        last = k if w > 0.0 else last
+    target = uniform(seed, st, 4 * month) * tot
+    # running sums are non-decreasing: those not past the target are a prefix (counted
+    # without branches: an early exit is a mispredicted branch per review)
+    passed = 0
+    for k in range(exp_appeal.shape[1]):
+        passed += not (target < weights[k])
+    eco = passed if passed < exp_appeal.shape[1] else last
     if eco < 0:
         eco = d.eco
     nxt = next_review_month(P[G.DEV_REVIEW_MONTHS], uniform(seed, st, 4 * month + 1), month)
