@@ -218,7 +218,9 @@ class LV(IntEnum):
     ECO_OPEN = 4  # 1 if its developer ecosystem is built on open weights
     ECO_GAP = 5
     AVAILABLE = 6  # 1 if developers can build on it
-    N = 7
+    SMALL_PRICE = 7  # its small closed tier's API price, USD per M tokens (platform segment)
+    GAP_SMALL = 8  # months its small closed tier trails the frontier
+    N = 9
 
 
 class RV(IntEnum):
@@ -350,7 +352,7 @@ RunState = namedtuple(
         "lv",  # per-lab view (LV)
         "rv",  # per-region view (RV)
         "rl",  # per-region choice weights of vendors, open families, ecosystems
-        "pv",  # platform token shares: row 0 closed API of lab k, row 1 open family of lab k
+        "pv",  # platform token shares of lab k: row 0 closed flagship, 1 open family, 2 small tier
         "work",  # scratch (W_*)
         "terms",  # license-decision terms (vocab.T)
         # the calendar
@@ -383,7 +385,7 @@ def new_state(P, LP, CP, n_ent, n_dev, months, traj, log):
         np.zeros((n_labs, LV.N)),
         np.zeros((N_REGIONS, RV.N)),
         np.zeros((3, N_REGIONS, n_labs)),
-        np.zeros((2, n_labs)),
+        np.zeros((3, n_labs)),
         np.zeros(W_N),
         np.zeros(N_TERMS),
         np.zeros(HEAP_CAP, dtype=HEAP_DTYPE),

@@ -99,3 +99,29 @@ def test_calibrate_reproduces_the_report():
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == REPORT.read_text().strip()
+
+
+def test_one_sided_targets_count_only_the_wrong_side():
+    by_name = {t.name: t for t in TARGETS}
+    lead = by_name["deepseek_leads_2025"]
+    assert lead.bound == +1 and lead.miss(0.2) == 0.0 and lead.miss(-0.1) == pytest.approx(-0.1)
+    falls = by_name["llama_falls_2025"]
+    assert falls.bound == -1 and falls.miss(-0.3) == 0.0 and falls.miss(0.1) == pytest.approx(0.1)
+    two_sided = by_name["gap_months_2023_2025"]
+    assert two_sided.miss(two_sided.value + 1.0) == pytest.approx(1.0)
+
+
+def test_family_rank_statistics_read_platform_open_usage():
+    from sim.params.spec import LAB_NAMES
+    from sim.state import S, lab_series
+
+    tr = np.zeros((FIT_MONTHS, S.N))
+    shares = {"deepseek": 0.4, "alibaba": 0.3, "meta": 0.2, "mistral": 0.1}
+    for lab, v in shares.items():
+        tr[24:, lab_series(LAB_NAMES.index(lab), "open_usage_platform")] = v
+    tr[12:24, lab_series(LAB_NAMES.index("meta"), "open_usage_platform")] = 0.5
+    by_name = {t.name: t for t in TARGETS}
+    P = np.zeros(1)
+    assert by_name["deepseek_leads_2025"].statistic(tr, P) == pytest.approx(0.1)
+    assert by_name["qwen_second_2025"].statistic(tr, P) == pytest.approx(0.1)
+    assert by_name["llama_falls_2025"].statistic(tr, P) == pytest.approx(-0.3)

@@ -135,7 +135,7 @@ def test_open_usage_by_lab_is_each_segments_share_and_the_hhi_agrees(batch):
 @pytest.mark.parametrize(
     ("over", "lo", "hi"),
     [
-        ({"clouds__push": 10.0}, 0.9, 1.0),  # managed open models pushed hard: nearly all
+        ({"clouds__push": 10.0}, 0.8, 1.0),  # managed open models pushed hard: most
         ({"enterprises__open_friction": 20.0}, 0.0, 0.05),  # open weights hard to use: few
     ],
 )

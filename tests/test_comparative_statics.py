@@ -53,9 +53,6 @@ def paired_effect(sc_a, sc_b, stat, runs):
 
 
 OPEN_WORLD = {
-    "counterforces__geopolitics__strength": 0.0,
-    "labs__deepseek__ambition": 1.0,
-    "labs__deepseek__sponsor_budget_2023": 0.2,
     "counterforces__enablers__strength": 2.0,
     "labs__mistral__ambition": 0.6,
     "labs__mistral__cash_2023": 2.0,
@@ -175,8 +172,9 @@ def test_enablers_raise_self_hosting(base):
         ({}, 1),
         ({"counterforces__frontier_cost__growth": 4.0}, 2),
         (
-            # independent labs near the frontier, trusted everywhere, a strong European lab
-            # and cheap self-hosting: open deepening
+            # a strong European lab, sovereignty rules and cheap self-hosting: open deepening
+            # (not a world without the foreign-trust penalty: there DeepSeek's cheap
+            # near-frontier family takes most open usage and concentrates it)
             OPEN_WORLD,
             0,
         ),

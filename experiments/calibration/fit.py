@@ -71,6 +71,21 @@ CAL_PARAMS: tuple[CalParam, ...] = (
         15.0,
         "demand growth with frontier progress: spend and revenue growth",
     ),
+    CalParam(
+        "platform.cost_weight", 0.2, 4.0, "platform buyers' price sensitivity: its open share"
+    ),
+    CalParam(
+        "platform.quality_weight",
+        0.05,
+        1.5,
+        "platform buyers' pull to the frontier: its open share and which families lead",
+    ),
+    CalParam(
+        "labs.deepseek.talent_oom",
+        0.0,
+        1.0,
+        "DeepSeek's research efficiency (V3/R1 near the frontier at low cost): its rank",
+    ),
 )
 
 
@@ -113,7 +128,7 @@ class CalibrationResult:
 def calibrate(
     scenario: Scenario,
     runs: int = 48,
-    max_evaluations: int = 400,
+    max_evaluations: int = 1500,
     progress: Callable[[int, float], None] | None = None,
 ) -> CalibrationResult:
     """Fit :data:`CAL_PARAMS` to :data:`TARGETS` on the 2023-2025 part of ``runs`` runs."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.params.spec import GLOBAL_PARAMS
+from sim.params.scenario import default_values
 from sim.vocab import END_STATES
 
 from ..stats import wilson_interval
@@ -14,6 +14,20 @@ from .fit import CAL_PARAMS, CalibrationResult
 from .targets import MISS_NOTES, TARGETS
 
 __all__ = ["render_report"]
+
+
+_CONDITION_WORDS = {
+    "open_default": "open weights as the default for new deployments",
+    "selfhost_material": "a material self-hosted share",
+    "open_spread": "open usage spread over families",
+    "independent": "a surviving independent open lab",
+}
+
+
+def _rarest(cond: dict[str, float]) -> str:
+    """The open-deepening condition held in the fewest validation runs, in words."""
+    name = min(_CONDITION_WORDS, key=lambda k: cond.get(k, 1.0))
+    return f"{_CONDITION_WORDS[name]} ({cond.get(name, 0.0):.0%} of runs)"
 
 
 def _band(v: np.ndarray) -> tuple[float, float, float]:
@@ -56,6 +70,12 @@ def render_report(
         "",
         "## Targets",
         "",
+        "A rank or a direction (DeepSeek the largest open family, Qwen the second, Llama "
+        "falling) is a one-sided target: only a median on the wrong side counts, in units of "
+        "its scale. The price of a fixed capability (a16z 'LLMflation': about 10x a year) is "
+        "no longer a target: in the model it falls at the inference-efficiency and hardware "
+        "rates by construction, so it restates parameters rather than testing them.",
+        "",
         "| target | statistic | figure | scale | source | simulated median | 90% band |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -65,7 +85,7 @@ def render_report(
             f"| `{t.name}` | {t.description} | {t.value:g} | {t.scale:g} | {t.source} | "
             f"{med:.3g} | [{lo:.3g}, {hi:.3g}] |"
         )
-    missed = [t for t in TARGETS if abs(float(np.median(values[t.name])) - t.value) > t.scale]
+    missed = [t for t in TARGETS if abs(t.miss(float(np.median(values[t.name])))) > t.scale]
     lines += ["", "### Where the fit misses, and why", ""]
     if not missed:
         lines.append("Every target's median is within one scale of its figure.")
@@ -78,7 +98,7 @@ def render_report(
         "| parameter | prior range | fitted | documented first estimate | role |",
         "|---|---|---|---|---|",
     ]
-    defaults = {p.key: p.default for p in GLOBAL_PARAMS.values()}
+    defaults = default_values()
     edge = []
     for p in CAL_PARAMS:
         v = result.fitted[p.key]
@@ -158,13 +178,10 @@ def render_report(
         f"oligopoly against {EXPERT_ESTIMATE['bigtech_oligopoly']:.0%}, and "
         f"{share['gap_widens']:.0%} with the gap widening again against "
         f"{EXPERT_ESTIMATE['gap_widens']:.0%}. "
-        "The conditions that fail are the seeds' own tests of a deepening open ecosystem: in "
-        "the model open weights win a third of new enterprise deployments rather than most, "
-        "self-hosting stays a niche because hosts sell managed open models near serving cost, "
-        "and open usage stays concentrated on the families with the largest developer "
-        "ecosystems. `aimarket run` prints how the shares move with each threshold "
-        "(docs/model.md gives each threshold's reason); the ablation (docs/ablation.md) and "
-        "the scenario library below show which assumptions move the conditions.",
+        f"The condition held least often is {_rarest(cond)}. `aimarket run` prints how the "
+        "shares move with each threshold (docs/model.md gives each threshold's reason); the "
+        "ablation (docs/ablation.md) and the scenario library below show which assumptions "
+        "move the conditions.",
     ]
     lines += [
         "",

@@ -1019,6 +1019,20 @@ _GLOBAL: dict[str, Param] = {
         1.0,
         "a price review that cuts the markup by at least this share is logged as a price cut",
     ),
+    "SMALL_TIER_MONTHS": _P(
+        "vendors.small_tier_months",
+        10.0,
+        "months",
+        0.0,
+        60.0,
+        "each closed vendor also sells platform buyers a small tier (GPT-4o-mini, Claude Haiku, "
+        "Gemini Flash) trailing its flagship by this many months of frontier progress, served "
+        "on the same cost curve and priced at vendors.markup_min against open hosts: "
+        "GPT-4o-mini (July 2024) scored about as GPT-4 (March 2023), some 14 months behind "
+        "GPT-4o; Claude 3.5 Haiku (November 2024) about as Claude 3 Opus (March 2024), 8 "
+        "months (OpenAI; Anthropic model cards); 0 = no small tier. Enterprises buy flagships: "
+        "their hybrids route cheap tasks to open weights",
+    ),
     "PRICE_REVIEW_MONTHS": _P(
         "vendors.price_review_months",
         3.0,
@@ -1236,6 +1250,16 @@ _LAB: dict[str, ActorParam] = {
         "assumption: share of clouds' managed-hosting revenue on its open models paid to it "
         "(Llama's licence lets Meta share hosting revenue; partnerships for the others)",
     ),
+    "SERVE_EFF": _A(
+        "serve_efficiency_oom",
+        "OOM",
+        0,
+        2,
+        "orders of magnitude by which serving its models costs less than the market's cost "
+        "curve at the same capability: sparse mixture-of-experts models compute with a "
+        "fraction of their parameters per token (DeepSeek-V3: 37 B of 671 B parameters active, "
+        "DeepSeek-V3 Technical Report, December 2024); 0 = the market's curve",
+    ),
     "RETREAT_RATIO": _A(
         "retreat_ratio",
         "USD per USD of training",
@@ -1278,6 +1302,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.OPEN_CORE_RATE: 0.0,
         L.HOSTING_REVSHARE: 0.1,
         L.RETREAT_RATIO: 1.0,
+        L.SERVE_EFF: 0.0,
     },
     # Mistral: founded 2023-04 with a EUR 105 M seed; Mistral 7B (Sep 2023, ~1e23 FLOP).
     "mistral": {
@@ -1305,6 +1330,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.OPEN_CORE_RATE: 0.1,
         L.HOSTING_REVSHARE: 0.1,
         L.RETREAT_RATIO: 1.0,
+        L.SERVE_EFF: 0.0,
     },
     # Alibaba: Qwen-7B/14B (Aug-Sep 2023, ~2e23 FLOP); training paid by Alibaba Cloud.
     "alibaba": {
@@ -1332,6 +1358,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.OPEN_CORE_RATE: 0.0,
         L.HOSTING_REVSHARE: 0.1,
         L.RETREAT_RATIO: 1.0,
+        L.SERVE_EFF: 0.0,
     },
     # OpenAI: GPT-3.5 available; GPT-4 (Mar 2023, ~2e25 FLOP); USD 10 B from Microsoft (2023-01).
     "openai": {
@@ -1359,6 +1386,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.OPEN_CORE_RATE: 0.0,
         L.HOSTING_REVSHARE: 0.0,
         L.RETREAT_RATIO: 1.0,
+        L.SERVE_EFF: 0.0,
     },
     # Anthropic: Claude 1 (Mar 2023); Claude 2 (Jul 2023); ~USD 1.5 B raised by early 2023.
     "anthropic": {
@@ -1386,6 +1414,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.OPEN_CORE_RATE: 0.0,
         L.HOSTING_REVSHARE: 0.0,
         L.RETREAT_RATIO: 1.0,
+        L.SERVE_EFF: 0.0,
     },
     # Google: PaLM 2 (May 2023), Gemini 1.0 Ultra (Dec 2023, ~5e25 FLOP); funded by Alphabet.
     "google": {
@@ -1413,6 +1442,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.OPEN_CORE_RATE: 0.0,
         L.HOSTING_REVSHARE: 0.0,
         L.RETREAT_RATIO: 1.0,
+        L.SERVE_EFF: 0.0,
     },
     # DeepSeek: independent, funded by the High-Flyer hedge fund; DeepSeek LLM 67B (Nov 2023,
     # ~8e23 FLOP); known for training efficiency; cheap API on its own open models.
@@ -1441,6 +1471,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.OPEN_CORE_RATE: 0.1,
         L.HOSTING_REVSHARE: 0.1,
         L.RETREAT_RATIO: 1.0,
+        L.SERVE_EFF: 0.7,
     },
 }
 

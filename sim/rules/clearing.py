@@ -101,7 +101,7 @@ def clearing_open(s):
             lb.flop += lb.spend * 1e9 * 10.0 ** (log_flop_per_usd(P, m.hw_oom) - lb.compute_pen)
     # 3 views; platform buyers move towards the month's best offers
     compute_views(s, t)
-    target = np.zeros((2, n_labs))
+    target = np.zeros((3, n_labs))
     platform_targets(s, target)
     update_platform(s, target)
     # developers' context: which ecosystems are open, the pull of staying put

@@ -24,7 +24,7 @@ from .labs import (
 )
 from .pricing import adjust_markup, target_markup
 from .rng import normal, stream_id, uniform
-from .technology import gap_months, serve_cost
+from .technology import gap_months, lab_serve_cost, serve_cost
 from .views import open_share_now
 
 __all__ = [
@@ -292,7 +292,7 @@ def on_price_review(s, lab: int, t: float) -> None:
         return
     month = min(m.month, hist.shape[0] - 1)
     rate = P[G.FRONTIER_OOM_PER_MONTH]
-    own_cost = serve_cost(P, lb.cap_closed, t, m.hw_oom)
+    own_cost = lab_serve_cost(P, LP, lab, lb.cap_closed, t, m.hw_oom)
     open_price = open_managed_price(P, clouds, m.open_best, t, m.hw_oom)
     lead = gap_months(hist, month, m.frontier, m.open_best, rate) - gap_months(
         hist, month, m.frontier, lb.cap_closed, rate

@@ -84,6 +84,7 @@ def settle_money(s, t):
         spend += fees
         # the platform segment: closed APIs bought directly, open families from the hosts
         plat_closed = s.pv[0, k] * m.plat_tokens * lv[k, LV.PRICE] * scale
+        plat_closed += s.pv[2, k] * m.plat_tokens * lv[k, LV.SMALL_PRICE] * scale
         plat_open = s.pv[1, k] * m.plat_tokens * lv[k, LV.OCOST] * clouds[HOSTS].markup * scale
         plat_total += plat_closed + plat_open
         clouds[HOSTS].open_revenue += plat_open

@@ -2,7 +2,8 @@
 inference hosts.
 
 Many small buyers whose taste shocks are extreme-value distributed choose among every closed
-API and every open family served by inference hosts (a logit share over offers, by region):
+API (each closed vendor's flagship and its small tier) and every open family served by
+inference hosts (a logit share over offers, by region):
 price-sensitive, following capability and the developer ecosystem, and bearing only part of
 the foreign-trust penalty. Usage moves towards the month's logit shares with a time constant
 of ``platform.switch_months``, so a strong cheap release wins platform tokens within months
@@ -59,14 +60,15 @@ def _region_weight(P: np.ndarray, r: int) -> float:
 
 @kernel
 def platform_targets(s, out: np.ndarray) -> None:
-    """This month's logit shares of platform tokens: ``out[0, k]`` on lab k's closed API,
-    ``out[1, k]`` on its open family served by the inference hosts (views of step 3)."""
+    """This month's logit shares of platform tokens: ``out[0, k]`` on lab k's closed flagship,
+    ``out[1, k]`` on its open family served by the inference hosts, ``out[2, k]`` on its small
+    closed tier (views of step 3)."""
     P, LP, labs, clouds, lv, rv = s.P, s.LP, s.labs, s.clouds, s.lv, s.rv
     m = s.mkt[0]
     n_labs = labs.shape[0]
     host_markup = clouds[HOSTS].markup
     out[:, :] = 0.0
-    u = np.empty(2 * n_labs)
+    u = np.empty(3 * n_labs)
     for r in range(rv.shape[0]):
         w_r = _region_weight(P, r)
         if w_r <= 0.0:
@@ -77,6 +79,7 @@ def platform_targets(s, out: np.ndarray) -> None:
             origin = origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
             uc = -1e300
             uo = -1e300
+            us = -1e300
             if lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0:
                 uc = platform_offer_utility(
                     P,
@@ -87,6 +90,16 @@ def platform_targets(s, out: np.ndarray) -> None:
                     0,
                     origin,
                 )
+                if P[G.SMALL_TIER_MONTHS] > 0:
+                    us = platform_offer_utility(
+                        P,
+                        lv[k, LV.SMALL_PRICE],
+                        lv[k, LV.GAP_SMALL],
+                        lb.dev_share,
+                        m.dev_open_share,
+                        0,
+                        origin,
+                    )
             if lb.cap_open > 0:
                 uo = platform_offer_utility(
                     P,
@@ -99,9 +112,10 @@ def platform_targets(s, out: np.ndarray) -> None:
                 )
             u[k] = uc
             u[n_labs + k] = uo
-            umax = max(umax, uc, uo)
+            u[2 * n_labs + k] = us
+            umax = max(umax, uc, uo, us)
         tot = 0.0
-        for j in range(2 * n_labs):
+        for j in range(3 * n_labs):
             u[j] = np.exp(u[j] - umax) if u[j] > -1e299 else 0.0
             tot += u[j]
         if tot <= 0.0:
@@ -109,6 +123,7 @@ def platform_targets(s, out: np.ndarray) -> None:
         for k in range(n_labs):
             out[0, k] += w_r * u[k] / tot
             out[1, k] += w_r * u[n_labs + k] / tot
+            out[2, k] += w_r * u[2 * n_labs + k] / tot
 
 
 @kernel
@@ -118,8 +133,8 @@ def update_platform(s, target: np.ndarray) -> None:
     pv = s.pv
     tot = 0.0
     for j in range(pv.shape[1]):
-        tot += pv[0, j] + pv[1, j]
+        tot += pv[0, j] + pv[1, j] + pv[2, j]
     a = 1.0 if tot <= 0.0 else 1.0 - np.exp(-1.0 / s.P[G.PLAT_SWITCH_MONTHS])
-    for i in range(2):
+    for i in range(3):
         for k in range(pv.shape[1]):
             pv[i, k] += a * (target[i, k] - pv[i, k])

@@ -99,8 +99,9 @@ def record_month(s, t):
     for k in range(n_labs):
         closed_tok = vol[R_CLOSED, k] + s.pv[0, k] * m.plat_tokens
         closed_rev += closed_tok * lv[k, LV.PRICE] * m.weight * m.demand / 1e9
+        closed_rev += s.pv[2, k] * m.plat_tokens * lv[k, LV.SMALL_PRICE] * m.weight * m.demand / 1e9
         plat_open += s.pv[1, k]
-        plat_all += s.pv[0, k] + s.pv[1, k]
+        plat_all += s.pv[0, k] + s.pv[1, k] + s.pv[2, k]
     row[S.CLOSED_REVENUE] = closed_rev
     row[S.PLATFORM_OPEN_SHARE] = plat_open / plat_all if plat_all > 0 else 0.0
     # open usage by family: each segment's shares, and the concentration of both together

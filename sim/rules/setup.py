@@ -14,7 +14,7 @@ from .eventlog import emit
 from .jit import kernel
 from .regulation import EU_PHASE_MONTHS, EXPORT_CONTROL_MONTHS
 from .rng import normal, stream_id, uniform
-from .technology import log_flop_per_usd, serve_cost
+from .technology import lab_serve_cost, log_flop_per_usd, serve_cost
 
 __all__ = ["init_state"]
 
@@ -149,7 +149,8 @@ def init_state(s, seed, months):
     toks = 0.0
     for k in range(n_labs):
         if vol[R_CLOSED, k] > 0:
-            paid += vol[R_CLOSED, k] * serve_cost(P, labs[k].cap_closed, 0.0, 0.0) * labs[k].markup
+            unit = lab_serve_cost(P, LP, k, labs[k].cap_closed, 0.0, 0.0) * labs[k].markup
+            paid += vol[R_CLOSED, k] * unit
             toks += vol[R_CLOSED, k]
     m.price0 = paid / toks if toks > 0 else p_ref
     m.price_avg = m.price0

@@ -7,12 +7,13 @@ unit is one order of magnitude (OOM). The frontier moves ~1.1 OOM a year: comput
 
 import numpy as np
 
-from ..params.spec import G
+from ..params.spec import G, L
 from .jit import kernel
 
 __all__ = [
     "algorithmic_oom",
     "serve_cost",
+    "lab_serve_cost",
     "log_flop_per_usd",
     "demand_level",
     "token_demand",
@@ -35,6 +36,16 @@ def serve_cost(P: np.ndarray, cap: float, t: float, hw_oom: float) -> float:
     """USD per million tokens to serve a model of capability ``cap`` at month ``t``."""
     oom = P[G.SERVE_COST_EXP] * (cap - P[G.CAP_REF]) - P[G.INFER_OOM_PER_YEAR] * t / 12.0 - hw_oom
     return P[G.SERVE_COST0] * 10.0**oom
+
+
+@kernel
+def lab_serve_cost(
+    P: np.ndarray, LP: np.ndarray, lab: int, cap: float, t: float, hw_oom: float
+) -> float:
+    """USD per million tokens to serve lab ``lab``'s model of capability ``cap``: the market's
+    cost curve less the lab's own serving efficiency (sparse mixture-of-experts models run
+    fewer parameters per token for the same capability)."""
+    return serve_cost(P, cap, t, hw_oom) * 10.0 ** (-LP[lab, L.SERVE_EFF])
 
 
 @kernel

@@ -12,7 +12,7 @@ from .developer import ecosystem_appeal
 from .geopolitics import origin_utility
 from .jit import kernel
 from .pricing import cloud_markup
-from .technology import gap_months, serve_cost
+from .technology import gap_months, lab_serve_cost
 
 __all__ = ["open_share_now", "compute_views", "NO_GAP"]
 
@@ -44,8 +44,8 @@ def compute_views(s, t):
     n_labs = labs.shape[0]
     for k in range(n_labs):
         lb = labs[k]
-        lv[k, LV.PRICE] = serve_cost(P, lb.cap_closed, t, m.hw_oom) * lb.markup
-        lv[k, LV.OCOST] = serve_cost(P, lb.cap_open, t, m.hw_oom)
+        lv[k, LV.PRICE] = lab_serve_cost(P, LP, k, lb.cap_closed, t, m.hw_oom) * lb.markup
+        lv[k, LV.OCOST] = lab_serve_cost(P, LP, k, lb.cap_open, t, m.hw_oom)
         lv[k, LV.GAP_OPEN] = (
             gap_months(hist, month, m.frontier, lb.cap_open, rate) if lb.cap_open > 0 else NO_GAP
         )
@@ -54,6 +54,13 @@ def compute_views(s, t):
             if lb.cap_closed > 0
             else NO_GAP
         )
+        # its small tier (GPT-4o-mini, Claude Haiku, Gemini Flash): the flagship distilled
+        # into a model trailing it by small_tier_months, priced against open hosts at the
+        # lowest markup a vendor accepts (the small tier is where it meets open weights on price)
+        behind = P[G.SMALL_TIER_MONTHS]
+        small = lb.cap_closed - behind * rate
+        lv[k, LV.SMALL_PRICE] = lab_serve_cost(P, LP, k, small, t, m.hw_oom) * P[G.MARKUP_MIN]
+        lv[k, LV.GAP_SMALL] = lv[k, LV.GAP_CLOSED] + behind if lb.cap_closed > 0 else NO_GAP
         sells = lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0
         # developers build on a lab's best model: its ecosystem is open weights unless a
         # closed API it sells is more capable than its open models (an open line beside a
