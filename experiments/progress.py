@@ -5,7 +5,9 @@ reference engine) is one line with the count, the total and the elapsed time.
 
 Ctrl-C is remembered as well as raised: a library that catches the ``KeyboardInterrupt`` (SimPy
 turns one inside a process into a failed event, which a finished run never re-raises) cannot
-lose it, because the next progress update raises it again.
+lose it, because the next progress update raises it again. Python reports an exception raised
+in a finaliser or weakref callback as "Exception ignored in ..." with a traceback; a remembered
+Ctrl-C that lands there is silenced, since it will be raised again anyway.
 """
 
 from __future__ import annotations
@@ -26,6 +28,18 @@ def _on_sigint(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _quiet_unraisable(hook):
+    """Wrap ``sys.unraisablehook`` so a remembered Ctrl-C prints no traceback."""
+
+    def quiet(unraisable) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and _INTERRUPTED.is_set():
+            return
+        hook(unraisable)
+
+    quiet.wraps_original = hook  # type: ignore[attr-defined]
+    return quiet
+
+
 def catch_interrupts() -> None:
     """Remember Ctrl-C (and still raise it) so that no library can swallow it.
 
@@ -37,6 +51,8 @@ def catch_interrupts() -> None:
         return
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _on_sigint)
+    if not hasattr(sys.unraisablehook, "wraps_original"):
+        sys.unraisablehook = _quiet_unraisable(sys.unraisablehook)
 
 
 def interrupt_requested() -> bool:
