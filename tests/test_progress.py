@@ -99,6 +99,9 @@ def test_a_swallowed_ctrl_c_is_raised_at_the_next_update():
 
     before = signal.getsignal(signal.SIGINT)
     try:
+        # as in an interactive shell: a job started in the background (CI) ignores SIGINT, and
+        # catch_interrupts rightly leaves that alone
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         progress_module.catch_interrupts()
         bar = Progress(10, stream=io.StringIO())
         bar.update(1)
