@@ -128,7 +128,12 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism(
         "drivers.regulatory",
         "driver",
-        (("open_share", -1), ("open_deepening", -1), ("new_open_share", -1)),
+        (
+            ("independent_open", -1),
+            ("open_share", -1),
+            ("open_deepening", -1),
+            ("new_open_share", -1),
+        ),
         "lenient treatment of open releases rewards releasing openly",
     ),
     Mechanism(

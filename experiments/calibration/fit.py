@@ -81,6 +81,14 @@ CAL_PARAMS: tuple[CalParam, ...] = (
         "platform buyers' pull to the frontier: its open share and which families lead",
     ),
     CalParam(
+        "platform.tolerance_median_months",
+        0.0,
+        4.0,
+        "how far behind the frontier platform tasks run: the open share and the spread of "
+        "open usage over families (at most 4 months: a leading open release must still win "
+        "platform usage within weeks, as DeepSeek-R1 did)",
+    ),
+    CalParam(
         "labs.deepseek.talent_oom",
         0.0,
         1.0,

@@ -53,10 +53,11 @@ def render_report(
         "",
         "## Method",
         "",
-        "Simulated method of moments. Each target below is a statistic of the 2023-2025 part "
-        "of a run; the loss is the sum over targets of ((median over runs - target) / scale)^2. "
-        f"The fit simulates {result.runs} runs (full populations, January 2023 - December "
-        f"2025) with fixed run seeds (base seed {result.seed}), so the loss is deterministic "
+        "Simulated method of moments. Each target below is a statistic of the January 2023 - "
+        "May 2026 part of a run; the loss is the sum over targets of "
+        "((median over runs - target) / scale)^2. "
+        f"The fit simulates {result.runs} runs (full populations, January 2023 - May "
+        f"2026) with fixed run seeds (base seed {result.seed}), so the loss is deterministic "
         "in the parameters, and minimises it with scipy's bounded Nelder-Mead over the prior "
         "box, starting from the box's centre; a pure scale (the potential-spend scale of money "
         "flows) is instead solved in closed form for the target it sets, at the start and at "

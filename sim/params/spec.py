@@ -425,6 +425,28 @@ _GLOBAL: dict[str, Param] = {
         "utility lost per month a model trails the frontier: platform buyers (coding tools, "
         "agents, start-ups' products) chase the frontier; assumption",
     ),
+    "PLAT_TOLERANCE_MEDIAN": _P(
+        "platform.tolerance_median_months",
+        2.0,
+        "months",
+        0.0,
+        60.0,
+        "median months behind the frontier a platform task tolerates before quality deters: "
+        "coding agents need the frontier while chat, extraction, translation and role-play "
+        "apps run on models a year old (OpenRouter and a16z, 'State of AI', December 2025: "
+        "role-play and open-ended chat were the largest open-model uses); below enterprises' "
+        "3 months because platform buyers chase the frontier; 0 makes every task need it; "
+        "assumption",
+    ),
+    "PLAT_TOLERANCE_SIGMA": _P(
+        "platform.tolerance_sigma",
+        1.0,
+        "log-units",
+        0.0,
+        5.0,
+        "spread of platform tasks' tolerances (lognormal), as enterprises' tasks; 0 gives "
+        "every task the median; assumption",
+    ),
     "PLAT_TRUST_WEIGHT": _P(
         "platform.trust_weight",
         0.3,
@@ -948,8 +970,8 @@ _GLOBAL: dict[str, Param] = {
         "months",
         0.0,
         240.0,
-        "open weights trailing by 9+ months is 'the gap widened again': two and a half times "
-        "Epoch AI's 2023-2025 average of about 3.5 months, and about where open models stood "
+        "open weights trailing by 9+ months is 'the gap widened again': three times Epoch AI's "
+        "2023-2025 average of three months (four in early 2026), and about where open models stood "
         "in 2023 (Llama 2 against GPT-4); also met when the last year's gap is at least this "
         "and still rising",
     ),

@@ -5,7 +5,10 @@ Many small buyers whose taste shocks are extreme-value distributed choose among 
 API (each closed vendor's flagship and its small tier) and every open family served by
 inference hosts (a logit share over offers, by region):
 price-sensitive, following capability and the developer ecosystem, and bearing only part of
-the foreign-trust penalty. Usage moves towards the month's logit shares with a time constant
+the foreign-trust penalty. Tasks differ in how far behind the frontier they can run
+(lognormal tolerances, integrated over by Gauss-Hermite quadrature): frontier-bound tasks go
+to the best models, tolerant ones to the cheapest, so usage spreads over families.
+Usage moves towards the month's logit shares with a time constant
 of ``platform.switch_months``, so a strong cheap release wins platform tokens within months
 while enterprises, bound by annual reviews, move slowly.
 """
@@ -19,9 +22,19 @@ from .developer import ecosystem_pull
 from .geopolitics import origin_utility
 from .jit import kernel
 
-__all__ = ["HOSTS", "platform_offer_utility", "platform_targets", "update_platform"]
+__all__ = [
+    "HOSTS",
+    "TOLERANCE_NODES",
+    "TOLERANCE_WEIGHTS",
+    "platform_offer_utility",
+    "platform_targets",
+    "update_platform",
+]
 
 HOSTS = CLOUD_NAMES.index("inference_hosts")  # the cloud record of the inference hosts
+# standard-normal quadrature (Gauss-Hermite, probabilists'): exact for polynomials of degree 9
+TOLERANCE_NODES, _w = np.polynomial.hermite_e.hermegauss(5)
+TOLERANCE_WEIGHTS = _w / _w.sum()
 
 
 @kernel
@@ -29,14 +42,16 @@ def platform_offer_utility(
     P: np.ndarray,
     price: float,
     gap: float,
+    tolerance: float,
     dev_share: float,
     dev_open_share: float,
     is_open: int,
     origin: float,
 ) -> float:
-    """Utility of one offer (a closed API or a hosted open family) for platform buyers."""
+    """Utility of one offer (a closed API or a hosted open family) for a platform task that
+    tolerates ``tolerance`` months behind the frontier."""
     u = -P[G.PLAT_COST_WEIGHT] * np.log(price)
-    u -= P[G.PLAT_QUALITY_WEIGHT] * max(gap, 0.0)
+    u -= P[G.PLAT_QUALITY_WEIGHT] * max(gap - tolerance, 0.0)
     u += P[G.PLAT_TRUST_WEIGHT] * origin
     u += (
         P[G.PLAT_ECO_WEIGHT]
@@ -62,68 +77,75 @@ def _region_weight(P: np.ndarray, r: int) -> float:
 def platform_targets(s, out: np.ndarray) -> None:
     """This month's logit shares of platform tokens: ``out[0, k]`` on lab k's closed flagship,
     ``out[1, k]`` on its open family served by the inference hosts, ``out[2, k]`` on its small
-    closed tier (views of step 3)."""
+    closed tier (views of step 3), averaged over the tasks' tolerances."""
     P, LP, labs, clouds, lv, rv = s.P, s.LP, s.labs, s.clouds, s.lv, s.rv
     m = s.mkt[0]
     n_labs = labs.shape[0]
     host_markup = clouds[HOSTS].markup
     out[:, :] = 0.0
-    u = np.empty(3 * n_labs)
+    n_off = 3 * n_labs
+    base = np.empty(n_off)  # utility of each offer for a task that tolerates any gap
+    gaps = np.zeros(n_off)
+    u = np.empty(n_off)
+    qw = P[G.PLAT_QUALITY_WEIGHT]
     for r in range(rv.shape[0]):
         w_r = _region_weight(P, r)
         if w_r <= 0.0:
             continue
-        umax = -1e300
         for k in range(n_labs):
             lb = labs[k]
             origin = origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
-            uc = -1e300
-            uo = -1e300
-            us = -1e300
+            base[k] = -1e300
+            base[n_labs + k] = -1e300
+            base[2 * n_labs + k] = -1e300
             if lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0:
-                uc = platform_offer_utility(
-                    P,
-                    lv[k, LV.PRICE],
-                    lv[k, LV.GAP_CLOSED],
-                    lb.dev_share,
-                    m.dev_open_share,
-                    0,
-                    origin,
+                gaps[k] = lv[k, LV.GAP_CLOSED]
+                base[k] = platform_offer_utility(
+                    P, lv[k, LV.PRICE], 0.0, 0.0, lb.dev_share, m.dev_open_share, 0, origin
                 )
                 if P[G.SMALL_TIER_MONTHS] > 0:
-                    us = platform_offer_utility(
+                    gaps[2 * n_labs + k] = lv[k, LV.GAP_SMALL]
+                    base[2 * n_labs + k] = platform_offer_utility(
                         P,
                         lv[k, LV.SMALL_PRICE],
-                        lv[k, LV.GAP_SMALL],
+                        0.0,
+                        0.0,
                         lb.dev_share,
                         m.dev_open_share,
                         0,
                         origin,
                     )
             if lb.cap_open > 0:
-                uo = platform_offer_utility(
+                gaps[n_labs + k] = lv[k, LV.GAP_OPEN]
+                base[n_labs + k] = platform_offer_utility(
                     P,
                     lv[k, LV.OCOST] * host_markup,
-                    lv[k, LV.GAP_OPEN],
+                    0.0,
+                    0.0,
                     lb.dev_share,
                     m.dev_open_share,
                     1,
                     origin,
                 )
-            u[k] = uc
-            u[n_labs + k] = uo
-            u[2 * n_labs + k] = us
-            umax = max(umax, uc, uo, us)
-        tot = 0.0
-        for j in range(3 * n_labs):
-            u[j] = np.exp(u[j] - umax) if u[j] > -1e299 else 0.0
-            tot += u[j]
-        if tot <= 0.0:
-            continue
-        for k in range(n_labs):
-            out[0, k] += w_r * u[k] / tot
-            out[1, k] += w_r * u[n_labs + k] / tot
-            out[2, k] += w_r * u[2 * n_labs + k] / tot
+        for i in range(TOLERANCE_NODES.shape[0]):
+            tol = P[G.PLAT_TOLERANCE_MEDIAN] * np.exp(
+                P[G.PLAT_TOLERANCE_SIGMA] * TOLERANCE_NODES[i]
+            )
+            umax = -1e300
+            for j in range(n_off):
+                u[j] = base[j] - qw * max(gaps[j] - tol, 0.0) if base[j] > -1e299 else -1e300
+                umax = max(umax, u[j])
+            tot = 0.0
+            for j in range(n_off):
+                u[j] = np.exp(u[j] - umax) if u[j] > -1e299 else 0.0
+                tot += u[j]
+            if tot <= 0.0:
+                continue
+            w = w_r * TOLERANCE_WEIGHTS[i] / tot
+            for k in range(n_labs):
+                out[0, k] += w * u[k]
+                out[1, k] += w * u[n_labs + k]
+                out[2, k] += w * u[2 * n_labs + k]
 
 
 @kernel
