@@ -7,12 +7,30 @@ import platform
 from importlib.metadata import version
 from pathlib import Path
 
-__all__ = ["describe", "load_average"]
+__all__ = ["busy_cpu_seconds", "describe", "load_average", "own_cpu_seconds"]
 
 
 def load_average() -> float:
     """The 1-minute load average (how busy the shared machine is)."""
     return os.getloadavg()[0]
+
+
+def busy_cpu_seconds() -> float:
+    """CPU seconds every process on the machine has used since boot (all cores; NaN where
+    /proc/stat is missing)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return float("nan")
+    # user nice system idle iowait irq softirq steal ...: busy is all but idle and iowait
+    ticks = [int(v) for v in fields[:8]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds used by this process and the children it has waited for."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def _cpu_model() -> str:

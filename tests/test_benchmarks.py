@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 
@@ -243,9 +244,26 @@ def test_report_has_the_machine_budgets_tables_and_plots(tmp_path):
 
 def test_report_says_when_the_machine_was_shared():
     res = _result()
-    res["load_end"] = 2.3
+    res["load_end"] = 2.3  # the harness's own two threads: not other work
+    res["other_cpu_share"] = 0.05
     res["budgets"] = budgets(res)
+    assert "Measured on a shared machine" not in render(res, "performance", ["a.png", "b.png"])
+    res["other_cpu_share"] = 0.6
     assert "Measured on a shared machine" in render(res, "performance", ["a.png", "b.png"])
+    res["other_cpu_share"] = 0.0
+    res["load_start"] = 1.2
+    assert "Measured on a shared machine" in render(res, "performance", ["a.png", "b.png"])
+
+
+def test_other_work_is_busy_time_less_our_own():
+    from benchmarks.machine import busy_cpu_seconds, own_cpu_seconds
+
+    b0, o0 = busy_cpu_seconds(), own_cpu_seconds()
+    t = time.perf_counter()
+    while time.perf_counter() - t < 0.3:  # burn a little CPU ourselves
+        sum(range(1000))
+    busy, own = busy_cpu_seconds() - b0, own_cpu_seconds() - o0
+    assert own > 0.2 and busy >= own - 0.05  # the machine saw at least our own work
 
 
 def test_plans_cover_the_issue_ranges():
