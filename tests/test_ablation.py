@@ -41,9 +41,10 @@ def test_variants_switch_off_and_double(baseline):
 def test_ablation_table_reads_paired_effects(small):
     result = ablate(small, 60)
     rows = {r["mechanism"]: r for r in result["rows"]}
-    # no frontier-cost escalation: open models keep up, the gap shrinks
-    off = rows["counterforces.frontier_cost"]["off"]["gap_months"]
-    assert off["difference"] < 0 and off["ci_high"] < 0 and off["clear"]
+    # frontier cost escalating twice as fast: open models fall behind, the gap widens
+    # (switched off, the gap in months barely moves: docs/model.md, "What the ablation shows")
+    up = rows["counterforces.frontier_cost"]["doubled"]["gap_months"]
+    assert up["difference"] > 0 and up["ci_low"] > 0 and up["clear"]
     for r in result["rows"]:
         for v in ("off", "doubled"):
             e = r[v]["open_share"]

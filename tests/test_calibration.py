@@ -38,6 +38,9 @@ def test_baseline_holds_the_reported_fit(baseline):
     assert set(fitted) == {p.key for p in CAL_PARAMS}
     for key, value in fitted.items():
         assert baseline.values[key] == pytest.approx(value, rel=1e-12), key
+    for p in CAL_PARAMS:  # tied keys hold the same value
+        for key in p.also:
+            assert baseline.values[key] == baseline.values[p.key], key
 
 
 def test_report_lists_every_target_with_source_and_band():

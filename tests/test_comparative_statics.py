@@ -116,6 +116,13 @@ CASES = [
         16,
     ),
     (
+        "a longer diffusion lag widens the gap (free catch-up reaches an older frontier)",
+        {"technology__diffusion_months": 9.0},
+        series_mean(S.GAP_MONTHS),
+        +1,
+        16,
+    ),
+    (
         "frontier cost growth 4x widens the gap",
         {"counterforces__frontier_cost__growth": 4.0},
         series_mean(S.GAP_MONTHS),

@@ -11,7 +11,7 @@ from sim.params.spec import G
 from sim.rules.enterprise import draw_index, nested_logit_probs
 from sim.rules.pricing import target_markup
 from sim.rules.rng import normal, run_seed, uniform
-from sim.rules.technology import demand_level, gap_months, serve_cost
+from sim.rules.technology import demand_level, frontier_at, gap_months, serve_cost
 from sim.state import HEAP_DTYPE
 
 
@@ -82,6 +82,18 @@ def test_gap_months():
     caps = np.linspace(23.5, 24.5, 21)
     gaps = [gap_months(hist, 5, 24.5, c, 0.1) for c in caps]
     assert all(a >= b for a, b in zip(gaps, gaps[1:], strict=False))
+
+
+def test_frontier_at_reads_the_recorded_frontier_back():
+    hist = np.array([24.0, 24.1, 24.2, 24.3, 24.4, 0, 0])
+    assert frontier_at(hist, 5, 24.5, 0.0, 0.1) == 24.5
+    assert frontier_at(hist, 5, 24.5, 2.0, 0.1) == pytest.approx(24.3)
+    assert frontier_at(hist, 5, 24.5, 2.5, 0.1) == pytest.approx(24.25)
+    assert frontier_at(hist, 5, 24.5, 0.5, 0.1) == pytest.approx(24.45)  # between hist[4] and now
+    assert frontier_at(hist, 5, 24.5, 7.0, 0.1) == pytest.approx(23.8)  # before the record
+    assert frontier_at(hist, 0, 24.5, 3.0, 0.1) == pytest.approx(24.2)
+    lags = [frontier_at(hist, 5, 24.5, d, 0.1) for d in np.linspace(0, 8, 33)]
+    assert all(a >= b for a, b in zip(lags, lags[1:], strict=False))
 
 
 def test_costs_and_demand(P):

@@ -6,7 +6,7 @@
 """
 
 from .baseline import write_baseline_values
-from .fit import CAL_PARAMS, CalibrationResult, CalParam, calibrate, validate
+from .fit import CAL_PARAMS, CalibrationResult, CalParam, calibrate, fit_keys, validate
 from .library import library_table, missing_fit_keys
 from .report import render_report
 from .targets import TARGETS, Target, loss, target_values
@@ -16,6 +16,7 @@ __all__ = [
     "CalParam",
     "TARGETS",
     "CAL_PARAMS",
+    "fit_keys",
     "CalibrationResult",
     "target_values",
     "loss",

@@ -46,11 +46,11 @@ def current_fit(path: Path) -> dict[str, float]:
 
     table = tomllib.loads(path.read_text())
     out = {}
-    for p in CAL_PARAMS:
+    for key in (k for p in CAL_PARAMS for k in p.keys):
         node = table
-        for part in p.key.split("."):
+        for part in key.split("."):
             node = node[part]
-        out[p.key] = float(node)
+        out[key] = float(node)
     return out
 
 

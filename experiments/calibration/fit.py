@@ -24,12 +24,12 @@ from sim.state import S
 from ..sensitivity import conditions_met, variant_frame
 from .targets import FIT_MONTHS, TARGETS, loss, target_values
 
-__all__ = ["CalParam", "CAL_PARAMS", "CalibrationResult", "calibrate", "validate"]
+__all__ = ["CalParam", "CAL_PARAMS", "CalibrationResult", "calibrate", "fit_keys", "validate"]
 
 
 @dataclass(frozen=True)
 class CalParam:
-    """A fitted parameter and its prior range (the search box).
+    """A fitted parameter and its prior range (the search box); ``also`` names keys tied to it.
 
     ``matches`` names a target the parameter scales (money: spend is proportional to the
     potential-spend scale up to the small feedback of revenue on training budgets): it is then
@@ -42,6 +42,12 @@ class CalParam:
     hi: float
     why: str
     matches: str = ""
+    also: tuple[str, ...] = ()  # keys that take the same value (one parameter, several labs)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every scenario key this parameter sets."""
+        return (self.key, *self.also)
 
 
 CAL_PARAMS: tuple[CalParam, ...] = (
@@ -89,6 +95,15 @@ CAL_PARAMS: tuple[CalParam, ...] = (
         "platform usage within weeks, as DeepSeek-R1 did)",
     ),
     CalParam(
+        "labs.openai.talent_oom",
+        0.0,
+        1.0,
+        "the frontier labs' research lead (unpublished post-training and reasoning methods), "
+        "one value for OpenAI, Anthropic and Google: how far behind the frontier open labs "
+        "that train on their own compute land",
+        also=("labs.anthropic.talent_oom", "labs.google.talent_oom"),
+    ),
+    CalParam(
         "labs.deepseek.talent_oom",
         0.0,
         1.0,
@@ -101,10 +116,24 @@ _SEARCHED = tuple(p for p in CAL_PARAMS if not p.matches)
 _SOLVED = tuple(p for p in CAL_PARAMS if p.matches)
 
 
+def _expand(values: dict[str, float]) -> dict[str, float]:
+    """The fitted values with every tied key set (``CalParam.also``)."""
+    out = dict(values)
+    for p in CAL_PARAMS:
+        if p.key in values:
+            out.update({k: values[p.key] for k in p.also})
+    return out
+
+
+def fit_keys() -> list[str]:
+    """Every scenario key the calibration sets, tied keys included."""
+    return [k for p in CAL_PARAMS for k in p.keys]
+
+
 def _with(scenario: Scenario, x: np.ndarray, solved: dict[str, float]) -> Scenario:
     values = {p.key: float(v) for p, v in zip(_SEARCHED, x, strict=True)}
     values.update(solved)
-    return scenario.with_values(**{k.replace(".", "__"): v for k, v in values.items()})
+    return scenario.with_values(**{k.replace(".", "__"): v for k, v in _expand(values).items()})
 
 
 def _solve_scales(
@@ -183,7 +212,7 @@ def calibrate(
     solved = {k: float(f"{v:.4g}") for k, v in solved.items()}
     fitted = {p.key: float(v) for p, v in zip(_SEARCHED, x, strict=True)}
     fitted.update(solved)
-    fitted = {p.key: fitted[p.key] for p in CAL_PARAMS}
+    fitted = _expand({p.key: fitted[p.key] for p in CAL_PARAMS})
     end = loss(target_values(_with(base, x, solved), run_ids))
     return CalibrationResult(fitted, start, end, calls, runs, scenario.seed)
 

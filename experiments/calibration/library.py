@@ -79,4 +79,4 @@ def library_table(scenario_dir: Path, runs: int, fitted: dict[str, float]) -> li
 def missing_fit_keys(path: Path) -> list[str]:
     """Fitted keys that the scenario file does not set itself (so cannot be rewritten)."""
     own = own_keys(path)
-    return [p.key for p in CAL_PARAMS if p.key not in own]
+    return [k for p in CAL_PARAMS for k in p.keys if k not in own]

@@ -18,44 +18,50 @@ from sim.state import S, lab_series
 __all__ = ["Target", "TARGETS", "MISS_NOTES", "FIT_MONTHS", "DEC", "target_values", "loss"]
 
 MISS_NOTES = {
-    "gap_months_2026": "the model's gap narrows from 9 months in 2023 to about 2-3 in "
-    "2024-2026 and does not widen again before 2029: open labs' own compute, research talent, "
-    "usage feedback and free catch-up keep the best open family close; Epoch's 2023-2025 "
-    "average of three months sits below the model's (4.8) while its 2026 figure of four months "
-    "sits above it (2.1), so the history's roughly constant lag is read by the model as a "
-    "narrowing one.",
-    "gap_months_2023_2025": "open releases of 2023 (Llama 2 in July, Mixtral in December) "
-    "trail GPT-4 (March 2023) by most of a year in effective compute at the calendar start, "
-    "which the initial capabilities fix; Epoch's index counts a model as caught up once the "
-    "frontier is no longer significantly better, which gives smaller gaps than the model's "
-    "compute-based measure in 2023. See gap_months_2026.",
-    "open_share_end_2024": "in the model enterprises' open share rises through 2024-2025: in "
-    "North America every open token comes from hybrids, and the share of its tokens a hybrid "
-    "routes to open weights doubles between December 2024 and June 2025 (about 0.19 to 0.41, "
-    "6 reference runs) as the routed tasks' tolerances are met by open models that closed the "
-    "gap from 9 months (2023, in effective training compute) to 2-3; the survey reports it "
-    "falling from 19% to 13% as enterprises moved work to Anthropic's and Google's newest "
-    "closed models. With Epoch's roughly constant lag there would be no catch-up to route on; "
-    "the model's 2023 gap, set by the releases' training compute, is wider than the index's.",
+    "gap_months_2026": "from 2024 on the model's best open model trails by about five months "
+    "and the lag holds roughly constant (December 2024/2025/2026: 4.8/5.1/5.2), as Epoch's "
+    "does, but a month longer: free catch-up reaches only the frontier of "
+    "technology.diffusion_months (3) ago, and open labs that train at the frontier's scale "
+    "(Meta, DeepSeek) still lack the frontier labs' fitted research lead (0.38 OOM); a "
+    "shorter lag would need a smaller research lead, which puts Meta's releases level with "
+    "the closed frontier (as in the previous calibration), against this target's history.",
+    "gap_months_2023_2025": "the model's 2023 is wider than Epoch's: until Llama 2 (July) "
+    "the best open model is LLaMA's first release against GPT-4 (March), 8-11 months behind "
+    "in effective training compute, which the initial capabilities fix; Epoch's index counts "
+    "a model as caught up once the frontier is no longer significantly better, which gives "
+    "smaller gaps than the model's compute-based measure. From 2024 on see gap_months_2026.",
+    "open_share_end_2024": "in the model enterprises' open share rises through 2024-2025 "
+    "(0.12 in late 2024, 0.19 in mid-2025): in North America every open token comes from "
+    "hybrids, and the open family North American enterprises choose comes from about 7 "
+    "months behind the frontier in December 2024 to about 5 in June 2025 (Meta's and "
+    "Google's 2025 releases) while fine-tuning tools mature (enablers), so hybrids route more "
+    "of their tasks to it. The survey reports the share falling from 19% to 13% as "
+    "enterprises moved work to Anthropic's and Google's newest closed models and Llama 4 "
+    "disappointed; in the model a release's capability is its compute and talent, so no "
+    "release disappoints, and enterprise tasks do not become more frontier-bound as agents "
+    "and coding grow.",
     "open_share_mid_2025": "see open_share_end_2024: the model's enterprise open share rises "
     "where the survey's falls.",
     "platform_open_share_late_2025": "platform buyers weigh closed flagships, closed small "
-    "tiers and hosted open families over tasks of differing tolerance; the fitted platform "
-    "quality weight is traded against the families' ranks, and tolerant tasks go to the "
-    "cheapest offers, which are open (hosted at a small markup, DeepSeek's mixture-of-experts "
-    "serving cheaper still). Coding, the largest frontier-bound use on OpenRouter in 2025, went "
-    "to Anthropic's closed models; one lognormal spread of tolerances cannot hold both a large "
-    "frontier-bound block and a large tolerant one, so the open share stays near one half from "
-    "2024 on where the history has it rising to a third.",
+    "tiers and hosted open families over tasks of differing tolerance; tolerant tasks go to "
+    "the cheapest offers, which are open.",
     "deepseek_leads_2025": "DeepSeek's research efficiency (talent_oom, fitted) and its serving "
     "efficiency (mixture-of-experts, serve_efficiency_oom) make its family the cheapest near "
-    "the frontier, but Meta's family, with the largest developer ecosystem and no trust "
-    "penalty in North America and Europe, takes as much of the tolerant platform tasks: the "
-    "two lead in about half the runs each (the median misses by a few points). A larger "
-    "DeepSeek talent closes the gap to the frontier in 2024, against the gap targets.",
-    "qwen_second_2025": "Qwen competes with Meta's, Google's and Mistral's families in North "
-    "America and Europe under the foreign-trust penalty and without DeepSeek's serving "
-    "efficiency, so it comes third on platforms (about a tenth of open tokens).",
+    "the frontier; Meta's family, with the largest developer ecosystem and no trust penalty "
+    "in North America and Europe, is its rival for tolerant platform tasks.",
+    "deepseek_share_2025": "DeepSeek's research efficiency (talent_oom, fitted) and its "
+    "serving efficiency (mixture-of-experts) put its family near the frontier and below every "
+    "other family's price, so platform tasks that need a recent model go to it (0.61 of 2025 "
+    "open tokens against about 0.45); the model has none of the other Chinese families that "
+    "spread open usage in 2025 (Moonshot's Kimi, Zhipu's GLM, MiniMax), whose tokens the "
+    "model's families absorb, DeepSeek's most of all as the nearest to the frontier.",
+    "qwen_second_2025": "Qwen competes with Meta's and Google's families in North America and "
+    "Europe under the foreign-trust penalty and without DeepSeek's serving efficiency, and "
+    "its releases trail by 6-9 months where DeepSeek's are near the frontier, so it comes "
+    "fourth on platforms in 2025 (about 5% of open tokens, behind DeepSeek 60%, Meta 18% "
+    "and Google's Gemma line 11%). On OpenRouter Qwen's breadth of sizes (0.5 B to 235 B "
+    "parameters, each the cheapest at its capability) carried it; the model gives a family "
+    "one flagship and at most one open line.",
     "llama_falls_2025": "Meta's family keeps most of its 2024 platform share through 2025.",
     "closed_price_cut_2024": "frontier list prices fall with serving costs and market "
     "pressure; the model cannot separate the two.",
@@ -141,6 +147,10 @@ def _family_lead(tr: np.ndarray, lab: str, behind: tuple[str, ...]) -> float:
 
 def _deepseek_lead(tr: np.ndarray, P: np.ndarray) -> float:
     return _family_lead(tr, "deepseek", ())
+
+
+def _deepseek_share(tr: np.ndarray, P: np.ndarray) -> float:
+    return _family_2025(tr, "deepseek")
 
 
 def _qwen_second(tr: np.ndarray, P: np.ndarray) -> float:
@@ -294,6 +304,18 @@ TARGETS: tuple[Target, ...] = (
         "family by tokens in 2025",
         _deepseek_lead,
         bound=+1,
+    ),
+    Target(
+        "deepseek_share_2025",
+        "DeepSeek's 2025 share of platform open tokens",
+        0.45,
+        0.15,
+        "OpenRouter and a16z, 'State of AI' (December 2025): DeepSeek about 13-14% of all "
+        "tokens over the study's year, with open weights rising to about 30%, i.e. some 45% of "
+        "open-weight tokens; from a near-monopoly early in 2025 to a mix in which no open model "
+        "carries more than a quarter by its end (scale wide: family and model shares, and the "
+        "year's open share, are read off the report's charts)",
+        _deepseek_share,
     ),
     Target(
         "qwen_second_2025",

@@ -1123,7 +1123,18 @@ _GLOBAL: dict[str, Param] = {
         0.0,
         1.0,
         "followers close part of their gap to the frontier for free through published research "
-        "and distillation; fitted to the open-closed gap (Epoch AI) in docs/calibration.md",
+        "and distillation (the frontier of technology.diffusion_months ago); fitted to the "
+        "open-closed gap (Epoch AI) in docs/calibration.md",
+    ),
+    "DIFFUSION": _P(
+        "technology.diffusion_months",
+        3.0,
+        "months",
+        0.0,
+        36.0,
+        "assumption: what a follower can copy for free (papers, distillation, people moving) is "
+        "the frontier as it stood this long ago: OpenAI's o1 (September 2024) was matched in the "
+        "open by QwQ-32B-Preview 2.5 months and DeepSeek-R1 4 months later",
     ),
     "CATCHUP_MAX": _P(
         "technology.catchup_max_oom",

@@ -76,7 +76,8 @@ def release_capability(
     """Capability (log10 effective FLOP) of a model trained with ``flop`` FLOP.
 
     Talent drawn by the lab's developer ecosystem (driver 1) and, for open labs, community
-    feedback (driver 5) add effective compute; a lab behind the closed ``frontier`` closes a
+    feedback (driver 5) add effective compute; a lab behind ``frontier`` (the closed frontier
+    as it stood ``diffusion_months`` ago: what has been public long enough to copy) closes a
     share of its gap through published research and distillation (catch-up), by at most
     ``catchup_max_oom``.
     """

@@ -24,7 +24,7 @@ from .labs import (
 )
 from .pricing import adjust_markup, target_markup
 from .rng import normal, stream_id, uniform
-from .technology import gap_months, lab_serve_cost, serve_cost
+from .technology import frontier_at, gap_months, lab_serve_cost, serve_cost
 from .views import open_share_now
 
 __all__ = [
@@ -182,7 +182,10 @@ def on_release(s, lab: int, t: float) -> None:
         is_open = 1 if lab_draw(s, lab) < p_open else 0
     else:
         lab_draw(s, lab)  # keep stream positions aligned across scenarios
-    cap = release_capability(P, LP, lab, lb.flop, t, lb.dev_share, is_open, m.frontier)
+    month = min(m.month, hist.shape[0] - 1)
+    rate = P[G.FRONTIER_OOM_PER_MONTH]
+    copyable = frontier_at(hist, month, m.frontier, P[G.DIFFUSION], rate)
+    cap = release_capability(P, LP, lab, lb.flop, t, lb.dev_share, is_open, copyable)
     u_line = lab_draw(s, lab)  # drawn by every release, so streams stay aligned
     if is_open:
         lb.cap_open = max(lb.cap_open, cap)
@@ -195,8 +198,7 @@ def on_release(s, lab: int, t: float) -> None:
         log_event(s, t, EV.LICENSE_SWITCH, lab, float(is_open), delta, 0)
         lb.open = is_open
     refresh_frontier(labs, mkt)
-    month = min(m.month, hist.shape[0] - 1)
-    gap = gap_months(hist, month, m.frontier, cap, P[G.FRONTIER_OOM_PER_MONTH])
+    gap = gap_months(hist, month, m.frontier, cap, rate)
     log_event(s, t, EV.RELEASE, lab, cap, gap, is_open)
     if is_open and P[G.PRESSURE_STRENGTH] > 0:
         for k in range(labs.shape[0]):

@@ -19,6 +19,7 @@ __all__ = [
     "token_demand",
     "phase_in_hardware",
     "gap_months",
+    "frontier_at",
     "enabler_level",
     "selfhost_fixed_factor",
     "frontier_spend",
@@ -138,3 +139,26 @@ def gap_months(hist: np.ndarray, month: int, frontier_now: float, cap: float, ra
     span = hist[hi] - hist[lo]
     frac = 1.0 if span <= 0.0 else (cap - hist[lo]) / span
     return now - (lo + frac)
+
+
+@kernel
+def frontier_at(
+    hist: np.ndarray, month: int, frontier_now: float, months_ago: float, rate: float
+) -> float:
+    """The closed frontier's capability ``months_ago`` months before the current month.
+
+    ``hist[s]`` is the frontier at the end of month s for s < ``month``; the current month
+    counts as ``frontier_now``. Between months it is interpolated; before the recorded history
+    it falls back at ``rate`` OOM per month.
+    """
+    if months_ago <= 0.0:
+        return frontier_now
+    s = month - months_ago
+    first = hist[0] if month > 0 else frontier_now
+    if s <= 0.0:
+        return min(frontier_now, first + s * rate)
+    lo = int(s)
+    frac = s - lo
+    a = hist[lo] if lo < month else frontier_now
+    b = hist[lo + 1] if lo + 1 < month else frontier_now
+    return min(frontier_now, a + frac * (b - a))
