@@ -41,9 +41,10 @@ def plot(res: dict, folder: Path) -> list[str]:
             x0, y0 = done[-1][axis], done[-1]["seconds"]
             xs = [p[axis] for p in pts]
             ax.loglog(xs, [y0 * v / x0 for v in xs], "--", color="grey", label="linear")
-        ax.set_title(f"{axis}: last-segment slope {sc[axis]['last_slope']:.2f}")
+        tol = sc[axis].get("tolerance", 0.0)
+        ax.set_title(f"{axis}: last-segment slope {sc[axis]['last_slope']:.2f} ± {tol:.2f}")
         ax.set_xlabel(axis)
-        ax.set_ylabel("time (s)")
+        ax.set_ylabel(f"time (s) of {pts[0]['runs']:,} runs" if axis != "runs" else "time (s)")
         ax.legend(fontsize=8)
         ax = axes[1, j]
         ax.semilogx([p[axis] for p in done], [p["peak_gib"] for p in done], "o-")
@@ -131,34 +132,67 @@ def _point_time(r: dict) -> str:
     return f"{r['seconds']:.2f}"
 
 
+def _ms(v: float) -> str:
+    """Milliseconds to three significant figures, without exponents: 0.0342, 3.42, 785, 3,140."""
+    return f"{v:,.0f}" if v >= 100 else f"{v:.3g}"
+
+
+def _point_timing(r: dict) -> tuple[str, str, str]:
+    """A point's timing cells: timings x runs per timing, ms per run, spread."""
+    if r["status"] != "measured":
+        return "", "", ""
+    per_run = r.get("per_run_s", r["seconds"] / r["runs"])
+    spread = r.get("spread", math.nan)
+    return (
+        f"{r.get('repeats', 1)} x {r.get('runs_timed', r['runs']):,}",
+        _ms(per_run * 1e3),
+        "" if math.isnan(spread) else f"{spread:.0%}",
+    )
+
+
 def _scaling_lines(res: dict) -> list[str]:
     plan, sc = res["plan"], res["scaling"]
+    min_s, repeats = plan.get("min_point_s", 0.0), plan.get("point_repeats", 1)
     lines = [
         "Each point runs in a fresh process (kernels loaded from the cache first; the time is "
         "the batch's with its runs table, without writing files) and reports its peak resident "
-        "memory (VmHWM) and the machine's 1-minute load average when it started. Growth "
-        "exponents are log-log slopes over the measured points and over the last segment (the "
-        f"two largest sizes, where fixed costs no longer hide growth); a last segment above "
-        f"{SUPERLINEAR} is flagged super-linear. Agent axes run {plan['agent_runs']} runs with "
-        f"the other population at its baseline size. A point predicted to take over "
-        f"{plan['point_limit_s']:.0f} s is extrapolated from the points before it (at the "
-        "steeper of linear growth and the last segment's) instead of run.",
+        "memory (VmHWM, after the point's own batch) and the machine's 1-minute load average "
+        f"when it started. A point whose batch lasts under {min_s:g} s is too little work to "
+        f"time stably: it is timed {repeats} times and the best kept, on the agent axes over a "
+        f"batch grown to last about {min_s:g} s (more runs of the same populations), on the "
+        "runs axis and the threads points over the same batch (their runs are what is "
+        "measured). *timed* is timings x runs per timing; *per run* is the best timing's time "
+        "per run; *time* is that times the point's runs, so points timed over different "
+        "batches compare; *spread* is the slowest timing over the best, less one. Agent axes "
+        f"are points of {plan['agent_runs']} runs with the other population at its baseline "
+        "size. Growth exponents are log-log slopes of time over the measured points and over "
+        "the last segment (the two largest sizes, where fixed costs no longer hide growth); a "
+        f"last segment above {SUPERLINEAR} plus its tolerance is flagged super-linear. The "
+        "tolerance is how far the segment's slope can move within its two points' spreads, "
+        "(log(1+s1) + log(1+s2)) / log(size ratio); a point timed once is given the largest "
+        "spread measured on its axis (none if no point there was repeated). A point "
+        f"predicted to take over {plan['point_limit_s']:.0f} s is extrapolated from the "
+        "points before it (at the steeper of linear growth and the last segment's) instead of "
+        "run.",
         "",
-        "| axis | runs | enterprises | developers | threads | time (s) | peak (GiB) | load |",
-        "|---|---|---|---|---|---|---|---|",
+        "| axis | runs | enterprises | developers | threads | timed | per run (ms) | time (s) "
+        "| spread | peak (GiB) | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for axis, entry in sc.items():
         for r in entry["points"]:
             peak = "" if math.isnan(r["peak_gib"]) else f"{r['peak_gib']:.2f}"
             load = f"{r['load']:.1f}" if "load" in r else ""
+            timed, per_run, spread = _point_timing(r)
             lines.append(
                 f"| {axis} | {r['runs']:,} | {r['enterprises']:,} | {r['developers']:,} | "
-                f"{r['threads']} | {_point_time(r)} | {peak} | {load} |"
+                f"{r['threads']} | {timed} | {per_run} | {_point_time(r)} | {spread} | {peak} "
+                f"| {load} |"
             )
     lines += [
         "",
-        "| axis | time exponent | last segment | memory exponent | |",
-        "|---|---|---|---|---|",
+        "| axis | time exponent | last segment | tolerance | memory exponent | |",
+        "|---|---|---|---|---|---|",
     ]
     for axis in _AGENT_AXES:
         s = sc[axis]
@@ -167,12 +201,12 @@ def _scaling_lines(res: dict) -> list[str]:
         else:
             flag = "**super-linear**" if s["superlinear"] else "linear or better"
         lines.append(
-            f"| {axis} | {s['slope']:.2f} | {s['last_slope']:.2f} | {s['memory_slope']:.2f} "
-            f"| {flag} |"
+            f"| {axis} | {s['slope']:.2f} | {s['last_slope']:.2f} | "
+            f"{s.get('tolerance', 0.0):.2f} | {s['memory_slope']:.2f} | {flag} |"
         )
     lines.append(
         f"| threads | 2 threads {sc['threads']['speedup']:.2f}x faster than 1 "
-        f"({plan['thread_runs']:,} runs) | | | |"
+        f"({plan['thread_runs']:,} runs) | | | | |"
     )
     return lines
 

@@ -1,10 +1,21 @@
 """Scaling points measured in a fresh process each (time and peak memory), and the growth check.
 
-A point runs a batch of the scenario with some runs, enterprises, developers and threads, after
-a warm-up run that loads the compiled kernels, and reports the batch's seconds and the process's
-peak resident memory (``VmHWM``). Growth is judged by the slope of log(time) on log(size): 1 is
-linear; above :data:`SUPERLINEAR` it is flagged. The flag looks at the last segment (the two
-largest sizes), where fixed costs no longer hide how time grows.
+A point is a batch of the scenario with some runs, enterprises, developers and threads. In its
+own process, after a warm-up run that loads the compiled kernels, the point's batch is timed
+once and the process's peak resident memory (``VmHWM``) read. A batch shorter than the plan's
+minimum (``min_seconds``) is too little work to time stably, so (:func:`time_point`) it is timed
+again: on the agent axes the batch is first grown to last about the minimum (more runs of the
+same populations), on the runs and threads axes (where the runs are what is measured) the same
+batch is repeated; either way ``repeats`` timings are taken and the best one kept. Every point
+reports its time per run, and its ``seconds`` are that time times the point's own runs, so
+points timed over different batches stay comparable; ``spread`` is the repeat-to-repeat
+spread (slowest over best timing, less one).
+
+Growth is judged by the slope of log(time) on log(size): 1 is linear; above :data:`SUPERLINEAR`
+plus a tolerance it is flagged. The flag looks at the last segment (the two largest sizes),
+where fixed costs no longer hide how time grows; the tolerance is how far that segment's slope
+can move within its two points' measured spread (:func:`segment_tolerance`; a point timed once
+is given the largest spread measured on its axis).
 
 A point whose time, extrapolated from the points measured before it, exceeds the axis's time
 limit is not run: its row carries the extrapolation, marked as such. A point that runs past
@@ -24,8 +35,13 @@ from pathlib import Path
 
 __all__ = [
     "SUPERLINEAR",
+    "MAX_GROWTH",
+    "SHORT",
     "loglog_slope",
     "superlinear",
+    "segment_tolerance",
+    "time_point",
+    "timing_note",
     "predict_seconds",
     "scale_axis",
     "measure_point",
@@ -33,6 +49,8 @@ __all__ = [
 ]
 
 SUPERLINEAR = 1.15
+MAX_GROWTH = 1_000  # a short point's batch grows to at most this many times its runs
+SHORT = 0.75  # a grown batch lasting under this share of the minimum is grown again
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -54,6 +72,59 @@ def superlinear(sizes: list[float], values: list[float], limit: float = SUPERLIN
     return loglog_slope(sizes, values) > limit
 
 
+def segment_tolerance(sizes: list[float], spreads: list[float]) -> float:
+    """How far the slope between two points can move if each point's time is off by its
+    relative ``spread`` (in opposite directions): (log(1+s0) + log(1+s1)) / log(n1/n0)."""
+    if len(sizes) != 2 or len(spreads) != 2 or sizes[0] == sizes[1]:
+        raise ValueError("need two different sizes and their two spreads")
+    return (math.log1p(spreads[0]) + math.log1p(spreads[1])) / abs(math.log(sizes[1] / sizes[0]))
+
+
+def time_point(
+    batch: Callable[[int], float],
+    runs: int,
+    min_seconds: float = 0.0,
+    repeats: int = 1,
+    grow: bool = False,
+    after_first: Callable[[], None] | None = None,
+) -> dict:
+    """Time a point whose batch has ``runs`` runs; ``batch(n)`` runs n runs and returns seconds.
+
+    The point's own batch is timed first (``after_first`` is called after it, to read its peak
+    memory). If it lasted ``min_seconds`` or more, that one timing is the point's. Otherwise it
+    is timed until there are ``repeats`` timings: without ``grow``, over the same batch; with
+    it, over a batch grown in proportion to last ``min_seconds``, grown again while a grown
+    batch lasts under :data:`SHORT` of that (the first timing's fixed costs made it look
+    slower per run than it is), at most :data:`MAX_GROWTH` times the runs; timings of smaller
+    batches are left out. Returns the best time per run (``per_run_s``), ``seconds`` (that
+    times ``runs``), the runs per timing (``runs_timed``), the number of timings
+    (``repeats``) and their ``spread`` (slowest over best, less one; NaN for one timing)."""
+    if runs < 1 or repeats < 1:
+        raise ValueError("runs and repeats must be at least 1")
+    first = batch(runs)
+    if after_first is not None:
+        after_first()
+    timed, last = runs, first
+    if first < min_seconds and grow:
+        cap = runs * MAX_GROWTH
+        while last < SHORT * min_seconds and timed < cap:
+            want = math.ceil(timed * min_seconds / max(last, 1e-9))
+            timed = min(max(want, timed + 1), cap)
+            last = batch(timed)
+    per_run = [last / timed]
+    if first < min_seconds:
+        per_run += [batch(timed) / timed for _ in range(repeats - 1)]
+    best = min(per_run)
+    spread = max(per_run) / best - 1.0 if len(per_run) > 1 else math.nan
+    return {
+        "seconds": best * runs,
+        "per_run_s": best,
+        "runs_timed": timed,
+        "repeats": len(per_run),
+        "spread": spread,
+    }
+
+
 def predict_seconds(sizes: list[float], seconds: list[float], size: float) -> float:
     """Time at ``size`` extrapolated from measured points: the largest one grown at the
     steeper of linear growth and its last segment's exponent."""
@@ -65,6 +136,16 @@ def predict_seconds(sizes: list[float], seconds: list[float], size: float) -> fl
     return seconds[-1] * (size / sizes[-1]) ** exponent
 
 
+def timing_note(r: dict) -> str:
+    """How a measured point was timed, e.g. ``best of 3 x 560 runs, 0.14 ms/run, spread 2%``."""
+    n = r.get("repeats", 1)
+    how = f"best of {n} x {r.get('runs_timed', r['runs']):,} runs" if n > 1 else "timed once"
+    per_run = r.get("per_run_s", r["seconds"] / r["runs"])
+    spread = r.get("spread", math.nan)
+    tail = "" if math.isnan(spread) else f", spread {spread:.0%}"
+    return f"{how}, {per_run * 1e3:.2f} ms/run{tail}"
+
+
 def scale_axis(
     axis: str,
     points: list[dict],
@@ -74,11 +155,14 @@ def scale_axis(
 ) -> dict:
     """Measure ``points`` (dicts holding ``axis``) in increasing size with ``measure``.
 
-    ``measure(point)`` returns ``{"seconds", "peak_gib"}`` or, when it had to be stopped,
-    ``{"stopped": True, "seconds": <timeout>}``. A point predicted to take more than
-    ``limit_s`` is extrapolated instead of run. Returns the rows (each with ``status``:
-    measured, extrapolated or stopped), the fitted exponent (``slope``), the last segment's
-    (``last_slope``), the memory exponent and the super-linear flag, over measured points.
+    ``measure(point)`` returns ``{"seconds", "peak_gib"}`` (and, from :func:`measure_point`,
+    ``per_run_s``, ``runs_timed``, ``repeats``, ``spread``) or, when it had to be stopped,
+    ``{"stopped": True, "seconds": <timeout>}``. ``seconds`` is the time of the point's own
+    batch (its time per run times its runs). A point predicted to take more than ``limit_s`` is
+    extrapolated instead of run. Returns the rows (each with ``status``: measured, extrapolated
+    or stopped), the fitted exponent (``slope``), the last segment's (``last_slope``), its
+    ``tolerance`` (see :func:`segment_tolerance`), the memory exponent and the super-linear
+    flag (last segment above :data:`SUPERLINEAR` plus the tolerance), over measured points.
     """
     rows: list[dict] = []
     for p in points:
@@ -103,7 +187,7 @@ def scale_axis(
                 say(
                     f"  {axis:<12} runs={p['runs']:>7,} enterprises={p['enterprises']:>9,} "
                     f"developers={p['developers']:>9,} threads={p['threads']}: "
-                    f"{r['seconds']:8.2f} s  peak {r['peak_gib']:.2f} GiB"
+                    f"{r['seconds']:8.2f} s  peak {r['peak_gib']:.2f} GiB  ({timing_note(row)})"
                 )
         rows.append(row)
     done = [r for r in rows if r["status"] == "measured"]
@@ -114,14 +198,21 @@ def scale_axis(
         entry["slope"] = loglog_slope(sizes, secs)
         entry["last_slope"] = loglog_slope(sizes[-2:], secs[-2:])
         entry["memory_slope"] = loglog_slope(sizes, [r["peak_gib"] for r in done])
-        entry["superlinear"] = entry["last_slope"] > SUPERLINEAR
+        # a point timed once borrows the largest spread measured on the axis (0 if none was)
+        spreads = [r.get("spread", math.nan) for r in done]
+        known = [v for v in spreads if not math.isnan(v)]
+        fallback = max(known, default=0.0)
+        last = [fallback if math.isnan(v) else v for v in spreads[-2:]]
+        entry["tolerance"] = segment_tolerance(sizes[-2:], last)
+        entry["superlinear"] = entry["last_slope"] > SUPERLINEAR + entry["tolerance"]
         flag = "  SUPER-LINEAR" if entry["superlinear"] else ""
         say(
             f"  {axis}: time grows as size^{entry['slope']:.2f} over the measured points, "
-            f"^{entry['last_slope']:.2f} over the last segment{flag}"
+            f"^{entry['last_slope']:.2f} over the last segment (flagged above "
+            f"{SUPERLINEAR} + {entry['tolerance']:.2f} for its repeat spread){flag}"
         )
     else:
-        entry.update(slope=math.nan, last_slope=math.nan, memory_slope=math.nan)
+        entry.update(slope=math.nan, last_slope=math.nan, memory_slope=math.nan, tolerance=0.0)
         entry["superlinear"] = False
         say(f"  {axis}: fewer than two measured points, no growth exponent")
     return entry
@@ -138,12 +229,22 @@ def peak_rss_gib() -> float:
 
 
 def measure_point(
-    runs: int, enterprises: int, developers: int, threads: int, timeout: float | None = None
+    runs: int,
+    enterprises: int,
+    developers: int,
+    threads: int,
+    timeout: float | None = None,
+    min_seconds: float = 0.0,
+    repeats: int = 1,
+    grow: bool = False,
 ) -> dict:
-    """Seconds and peak memory of one batch, measured in a fresh process; past ``timeout``
-    seconds the process is stopped and ``{"stopped": True, "seconds": timeout}`` returned."""
+    """One point measured in a fresh process (:func:`time_point`'s figures and ``peak_gib``,
+    the peak memory after the point's own batch); past ``timeout`` seconds the process is
+    stopped and ``{"stopped": True, "seconds": timeout}`` returned."""
     cmd = [sys.executable, "-m", "benchmarks.scaling", f"--runs={runs}"]
     cmd += [f"--enterprises={enterprises}", f"--developers={developers}", f"--threads={threads}"]
+    cmd += [f"--min-seconds={min_seconds}", f"--repeats={repeats}"]
+    cmd += ["--grow"] if grow else []
     try:
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -159,6 +260,9 @@ def _child() -> None:
     ap.add_argument("--enterprises", type=int, required=True)
     ap.add_argument("--developers", type=int, required=True)
     ap.add_argument("--threads", type=int, required=True)
+    ap.add_argument("--min-seconds", type=float, default=0.0)
+    ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--grow", action="store_true", help="grow a short batch (more runs)")
     ap.add_argument("--scenario", default=str(ROOT / "scenarios" / "baseline.toml"))
     args = ap.parse_args()
     from experiments.runner import run_scenario
@@ -166,13 +270,26 @@ def _child() -> None:
     from sim.params.scenario import load_scenario
 
     sc = load_scenario(args.scenario).with_values(
-        run__runs=args.runs, run__enterprises=args.enterprises, run__developers=args.developers
+        run__enterprises=args.enterprises, run__developers=args.developers
     )
     simulate(sc, [0], threads=args.threads)  # load the kernels
-    t0 = time.perf_counter()
-    run_scenario(sc, threads=args.threads)
-    seconds = time.perf_counter() - t0
-    print(json.dumps({"seconds": seconds, "peak_gib": peak_rss_gib()}))
+
+    def batch(n: int) -> float:
+        scn = sc.with_values(run__runs=n)
+        t0 = time.perf_counter()
+        run_scenario(scn, threads=args.threads)
+        return time.perf_counter() - t0
+
+    peak: list[float] = []
+    r = time_point(
+        batch,
+        args.runs,
+        args.min_seconds,
+        args.repeats,
+        args.grow,
+        after_first=lambda: peak.append(peak_rss_gib()),
+    )
+    print(json.dumps({**r, "peak_gib": peak[0]}))
 
 
 if __name__ == "__main__":
