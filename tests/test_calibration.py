@@ -59,6 +59,15 @@ def test_report_lists_every_target_with_source_and_band():
     assert "## The scenario library against the seeds' arguments" in text
 
 
+def test_report_carries_every_scenario_disagreement():
+    """A scenario file that says the model disagrees with its seed is quoted in the report."""
+    text = REPORT.read_text()
+    for path in sorted((ROOT / "scenarios").glob("*.toml")):
+        header = path.read_text().split("[scenario]")[0]
+        if "The model disagrees" in header:
+            assert f"- **{path.stem}**: The model disagrees" in text, path.name
+
+
 def test_fit_improves_on_the_prior_centre(baseline):
     base = baseline.with_values(run__months=FIT_MONTHS)
     searched = [p for p in CAL_PARAMS if not p.matches]
@@ -76,6 +85,8 @@ def test_calibrate_stays_in_the_prior_box(baseline):
     assert result.evaluations >= 12 and calls[0] == result.loss_start
     for p in CAL_PARAMS:
         assert p.lo <= result.fitted[p.key] <= p.hi
+        for key in p.also:  # a tied key is fitted with its parameter
+            assert result.fitted[key] == result.fitted[p.key], key
     # the search improves on its start (the prior centre)
     assert result.loss_end < result.loss_start
 

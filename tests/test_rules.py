@@ -85,15 +85,23 @@ def test_gap_months():
 
 
 def test_frontier_at_reads_the_recorded_frontier_back():
+    # hist[s] is recorded by the clearing at time s + 1; at t = 5.5 records run to time 5
     hist = np.array([24.0, 24.1, 24.2, 24.3, 24.4, 0, 0])
-    assert frontier_at(hist, 5, 24.5, 0.0, 0.1) == 24.5
-    assert frontier_at(hist, 5, 24.5, 2.0, 0.1) == pytest.approx(24.3)
-    assert frontier_at(hist, 5, 24.5, 2.5, 0.1) == pytest.approx(24.25)
-    assert frontier_at(hist, 5, 24.5, 0.5, 0.1) == pytest.approx(24.45)  # between hist[4] and now
-    assert frontier_at(hist, 5, 24.5, 7.0, 0.1) == pytest.approx(23.8)  # before the record
-    assert frontier_at(hist, 0, 24.5, 3.0, 0.1) == pytest.approx(24.2)
-    lags = [frontier_at(hist, 5, 24.5, d, 0.1) for d in np.linspace(0, 8, 33)]
+    assert frontier_at(hist, 5, 5.5, 24.5, 0.0, 0.1) == 24.5
+    assert frontier_at(hist, 5, 5.5, 24.5, 2.5, 0.1) == pytest.approx(24.2)  # time 3: hist[2]
+    assert frontier_at(hist, 5, 5.5, 24.5, 3.0, 0.1) == pytest.approx(24.15)  # time 2.5
+    assert frontier_at(hist, 5, 5.5, 24.5, 0.25, 0.1) == pytest.approx(24.45)  # last record..now
+    assert frontier_at(hist, 5, 5.5, 24.5, 0.5, 0.1) == pytest.approx(24.4)  # time 5: hist[4]
+    assert frontier_at(hist, 5, 5.5, 24.5, 7.0, 0.1) == pytest.approx(23.75)  # before the record
+    assert frontier_at(hist, 0, 0.5, 24.5, 3.0, 0.1) == pytest.approx(24.2)  # nothing recorded
+    # a release in month 1 (one record, at time 1) with a lag under a month
+    assert frontier_at(hist, 1, 1.5, 24.2, 0.25, 0.1) == pytest.approx(24.1)
+    lags = [frontier_at(hist, 5, 5.5, 24.5, d, 0.1) for d in np.linspace(0, 8, 33)]
     assert all(a >= b for a, b in zip(lags, lags[1:], strict=False))
+    # continuous across the last record and the start of the record
+    for d in (0.5, 4.5):
+        lo, hi = (frontier_at(hist, 5, 5.5, 24.5, d + e, 0.1) for e in (1e-9, -1e-9))
+        assert hi == pytest.approx(lo, abs=1e-6)
 
 
 def test_costs_and_demand(P):

@@ -13,15 +13,17 @@ import numpy as np
 import pytest
 
 from experiments.stats import paired_difference
+from sim.actors import LAB_NAMES
 from sim.engine.batch import BatchArrays, simulate
 from sim.params.scenario import load_scenario
 from sim.rules.classify import IND
-from sim.state import S
+from sim.state import S, lab_series
 from sim.vocab import END_STATES
 
 from .conftest import ROOT
 
 RUNS = 1000  # as the table in docs/calibration.md
+FLAT = 0.01  # below a point, a documented disagreement ("barely moves") holds
 
 
 def end_state(name: str):
@@ -41,6 +43,12 @@ def final(ind: IND):
     return lambda b: b.indicators[:, ind]
 
 
+def mistral_enterprise(b: BatchArrays) -> np.ndarray:
+    """Mistral's share of enterprise open-weight tokens over the last two years."""
+    col = lab_series(LAB_NAMES.index("mistral"), "open_usage_enterprise")
+    return b.trajectories[:, -24:, col].mean(axis=1)
+
+
 # (scenario, statistic label, statistic, sign, whether the seed argues it). Under the seeds'
 # classifier the baseline never deepens and almost always ends in the oligopoly (docs/
 # model.md), so an argument about those two end states is tested on the indicators that
@@ -51,7 +59,7 @@ CASES = [
     ("strict_liability", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
     ("meta_retreat", "final gap", final(IND.GAP_MONTHS), +1, True),
     ("meta_retreat", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
-    ("meta_retreat", "gap_widens", end_state("gap_widens"), +1, True),
+    ("meta_retreat", "gap_widens", end_state("gap_widens"), 0, False),
     ("frontier_cost_explosion", "gap_widens", end_state("gap_widens"), +1, True),
     ("mistral_funding_crunch", "Mistral releases openly", series_mean(S.MISTRAL_OPEN), -1, True),
     (
@@ -61,6 +69,7 @@ CASES = [
         0,
         False,
     ),
+    ("eu_sovereignty", "Mistral's share of enterprise open usage", mistral_enterprise, +1, True),
     ("eu_sovereignty", "big-tech share of open usage", final(IND.BIGTECH_OPEN_SHARE), 0, False),
     ("eu_sovereignty", "concentration of open usage", final(IND.OPEN_HHI), 0, False),
     ("export_controls", "big-tech share of open usage", final(IND.BIGTECH_OPEN_SHARE), +1, True),
@@ -97,7 +106,9 @@ def test_scenario_direction(batches, scenario, label, stat, sign, seed_argues):
     who = "as the seed argues" if seed_argues else "the model's documented disagreement"
     msg = f"{scenario}, {label} ({who}): {mean:+.4f}, SE {se:.4f}"
     if sign == 0:
-        assert abs(mean) < 3.0 * se or mean == 0.0, msg
+        # a documented "barely moves": not significant, or smaller than a point (a share of
+        # runs or of usage); a tiny effect can be significant over 1000 paired runs
+        assert abs(mean) < 3.0 * se or abs(mean) < FLAT, msg
     else:
         assert sign * mean > 3.0 * se, msg
     if not seed_argues:

@@ -99,8 +99,8 @@ CAL_PARAMS: tuple[CalParam, ...] = (
         0.0,
         1.0,
         "the frontier labs' research lead (unpublished post-training and reasoning methods), "
-        "one value for OpenAI, Anthropic and Google: how far behind the frontier open labs "
-        "that train on their own compute land",
+        "one value for OpenAI, Anthropic and Google (documented first estimates 0.1, 0.1 and "
+        "0): how far behind the frontier open labs that train on their own compute land",
         also=("labs.anthropic.talent_oom", "labs.google.talent_oom"),
     ),
     CalParam(

@@ -55,7 +55,7 @@ def library_table(scenario_dir: Path, runs: int, fitted: dict[str, float]) -> li
         text = " ".join(ln for ln in header if ln)
         expected = re.search(r"Expected direction \(seeds\): (.*?)(?: The model| Why:|$)", text)
         disagrees = re.search(
-            r"(The model (?:agrees on .*? but not|disagrees) .*?)(?: See docs|$)", text
+            r"(The model (?:agrees on .*? but not|disagrees)\b.*?)(?: See docs|$)", text
         )
         changes = {}
         for i, k in enumerate(END_STATES):

@@ -184,7 +184,7 @@ def on_release(s, lab: int, t: float) -> None:
         lab_draw(s, lab)  # keep stream positions aligned across scenarios
     month = min(m.month, hist.shape[0] - 1)
     rate = P[G.FRONTIER_OOM_PER_MONTH]
-    copyable = frontier_at(hist, month, m.frontier, P[G.DIFFUSION], rate)
+    copyable = frontier_at(hist, month, t, m.frontier, P[G.DIFFUSION], rate)
     cap = release_capability(P, LP, lab, lb.flop, t, lb.dev_share, is_open, copyable)
     u_line = lab_draw(s, lab)  # drawn by every release, so streams stay aligned
     if is_open:

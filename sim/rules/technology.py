@@ -143,22 +143,29 @@ def gap_months(hist: np.ndarray, month: int, frontier_now: float, cap: float, ra
 
 @kernel
 def frontier_at(
-    hist: np.ndarray, month: int, frontier_now: float, months_ago: float, rate: float
+    hist: np.ndarray, month: int, t: float, frontier_now: float, months_ago: float, rate: float
 ) -> float:
-    """The closed frontier's capability ``months_ago`` months before the current month.
+    """The closed frontier's capability ``months_ago`` months before time ``t``.
 
-    ``hist[s]`` is the frontier at the end of month s for s < ``month``; the current month
-    counts as ``frontier_now``. Between months it is interpolated; before the recorded history
-    it falls back at ``rate`` OOM per month.
+    ``hist[s]`` is the frontier recorded by the clearing at time s + 1, for s < ``month``;
+    the frontier at ``t`` (not before the last record) is ``frontier_now``. Between these
+    points it is interpolated in time; before the first record it falls back at ``rate`` OOM
+    per month.
     """
     if months_ago <= 0.0:
         return frontier_now
-    s = month - months_ago
-    first = hist[0] if month > 0 else frontier_now
-    if s <= 0.0:
-        return min(frontier_now, first + s * rate)
-    lo = int(s)
-    frac = s - lo
-    a = hist[lo] if lo < month else frontier_now
-    b = hist[lo + 1] if lo + 1 < month else frontier_now
-    return min(frontier_now, a + frac * (b - a))
+    tau = t - months_ago
+    if month <= 0:
+        return frontier_now - months_ago * rate
+    if tau <= 1.0:
+        return min(frontier_now, hist[0] - (1.0 - tau) * rate)
+    last = float(month)  # time of the last record, hist[month - 1]
+    if tau >= last:
+        span = t - last
+        frac = 1.0 if span <= 0.0 else (tau - last) / span
+        a = hist[month - 1]
+        return min(frontier_now, a + frac * (frontier_now - a))
+    pos = tau - 1.0
+    lo = int(pos)
+    frac = pos - lo
+    return min(frontier_now, hist[lo] + frac * (hist[lo + 1] - hist[lo]))
