@@ -111,7 +111,9 @@ def _decide(P, LP, CP, seed, months, n_ent, n_dev, traj, log, stop, reps_ent, re
                 s.P, s.devs[i], i, mo, m.seed, s.rl[2], is_open, stay, stay_open, weights
             )
             check += eco + nxt
-    return check
+    # the owned state must live to the end: ``s`` only borrows its arrays (read after the last
+    # use of ``owner``, numba would free them while ``s`` still points at them)
+    return check + owner.mkt[0].month * 0
 
 
 def _time_decide(sc: Scenario, stop: int, reps_ent: int, reps_dev: int) -> float:

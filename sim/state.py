@@ -398,7 +398,11 @@ def new_state(P, LP, CP, n_ent, n_dev, months, traj, log):
 
 @kernel
 def borrow_state(s):
-    """The same state as views that own no reference (for loops over agents' reviews)."""
+    """The same state as views that own no reference (for loops over agents' reviews).
+
+    The caller must use the owned state ``s`` after its last use of the views: numba frees
+    an array after its owner's last use, and views do not keep it alive.
+    """
     return RunState(
         borrow(s.P),
         borrow(s.LP),
