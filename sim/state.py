@@ -351,7 +351,9 @@ RunState = namedtuple(
         "vol",  # tokens per (route, lab) at 2023 demand
         "lv",  # per-lab view (LV)
         "rv",  # per-region view (RV)
-        "rl",  # per-region choice weights of vendors, open families, ecosystems
+        # per region: running sums of vendors' and open families' choice weights (rows 0, 1),
+        # ecosystems' exp(appeal) (row 2)
+        "rl",
         "pv",  # platform token shares of lab k: row 0 closed flagship, 1 open family, 2 small tier
         "work",  # scratch (W_*)
         "terms",  # license-decision terms (vocab.T)

@@ -8,7 +8,7 @@ import pytest
 from experiments.stats import paired_difference, wilson_interval
 from sim.engine.heap import heap_pop, heap_push
 from sim.params.spec import G
-from sim.rules.enterprise import draw_index, nested_logit_probs
+from sim.rules.enterprise import draw_cumulative, draw_index, nested_logit_probs
 from sim.rules.pricing import target_markup
 from sim.rules.rng import normal, run_seed, uniform
 from sim.rules.technology import demand_level, frontier_at, gap_months, serve_cost
@@ -138,3 +138,14 @@ def test_paired_difference():
     assert same.mean == 0.0 and same.p_value == 1.0
     d = paired_difference(noise + rng.normal(scale=0.1, size=400), noise)
     assert d.ci_low < d.mean < d.ci_high and 0.0 <= d.p_value <= 1.0 and d.n == 400
+
+
+def test_draws_from_running_sums_are_draw_index():
+    """Enterprises draw vendors and families from running sums of the weights (computed once
+    a clearing): the same index as draw_index on the weights, zeros and rounding included."""
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        w = rng.exponential(size=7) * (rng.random(7) < 0.6)
+        cum = np.cumsum(w)[None, :].repeat(2, axis=0)
+        for u in (*rng.random(20), 0.0, 1.0 - 1e-16, 1.0):
+            assert draw_cumulative(cum, 1, u) == draw_index(w, u), (w, u)

@@ -27,7 +27,7 @@ __all__ = [
     "hybrid_open_share",
     "nested_logit_probs",
     "draw_index",
-    "draw_row",
+    "draw_cumulative",
     "bass_adoption_prob",
     "enterprise_decision",
     "next_review_month",
@@ -180,22 +180,24 @@ def draw_index(weights: np.ndarray, u: float) -> int:
 
 
 @hot_kernel
-def draw_row(weights: np.ndarray, row: int, u: float) -> int:
-    """:func:`draw_index` on one row of a 2-d weight matrix (no view is created)."""
-    tot = 0.0
-    for k in range(weights.shape[1]):
-        tot += weights[row, k]
-    target = u * tot
-    acc = 0.0
-    last = -1
-    for k in range(weights.shape[1]):
-        w = weights[row, k]
-        if w > 0.0:
-            acc += w
-            last = k
-            if target < acc:
-                return k
-    return last
+def draw_cumulative(cum: np.ndarray, row: int, u: float) -> int:
+    """:func:`draw_index` from row ``row`` of running sums of the weights, without a view
+    (the same draw: the same additions in the same order, and the first sum past the target
+    belongs to a positive weight)."""
+    n = cum.shape[1]
+    target = u * cum[row, n - 1]
+    # running sums are non-decreasing: those not past the target are a prefix (counted
+    # without branches: an early exit is a mispredicted branch per review)
+    passed = 0
+    for k in range(n):
+        passed += not (target < cum[row, k])
+    if passed < n:
+        return passed
+    # rounding put the target at the total: the last positive weight, as draw_index
+    for k in range(n - 1, -1, -1):
+        if cum[row, k] > (cum[row, k - 1] if k > 0 else 0.0):
+            return k
+    return -1
 
 
 @kernel
@@ -230,7 +232,7 @@ def enterprise_decision(
     """An enterprise's review: (option, family, vendor, next review month, hybrid's open share).
 
     ``rv`` is the per-region view (region x RV), ``vweights``/``fweights`` the per-region
-    choice weights of closed vendors and open families (region x lab).
+    running sums of the choice weights of closed vendors and open families (region x lab).
 
     A non-adopter adopts with the Bass chance in ``ctx`` (three months of hazard since its
     last look) and then chooses like everyone else.
@@ -247,8 +249,8 @@ def enterprise_decision(
     nested_logit_probs(util, P[G.NEST_LAMBDA], prob)
     option = draw_index(prob, uniform(seed, st, base + 1))
     if option != OPT.CLOSED:
-        family = draw_row(fweights, e.region, uniform(seed, st, base + 2))
+        family = draw_cumulative(fweights, e.region, uniform(seed, st, base + 2))
     if option == OPT.CLOSED or option == OPT.HYBRID:
-        vendor = draw_row(vweights, e.region, uniform(seed, st, base + 3))
+        vendor = draw_cumulative(vweights, e.region, uniform(seed, st, base + 3))
     nxt = next_review_month(P[G.REVIEW_MONTHS], uniform(seed, st, base + 4), month)
     return option, family, vendor, nxt, h

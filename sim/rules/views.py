@@ -34,8 +34,19 @@ def open_share_now(vol: np.ndarray) -> float:
 
 
 @kernel
+def _running_sums(rl: np.ndarray, kind: int, r: int) -> None:
+    """Replace region ``r``'s choice weights of ``kind`` by their running sums, which every
+    review's draw reads (:func:`sim.rules.enterprise.draw_cumulative`)."""
+    acc = 0.0
+    for k in range(rl.shape[2]):
+        acc += rl[kind, r, k]
+        rl[kind, r, k] = acc
+
+
+@kernel
 def compute_views(s, t):
-    """Step 3: per-lab views, per-region choice weights and cloud markups."""
+    """Step 3: per-lab views, per-region choice weights (running sums for vendors and open
+    families) and cloud markups."""
     P, LP, CP, labs, clouds, mkt = s.P, s.LP, s.CP, s.labs, s.clouds, s.mkt
     hist, vol, lv, rv, rl = s.hist, s.vol, s.lv, s.rv, s.rl
     m = mkt[0]
@@ -108,6 +119,7 @@ def compute_views(s, t):
             gsum += w * max(lv[k, LV.GAP_CLOSED], 0.0)
         rv[r, RV.P_CLOSED] = psum / wsum if wsum > 0 else 1e6
         rv[r, RV.GAP_CLOSED] = gsum / wsum if wsum > 0 else NO_GAP
+        _running_sums(rl, 0, r)
         # open families
         umax = -1e300
         for k in range(n_labs):
@@ -134,6 +146,7 @@ def compute_views(s, t):
             gsum += w * max(lv[k, LV.GAP_OPEN], 0.0)
         rv[r, RV.C_OPEN] = psum / wsum if wsum > 0 else 1e6
         rv[r, RV.GAP_OPEN] = gsum / wsum if wsum > 0 else NO_GAP
+        _running_sums(rl, 1, r)
         # developer ecosystems
         for k in range(n_labs):
             if lv[k, LV.AVAILABLE] > 0:
