@@ -17,7 +17,7 @@ import numba
 import numpy as np
 from numba import njit
 
-from sim.engine.fast import _DEV_HEAD, _DEV_TAIL, _ENT_HEAD, _ENT_TAIL, _clearing, _drain, _push
+from sim.engine.fast import _clearing, _drain, queue_reviews
 from sim.engine.heap import heap_pop
 from sim.events import EV
 from sim.params.scenario import Scenario
@@ -61,17 +61,14 @@ def _decide(P, LP, CP, seed, months, n_ent, n_dev, traj, log, stop, reps_ent, re
     owner = new_state(P, LP, CP, n_ent, n_dev, months, traj, log)
     s = borrow_state(owner)
     init_state(s, seed, months)
-    for i in range(n_dev):
-        _push(s.buckets[_DEV_HEAD], s.buckets[_DEV_TAIL], s.devs, i)
-    for i in range(n_ent):
-        _push(s.buckets[_ENT_HEAD], s.buckets[_ENT_TAIL], s.ents, i)
+    dring, dcount, ering, ecount = queue_reviews(s, n_ent, n_dev, months)
     _drain(s)
     m = s.mkt[0]
     while m.heap_n > 0 and m.month < stop:
         t, kind, actor, n = heap_pop(s.heap, m.heap_n)
         m.heap_n = n
         if kind == EV.CLEARING:
-            _clearing(s)
+            _clearing(s, months, dring, dcount, ering, ecount)
         elif t < months:
             handle_event(s, kind, actor, t)
         _drain(s)

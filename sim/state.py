@@ -109,7 +109,6 @@ ENT_DTYPE = np.dtype(
         ("family", np.int64),  # open lab whose models it runs
         ("vendor", np.int64),  # closed lab whose API it buys
         ("next_review", np.int64),
-        ("link", np.int64),  # next enterprise in the same review bucket
         ("volume", np.float64),  # M tokens per month at 2023 demand
         ("sensitivity", np.float64),
         ("skill", np.float64),
@@ -123,7 +122,6 @@ DEV_DTYPE = np.dtype(
         ("region", np.int64),
         ("eco", np.int64),  # lab whose ecosystem it builds in
         ("next_review", np.int64),
-        ("link", np.int64),
         ("taste", np.float64),  # exp(taste for open tooling)
     ]
 )
@@ -360,7 +358,6 @@ RunState = namedtuple(
         # the calendar
         "heap",  # the fast engine's event heap
         "outbox",  # events the rules ask engines to schedule
-        "buckets",  # the fast engine's review buckets (4 x months)
         # outputs
         "traj",  # months x series
         "log",  # event log (EVENT_DTYPE)
@@ -392,7 +389,6 @@ def new_state(P, LP, CP, n_ent, n_dev, months, traj, log):
         np.zeros(N_TERMS),
         np.zeros(HEAP_CAP, dtype=HEAP_DTYPE),
         np.zeros(OUTBOX_CAP, dtype=HEAP_DTYPE),
-        np.full((4, months), -1, dtype=np.int64),
         traj,
         log,
     )
@@ -424,7 +420,6 @@ def borrow_state(s):
         borrow(s.terms),
         borrow(s.heap),
         borrow(s.outbox),
-        borrow(s.buckets),
         borrow(s.traj),
         borrow(s.log),
     )

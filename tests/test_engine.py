@@ -97,3 +97,32 @@ def test_invariants_over_random_parameter_draws(baseline):
 
 def test_invariants_baseline(small):
     _check_invariants(simulate(small, range(4)))
+
+
+@pytest.mark.parametrize("review_months", [0.5, 1.0, 1.5, 3.0, 6.0, 6.5, 12.0])
+def test_the_review_ring_holds_every_wait(review_months):
+    """The fast engine keeps agents' reviews in a ring of months: every wait that
+    ``next_review_month`` can draw must land in another slot of the ring."""
+    from sim.engine.fast import _ring_slots
+    from sim.rules.enterprise import next_review_month
+
+    slots = _ring_slots(review_months)
+    for month in (0, 5, 107):
+        for u in (0.0, 0.5, 1.0 - 1e-12):
+            wait = next_review_month(review_months, u, month) - month
+            assert 1 <= wait < slots, (review_months, u, wait, slots)
+    # a firm that has not adopted looks again after a fixed wait, within the enterprises' ring
+    from sim.rules.enterprise import ADOPTION_RECHECK_MONTHS
+
+    assert ADOPTION_RECHECK_MONTHS < _ring_slots(max(review_months, ADOPTION_RECHECK_MONTHS))
+
+
+@pytest.mark.parametrize("months", [1.0, 2.5])
+def test_reviews_from_the_ring_match_the_reference_engine(small, months):
+    """Short review cycles wrap the ring many times and put every agent in few slots: the
+    fast engine still reviews in the reference engine's order (identical results)."""
+    from sim.engine.differential import engine_differences
+
+    sc = small.with_values(developers__review_months=months, enterprises__review_months=months)
+    diffs, _ = engine_differences(sc, [0, 1])
+    assert not diffs, "\n".join(diffs)

@@ -10,6 +10,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..events import EV, EVENT_PRIORITY
+from ..params.spec import G
 from ..rules.classify import classify, final_indicators
 from ..rules.clearing import (
     clearing_close,
@@ -19,17 +20,19 @@ from ..rules.clearing import (
     enterprise_review,
 )
 from ..rules.dispatch import handle_event
-from ..rules.jit import hot_kernel, kernel
+from ..rules.enterprise import ADOPTION_RECHECK_MONTHS
+from ..rules.jit import borrow, hot_kernel, kernel, prefetch
 from ..rules.setup import init_state
 from ..state import borrow_state, new_state
 from .heap import heap_pop, heap_push
 
-__all__ = ["run_one", "run_batch"]
+__all__ = ["queue_reviews", "run_one", "run_batch"]
 
 _PRIO = np.array([EVENT_PRIORITY.get(EV(k), 99) for k in range(len(EV))], dtype=np.int64)
 
-# rows of the review buckets (months wide): first and last agent due in each month
-_DEV_HEAD, _DEV_TAIL, _ENT_HEAD, _ENT_TAIL = 0, 1, 2, 3
+
+# reviews ahead whose records are prefetched
+_AHEAD = 8
 
 
 @hot_kernel
@@ -47,42 +50,87 @@ def _drain(s):
 
 
 @hot_kernel
-def _push(head, tail, recs, i):
-    """Append agent ``i`` to the review bucket of its next review month (first in, first out)."""
+def _ring_push(ring, count, recs, i, month, months):
+    """Append agent ``i`` to the ring slot of its next review month (if before ``months``).
+
+    First in, first out within a month: the order of enterprises' reviews fixes the order of
+    their volume sums, so it is the reference engine's order.
+    """
     nxt = recs[i].next_review
-    if nxt >= head.shape[0]:
+    if nxt >= months:
         return
-    recs[i].link = -1
-    if tail[nxt] >= 0:
-        recs[tail[nxt]].link = i
-    else:
-        head[nxt] = i
-    tail[nxt] = i
+    if nxt - month >= ring.shape[0] or nxt < month:
+        raise ValueError("an agent's next review lies outside the review ring")
+    slot = nxt & (ring.shape[0] - 1)
+    ring[slot, count[slot]] = i
+    count[slot] += 1
 
 
 @kernel
-def _clearing(s):
-    """The monthly clearing: the rulebook's phases, with the month's reviews from the buckets."""
+def _ring_slots(review_months: float) -> int:
+    """Ring slots for reviews: more than the longest wait ``next_review_month`` can draw
+    (1 + the integer part of 2 x mean - 1 months), rounded up to a power of two so that a
+    month's slot is a bit mask, not a division."""
+    need = int(max(2.0 * review_months - 1.0, 1.0)) + 2
+    slots = 1
+    while slots < need:
+        slots *= 2
+    return slots
+
+
+@kernel
+def _ring(review_months: float, n: int):
+    """An empty review ring for ``n`` agents: (slots x n agent indices, count per slot)."""
+    slots = _ring_slots(review_months)
+    return np.empty((slots, max(n, 1)), dtype=np.int32), np.zeros(slots, dtype=np.int64)
+
+
+@kernel
+def queue_reviews(s, n_ent, n_dev, months):
+    """Queue every agent's first review: (developers' ring and counts, enterprises' ring and
+    counts), in index order."""
+    dring, dcount = _ring(s.P[G.DEV_REVIEW_MONTHS], n_dev)
+    # a firm that has not adopted looks again after ADOPTION_RECHECK_MONTHS
+    ering, ecount = _ring(max(s.P[G.REVIEW_MONTHS], float(ADOPTION_RECHECK_MONTHS)), n_ent)
+    for i in range(n_dev):
+        _ring_push(dring, dcount, s.devs, i, 0, months)
+    for i in range(n_ent):
+        _ring_push(ering, ecount, s.ents, i, 0, months)
+    return dring, dcount, ering, ecount
+
+
+@kernel
+def _clearing(s, months, dring, dcount, ering, ecount):
+    """The monthly clearing: the rulebook's phases, with the month's reviews from the rings."""
     month = s.mkt[0].month
     clearing_open(s)
     # views whose null reference count LLVM sees: no reference counting in the review loops;
     # the per-agent kernels take only the arrays they touch (a whole bundle per review costs
     # a few percent of a run)
     b = borrow_state(s)
-    hb = b.buckets
-    i = hb[_DEV_HEAD, month]
-    while i >= 0:
-        nxt_i = b.devs[i].link
+    dring, dcount, ering, ecount = borrow(dring), borrow(dcount), borrow(ering), borrow(ecount)
+    # the agents due this month are listed in an array, not a linked list through their
+    # records: records are read independently of each other, so a population too large for
+    # the cache does not wait on one memory access per review
+    slot = month & (dring.shape[0] - 1)
+    n = dcount[slot]
+    for j in range(n):
+        if j + _AHEAD < n:
+            prefetch(b.devs, dring[slot, j + _AHEAD])
+        i = dring[slot, j]
         developer_review(b.P, b.devs, b.labs, b.mkt, b.rl, b.work, i)
-        _push(hb[_DEV_HEAD], hb[_DEV_TAIL], b.devs, i)
-        i = nxt_i
+        _ring_push(dring, dcount, b.devs, i, month, months)
+    dcount[slot] = 0
     developers_close(s)
-    i = hb[_ENT_HEAD, month]
-    while i >= 0:
-        nxt_i = b.ents[i].link
+    slot = month & (ering.shape[0] - 1)
+    n = ecount[slot]
+    for j in range(n):
+        if j + _AHEAD < n:
+            prefetch(b.ents, ering[slot, j + _AHEAD])
+        i = ering[slot, j]
         enterprise_review(b.P, b.ents, b.clouds, b.mkt, b.vol, b.rv, b.rl, b.work, i)
-        _push(hb[_ENT_HEAD], hb[_ENT_TAIL], b.ents, i)
-        i = nxt_i
+        _ring_push(ering, ecount, b.ents, i, month, months)
+    ecount[slot] = 0
     clearing_close(s)
 
 
@@ -98,17 +146,14 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
     # bundle costs no atomic reference counting per call
     s = borrow_state(owner)
     init_state(s, seed, months)
-    for i in range(n_dev):
-        _push(s.buckets[_DEV_HEAD], s.buckets[_DEV_TAIL], s.devs, i)
-    for i in range(n_ent):
-        _push(s.buckets[_ENT_HEAD], s.buckets[_ENT_TAIL], s.ents, i)
+    dring, dcount, ering, ecount = queue_reviews(s, n_ent, n_dev, months)
     _drain(s)
     m = s.mkt[0]
     while m.heap_n > 0:
         t, kind, actor, n = heap_pop(s.heap, m.heap_n)
         m.heap_n = n
         if kind == EV.CLEARING:
-            _clearing(s)
+            _clearing(s, months, dring, dcount, ering, ecount)
             if m.month >= months:
                 break
         elif t < months:

@@ -31,7 +31,12 @@ __all__ = [
     "bass_adoption_prob",
     "enterprise_decision",
     "next_review_month",
+    "ADOPTION_RECHECK_MONTHS",
 ]
+
+# months until a firm that has not adopted considers adopting again (the Bass hazard of
+# enterprise_context is taken over this many months)
+ADOPTION_RECHECK_MONTHS = 3
 
 
 @kernel
@@ -58,7 +63,7 @@ def enterprise_context(
     out[EC.LIABILITY] = liability * P[G.LIABILITY_STRENGTH] * P[G.LIABILITY_USER_PENALTY]
     out[EC.EU_PRIV] = 1.0 + P[G.EU_PHASE_PRIVACY] * eu_phase
     out[EC.FRICTION] = P[G.OPEN_FRICTION] * max(0.0, 1.5 - enab)
-    out[EC.ADOPT] = bass_adoption_prob(P, adopted, 3.0)
+    out[EC.ADOPT] = bass_adoption_prob(P, adopted, float(ADOPTION_RECHECK_MONTHS))
 
 
 @hot_kernel
@@ -244,7 +249,7 @@ def enterprise_decision(
     option, family, vendor = e.option, e.family, e.vendor
     if option < 0:
         if uniform(seed, st, base) >= ctx[EC.ADOPT]:
-            return option, family, vendor, month + 3, e.hybrid
+            return option, family, vendor, month + ADOPTION_RECHECK_MONTHS, e.hybrid
     h = option_utilities(P, e, rv, cloud_markup, ctx, util)
     nested_logit_probs(util, P[G.NEST_LAMBDA], prob)
     option = draw_index(prob, uniform(seed, st, base + 1))

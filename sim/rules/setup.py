@@ -9,7 +9,7 @@ from ..params.spec import C, G, L
 from ..state import R_CLOSED
 from ..vocab import OPT, Region, Stream
 from .clearing import apply_enterprise
-from .enterprise import draw_index
+from .enterprise import ADOPTION_RECHECK_MONTHS, draw_index
 from .eventlog import emit
 from .jit import kernel
 from .regulation import EU_PHASE_MONTHS, EXPORT_CONTROL_MONTHS
@@ -141,7 +141,8 @@ def init_state(s, seed, months):
             e.option = OPT.CLOSED
             apply_enterprise(P, e, vol, mkt, 1.0)
         total += e.volume * p_ref
-        nxt = int(uniform(seed, st, 14) * (P[G.REVIEW_MONTHS] if e.option >= 0 else 3.0))
+        wait = P[G.REVIEW_MONTHS] if e.option >= 0 else float(ADOPTION_RECHECK_MONTHS)
+        nxt = int(uniform(seed, st, 14) * wait)
         e.next_review = nxt
     m.adopted = m.n_adopted / n_ent
     # January 2023's average price per token paid: the reference of price-elastic demand
