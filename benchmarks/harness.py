@@ -28,7 +28,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .machine import busy_cpu_seconds, describe, load_average, own_cpu_seconds
+from .machine import (
+    busy_cpu_seconds,
+    describe,
+    load_average,
+    own_cpu_seconds,
+    speed_probe,
+    speed_spread,
+)
 from .scaling import SUPERLINEAR, measure_point, scale_axis, timing_note
 from .stages import STAGES, slowest_stage, split_stages
 
@@ -347,6 +354,7 @@ def run(plan: Plan, say: Callable[[str], None] = _say) -> dict:
     t_start = time.perf_counter()
     busy_start, own_start = busy_cpu_seconds(), own_cpu_seconds()
     say(f"aimarket performance harness ({plan.name}); load average {res['load_start']:.2f}")
+    probes = res["speed_probes"] = {"start": speed_probe()}
     for k, v in res["machine"].items():
         say(f"  {k}: {v}")
     say("engines: fast vs reference vs mesa.batch_run (one thread, same runs)")
@@ -359,6 +367,7 @@ def run(plan: Plan, say: Callable[[str], None] = _say) -> dict:
         f"  mesa.batch_run of {e['mesa_runs']} runs {e['mesa_batch_s']:.2f} s, fast batch "
         f"{e['fast_batch_s'] * 1e3:.1f} ms -> {e['mesa_ratio']:.0f}x"
     )
+    probes["after engines"] = speed_probe()
     say("decisions per second per core: engine vs choice-rule microkernel")
     d = res["decisions"] = decisions(plan)
     say(
@@ -366,11 +375,13 @@ def run(plan: Plan, say: Callable[[str], None] = _say) -> dict:
         f"M/s (enterprise {d['kernel_enterprise_rate'] / 1e6:.1f}, developer "
         f"{d['kernel_developer_rate'] / 1e6:.1f}) -> {d['fraction']:.0%} of the roofline"
     )
+    probes["after decisions"] = speed_probe()
     say(
         f"scaling (each point in a fresh process, kernels loaded first; points predicted over "
         f"{plan.point_limit_s:.0f} s are extrapolated)"
     )
     res["scaling"] = scaling(plan, say)
+    probes["after scaling"] = speed_probe()
     say(f"written batch: {plan.batch_runs:,} runs, 2 threads, fresh process")
     p = res["product"] = product(plan)
     say(
@@ -382,6 +393,12 @@ def run(plan: Plan, say: Callable[[str], None] = _say) -> dict:
     say(f"  slowest stage after loading: {p['slowest']}")
     if "readme_s" in p:
         say(f"  {p['readme_command']}: {p['readme_s']:.2f} s wall")
+    probes["end"] = speed_probe()
+    say(
+        "fixed workload (host speed) "
+        + ", ".join(f"{k} {v * 1e3:.0f} ms" for k, v in probes.items())
+        + f": the slowest {speed_spread(probes):.0%} slower than the fastest"
+    )
     res["load_end"] = load_average()
     res["harness_s"] = time.perf_counter() - t_start
     # other work on the machine: its busy CPU time less the harness's own (the load average

@@ -6,11 +6,16 @@ import datetime as dt
 import math
 from pathlib import Path
 
+from .machine import speed_spread
 from .scaling import SUPERLINEAR
 
 __all__ = ["write_report", "render", "plot"]
 
 _AGENT_AXES = ("runs", "enterprises", "developers")
+
+# spread of the fixed workload's times beyond which the host's speed moved during a run
+# (repeats on an idle machine stay within a few percent)
+HOST_SPREAD = 0.10
 
 
 def plot(res: dict, folder: Path) -> list[str]:
@@ -252,6 +257,11 @@ def render(res: dict, image_folder: str, pngs: list[str]) -> str:
     # (the load average at the end counts the harness's own threads, so it does not decide)
     other = res.get("other_cpu_share", 0.0)
     shared = res["load_start"] >= 0.5 or other >= 0.25
+    # a host that slows the virtual machine down shows in no process inside it: a fixed
+    # workload timed between the stages shows it (spread beyond run-to-run noise)
+    probes = res.get("speed_probes", {})
+    spread = speed_spread(probes)
+    host_slowed = spread > HOST_SPREAD
     cmd = "uv run python -m benchmarks.harness" + (" --quick" if plan["name"] == "quick" else "")
     lines = [
         "# Performance",
@@ -268,6 +278,15 @@ def render(res: dict, image_folder: str, pngs: list[str]) -> str:
         f"| 1-minute load average | {res['load_start']:.2f} at start, "
         f"{res['load_end']:.2f} at end (the harness's own work included) |",
         f"| other work during the run | {other:.2f} of a core (busy CPU time less the harness's) |",
+        *(
+            [
+                "| fixed workload between stages (host speed) | "
+                + ", ".join(f"{k} {v * 1e3:.0f} ms" for k, v in probes.items())
+                + f"; slowest {spread:.0%} slower than fastest |"
+            ]
+            if probes
+            else []
+        ),
         "",
     ]
     if shared:
@@ -275,6 +294,16 @@ def render(res: dict, image_folder: str, pngs: list[str]) -> str:
             "Measured on a shared machine (other work was running, see the load and other work "
             "above): "
             "times are upper bounds of what the machine does idle.",
+            "",
+        ]
+    if host_slowed:
+        lines += [
+            f"The machine's speed moved during this run: a fixed workload timed between the "
+            f"stages took up to {spread:.0%} longer than its fastest (table above), with no "
+            "other work inside the machine to explain it (a virtual machine's host was busy). "
+            "Figures from different stages, and from runs on other days, are not directly "
+            "comparable; the budgets below are upper bounds of what the machine does at full "
+            "speed.",
             "",
         ]
     lines += ["## Budgets", "", *_budget_lines(res), ""]

@@ -451,6 +451,30 @@ def test_report_says_when_the_machine_was_shared():
     assert "Measured on a shared machine" in render(res, "performance", ["a.png", "b.png"])
 
 
+def test_report_says_when_the_host_slowed_the_machine():
+    """A fixed workload timed between stages: a spread beyond noise is reported, with the
+    times, even when no other work ran inside the machine."""
+    from benchmarks.machine import speed_spread
+
+    res = _result()
+    res["other_cpu_share"] = 0.0
+    res["speed_probes"] = {"start": 0.050, "after engines": 0.051, "end": 0.052}
+    res["budgets"] = budgets(res)
+    text = render(res, "performance", ["a.png", "b.png"])
+    assert "fixed workload between stages" in text and "start 50 ms" in text
+    assert "speed moved during this run" not in text
+    res["speed_probes"]["after scaling"] = 0.080
+    assert speed_spread(res["speed_probes"]) == pytest.approx(0.6)
+    assert "up to 60% longer" in render(res, "performance", ["a.png", "b.png"])
+
+
+def test_the_speed_probe_times_a_fixed_workload():
+    from benchmarks.machine import speed_probe
+
+    a, b = speed_probe(), speed_probe()
+    assert 0 < a < 5 and 0 < b < 5
+
+
 def test_other_work_is_busy_time_less_our_own():
     from benchmarks.machine import busy_cpu_seconds, own_cpu_seconds
 
