@@ -33,6 +33,7 @@ from .machine import (
     describe,
     load_average,
     own_cpu_seconds,
+    probe_text,
     speed_probe,
     speed_spread,
 )
@@ -395,9 +396,8 @@ def run(plan: Plan, say: Callable[[str], None] = _say) -> dict:
         say(f"  {p['readme_command']}: {p['readme_s']:.2f} s wall")
     probes["end"] = speed_probe()
     say(
-        "fixed workload (host speed) "
-        + ", ".join(f"{k} {v * 1e3:.0f} ms" for k, v in probes.items())
-        + f": the slowest {speed_spread(probes):.0%} slower than the fastest"
+        f"fixed workloads (host speed; compute/memory) {probe_text(probes)}: the slowest "
+        f"{speed_spread(probes):.0%} slower than the fastest"
     )
     res["load_end"] = load_average()
     res["harness_s"] = time.perf_counter() - t_start

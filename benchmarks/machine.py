@@ -14,6 +14,7 @@ __all__ = [
     "describe",
     "load_average",
     "own_cpu_seconds",
+    "probe_text",
     "speed_probe",
     "speed_spread",
 ]
@@ -24,7 +25,7 @@ def load_average() -> float:
     return os.getloadavg()[0]
 
 
-def _probe_work(n: int) -> float:
+def _probe_compute(n: int) -> float:
     """A fixed single-core workload: exponentials, logarithms and a dependent sum."""
     acc = 0.0
     for i in range(n):
@@ -32,38 +33,73 @@ def _probe_work(n: int) -> float:
     return acc
 
 
+def _probe_memory(nxt, steps: int) -> int:
+    """A fixed memory-bound workload: a chain of dependent reads through a random cycle."""
+    i = 0
+    for _ in range(steps):
+        i = nxt[i]
+    return i
+
+
 _PROBE_N = 400_000
+_PROBE_TABLE = 1 << 22  # 4M int64: 32 MiB, the size of this machine's last-level cache
+_PROBE_STEPS = 200_000
+_probe = {}
 
 
-def speed_probe() -> float:
-    """Seconds the fixed workload takes on one core (best of three; compiled once).
-
-    A virtual machine's host can slow it down without any process inside it showing as
-    busy; the probe, timed between the harness's stages, shows when the machine's speed
-    moved during a run, so that figures from different stages are compared knowingly.
-    """
-    from numba import njit
-
-    global _probe_kernel
-    if _probe_kernel is None:
-        _probe_kernel = njit(cache=True)(_probe_work)
-        _probe_kernel(10)
+def _best_of_three(fn, *args) -> float:
     best = float("inf")
     for _ in range(3):
         t0 = time.perf_counter()
-        _probe_kernel(_PROBE_N)
+        fn(*args)
         best = min(best, time.perf_counter() - t0)
     return best
 
 
-_probe_kernel = None
+def speed_probe() -> dict[str, float]:
+    """Seconds two fixed workloads take on one core, best of three: ``compute``
+    (exponentials) and ``memory`` (dependent reads through a table as large as the cache).
+
+    A virtual machine's host can slow either down without any process inside it showing
+    as busy (a busy neighbour takes the core, or the shared cache and memory); the probe,
+    timed between the harness's stages, shows when the machine's speed moved during a run.
+    """
+    if not _probe:
+        import numpy as np
+        from numba import njit
+
+        perm = np.random.default_rng(0).permutation(_PROBE_TABLE)
+        nxt = np.empty(_PROBE_TABLE, dtype=np.int64)
+        nxt[perm] = np.roll(perm, -1)  # one cycle through every slot
+        _probe.update(
+            compute=njit(cache=True)(_probe_compute),
+            memory=njit(cache=True)(_probe_memory),
+            table=nxt,
+        )
+        _probe["compute"](10)
+        _probe["memory"](nxt, 10)
+    return {
+        "compute": _best_of_three(_probe["compute"], _PROBE_N),
+        "memory": _best_of_three(_probe["memory"], _probe["table"], _PROBE_STEPS),
+    }
 
 
-def speed_spread(probes: dict[str, float]) -> float:
-    """How much slower the slowest probe was than the fastest (0.1: 10% slower)."""
-    if not probes:
-        return 0.0
-    return max(probes.values()) / min(probes.values()) - 1.0
+def speed_spread(probes: dict[str, dict[str, float]]) -> float:
+    """How much slower the slowest probe was than the fastest, on the workload that moved
+    most (0.1: 10% slower)."""
+    spread = 0.0
+    for part in ("compute", "memory"):
+        times = [p[part] for p in probes.values() if part in p]
+        if times:
+            spread = max(spread, max(times) / min(times) - 1.0)
+    return spread
+
+
+def probe_text(probes: dict[str, dict[str, float]]) -> str:
+    """``stage compute/memory ms, ...`` for reports."""
+    return ", ".join(
+        f"{k} {v['compute'] * 1e3:.0f}/{v['memory'] * 1e3:.0f} ms" for k, v in probes.items()
+    )
 
 
 def busy_cpu_seconds() -> float:

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
-from .machine import speed_spread
+from .machine import probe_text, speed_spread
 from .scaling import SUPERLINEAR
 
 __all__ = ["write_report", "render", "plot"]
@@ -280,8 +280,8 @@ def render(res: dict, image_folder: str, pngs: list[str]) -> str:
         f"| other work during the run | {other:.2f} of a core (busy CPU time less the harness's) |",
         *(
             [
-                "| fixed workload between stages (host speed) | "
-                + ", ".join(f"{k} {v * 1e3:.0f} ms" for k, v in probes.items())
+                "| fixed workloads between stages (host speed; compute/memory) | "
+                + probe_text(probes)
                 + f"; slowest {spread:.0%} slower than fastest |"
             ]
             if probes
