@@ -59,7 +59,7 @@ CASES = [
     ("strict_liability", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
     ("meta_retreat", "final gap", final(IND.GAP_MONTHS), +1, True),
     ("meta_retreat", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
-    ("meta_retreat", "gap_widens", end_state("gap_widens"), 0, False),
+    ("meta_retreat", "gap_widens", end_state("gap_widens"), +1, True),
     ("frontier_cost_explosion", "gap_widens", end_state("gap_widens"), +1, True),
     ("mistral_funding_crunch", "Mistral releases openly", series_mean(S.MISTRAL_OPEN), -1, True),
     (

@@ -18,27 +18,27 @@ from sim.state import S, lab_series
 __all__ = ["Target", "TARGETS", "MISS_NOTES", "FIT_MONTHS", "DEC", "target_values", "loss"]
 
 MISS_NOTES = {
-    "gap_months_2026": "from 2024 on the model's best open model trails by about five months "
-    "and the lag holds roughly constant (December 2024/2025/2026: 4.6/5.0/5.1), as Epoch's "
-    "does, but about a month longer: free catch-up reaches only the frontier of "
-    "technology.diffusion_months (3) ago, and open labs that train at the frontier's scale "
-    "(Meta, DeepSeek) lack the frontier labs' fitted research lead (0.36 OOM); a smaller lead "
-    "puts Meta's releases level with the closed frontier (as in the previous calibration, "
-    "which had no such lead), against this target's history.",
+    "gap_months_2026": "from 2024 on the model's best open model trails by about four months "
+    "and the lag holds roughly constant (December 2024/2025/2026: 3.5/4.1/3.8), as Epoch's "
+    "does: free catch-up reaches only the frontier of technology.diffusion_months (3) ago, "
+    "and open labs that train at the frontier's scale (Meta, DeepSeek) lack the frontier "
+    "labs' fitted research lead (0.29 OOM); which open releases fall in January-May 2026 "
+    "moves this window's mean by months from run to run.",
     "gap_months_2023_2025": "the model's 2023 is wider than Epoch's: until Llama 2 (July) the "
     "best open model is LLaMA's first release against GPT-4 (March), 8-11 months behind in "
     "effective training compute, which the initial capabilities fix; Epoch's index counts a "
     "model as caught up once the frontier is no longer significantly better, which gives "
-    "smaller gaps than the model's compute-based measure. From 2024 on the model's lag holds "
-    "at about five months (Epoch: three to four): free catch-up reaches only the frontier of "
+    "smaller gaps than the model's compute-based measure (the model's 2023 averages about 7.4 "
+    "months). From 2024 on the model's lag holds at about four months (Epoch: three to four): "
+    "free catch-up reaches only the frontier of "
     "technology.diffusion_months ago, and the frontier labs' research lead (fitted) keeps "
     "open labs training at their scale a few months behind.",
     "open_share_end_2024": "in the model enterprises' open share rises through 2024-2025 "
-    "(0.11 in late 2024, 0.17 in mid-2025): in North America every open token comes from "
-    "hybrids, and the open family North American enterprises choose comes from about 6.4 "
-    "months behind the frontier in December 2024 to about 5 in June 2025 (Meta's and "
-    "Google's 2025 releases) while fine-tuning tools mature (enablers), so hybrids route more "
-    "of their tasks to it. The survey reports the share falling from 19% to 13% as "
+    "(0.12 in late 2024, 0.17 in mid-2025): in North America every open token comes from "
+    "hybrids, and the open families North American enterprises choose trail the frontier by "
+    "about 3.5 months in December 2024 and 2.9 in June 2025 (choice-weighted; Meta's, "
+    "Google's and Qwen's 2025 releases) while fine-tuning tools mature (enablers), so hybrids "
+    "route more of their tasks to them. The survey reports the share falling from 19% to 13% as "
     "enterprises moved work to Anthropic's and Google's newest closed models and Llama 4 "
     "disappointed: the frontier jumped with reasoning models in the first half of 2025 while "
     "the open models North American enterprises trust stood still. In the model a release's "
@@ -56,17 +56,18 @@ MISS_NOTES = {
     "in North America and Europe, is its rival for tolerant platform tasks.",
     "deepseek_share_2025": "DeepSeek's research efficiency (talent_oom, fitted) and its "
     "serving efficiency (mixture-of-experts) put its family near the frontier and below every "
-    "other family's price, so platform tasks that need a recent model go to it (0.60 of 2025 "
+    "other family's price, so platform tasks that need a recent model go to it (0.41 of 2025 "
     "open tokens against about 0.45); the model has none of the other Chinese families that "
     "spread open usage in 2025 (Moonshot's Kimi, Zhipu's GLM, MiniMax), whose tokens the "
     "model's families absorb, DeepSeek's most of all as the nearest to the frontier.",
-    "qwen_second_2025": "Qwen competes with Meta's and Google's families in North America and "
-    "Europe under the foreign-trust penalty and without DeepSeek's serving efficiency, and "
-    "its releases trail by 7-9 months where DeepSeek's trail by 3-4, so it comes fourth on "
-    "platforms in 2025 (about 5% of open tokens, behind DeepSeek 59%, Meta 19% and Google's "
-    "Gemma line 11%). On OpenRouter Qwen's breadth of sizes (0.5 B to 235 B parameters, each "
-    "the cheapest at its capability) carried it; the model gives a family one flagship and at "
-    "most one open line.",
+    "qwen_second_2025": "Qwen's research efficiency (labs.alibaba.talent_oom, 0.68 OOM from "
+    "the Qwen2.5 report) puts its releases near DeepSeek's, but it competes with Meta's and "
+    "Google's families in North America and Europe under the foreign-trust penalty and "
+    "without DeepSeek's serving efficiency (in the calibrated baseline 2025's platform open "
+    "tokens go about 0.41 DeepSeek, 0.29 Qwen, 0.16 Meta, 0.05 Google's Gemma line); on "
+    "OpenRouter Qwen's breadth of sizes (0.5 B to 235 B parameters, each the cheapest at its "
+    "capability) also carried it, where the model gives a family one flagship and at most "
+    "one open line.",
     "llama_falls_2025": "Meta's family keeps most of its 2024 platform share through 2025.",
     "closed_price_cut_2024": "frontier list prices fall with serving costs and market "
     "pressure; the model cannot separate the two.",

@@ -1365,7 +1365,8 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.RETREAT_RATIO: 1.0,
         L.SERVE_EFF: 0.0,
     },
-    # Alibaba: Qwen-7B/14B (Aug-Sep 2023, ~2e23 FLOP); training paid by Alibaba Cloud.
+    # Alibaba: Qwen-7B/14B (Aug-Sep 2023, ~2e23 FLOP); training paid by Alibaba Cloud; its
+    # research efficiency from the Qwen2.5 report (Llama-3-405B's level at ~1/5 the compute).
     "alibaba": {
         L.OPEN0: 1,
         L.SELLS_API: 1,
@@ -1379,7 +1380,7 @@ LAB_DEFAULTS: dict[str, dict[L, float]] = {
         L.CASH0: 0,
         L.OPEX: 0,
         L.MARKUP0: 2.0,
-        L.TALENT: 0.0,
+        L.TALENT: 0.68,
         L.HOME: 2,
         L.VALUATION_MULT: 0,
         L.ENTERPRISE_APPEAL: 0.0,
@@ -1527,7 +1528,10 @@ LAB_NOTES = {
     "mistral": "Founded 2023-04 with a EUR 105 M seed; Mistral 7B (Sep 2023, ~1e23 FLOP); open "
     "core: small models Apache-2.0, large models paid.",
     "alibaba": "Qwen-7B/14B (Aug-Sep 2023, ~2e23 FLOP); training paid by Alibaba Cloud, which "
-    "reinvests open-model revenue (cloud pull-through).",
+    "reinvests open-model revenue (cloud pull-through). Research talent 0.68 OOM: the Qwen2.5 "
+    "Technical Report (December 2024) finds Qwen2.5-72B-Instruct competitive with "
+    "Llama-3-405B-Instruct, about 5 times larger; at 18 T tokens Qwen2.5-72B took ~7.9e24 FLOP "
+    "against Llama 3.1 405B's 3.8e25, log10(4.8) = 0.68 OOM over Meta's (talent 0).",
     "openai": "GPT-3.5 available in Jan 2023; GPT-4 (Mar 2023, ~2e25 FLOP); USD 10 B from "
     "Microsoft in Jan 2023; open-weight gpt-oss models in August 2025.",
     "anthropic": "Claude 1 (Mar 2023), Claude 2 (Jul 2023); ~USD 1.5 B raised by early 2023; "
