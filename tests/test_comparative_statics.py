@@ -76,7 +76,7 @@ CASES = [
         16,
     ),
     (
-        # Alibaba's licence is settled by its commitment and ecosystem (open in ~99.7% of
+        # Alibaba's licence is settled by its commitment and ecosystem (open in ~99% of
         # months either way); what cloud pull-through decides is how much Alibaba Cloud
         # reinvests in training Qwen
         "monetization off cuts Alibaba's training budget (cloud pull-through)",
@@ -87,7 +87,7 @@ CASES = [
     ),
     (
         # open-core fees are small beside Mistral's API revenue, so switching them off moves
-        # its licence by ~2 points (2 SE at 160 runs); doubling them moves it by ~5
+        # its licence by ~1 point (under 1 SE at 160 runs); doubling them moves it by ~5
         "monetization doubled makes Mistral release openly more often",
         {"drivers__monetization__strength": 2.0},
         series_mean(S.MISTRAL_OPEN),
