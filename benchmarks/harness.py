@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .machine import (
+    best_seconds,
     busy_cpu_seconds,
     describe,
     load_average,
@@ -112,21 +113,6 @@ def _say(msg: str) -> None:
     print(msg, flush=True)
 
 
-def _best_seconds(fn: Callable[[], object], min_total: float = 0.5, repeats: int = 3) -> float:
-    """Best of ``repeats`` timings of ``fn()``, each repeated until it lasts ``min_total`` s."""
-    best = float("inf")
-    for _ in range(repeats):
-        n, t0 = 0, time.perf_counter()
-        while True:
-            fn()
-            n += 1
-            dt = time.perf_counter() - t0
-            if dt >= min_total:
-                break
-        best = min(best, dt / n)
-    return best
-
-
 def engines(plan: Plan) -> dict:
     """Per run: fast engine (one thread) vs reference engine vs mesa.batch_run, same runs."""
     import mesa
@@ -143,14 +129,14 @@ def engines(plan: Plan) -> dict:
     try:
         out: dict = {}
         k = plan.reference_runs
-        out["fast_s"] = _best_seconds(lambda: simulate(sc, range(k))) / k
+        out["fast_s"] = best_seconds(lambda: simulate(sc, range(k))) / k
         t0 = time.perf_counter()
         simulate(sc, range(k), engine="reference")
         out["reference_s"] = (time.perf_counter() - t0) / k
         out["reference_ratio"] = out["reference_s"] / out["fast_s"]
         m = plan.mesa_runs
         out["mesa_runs"] = m
-        out["fast_batch_s"] = _best_seconds(lambda: simulate(sc, range(m)))
+        out["fast_batch_s"] = best_seconds(lambda: simulate(sc, range(m)))
         t0 = time.perf_counter()
         mesa.batch_run(
             MarketModel,

@@ -6,10 +6,12 @@ import math
 import os
 import platform
 import time
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
 __all__ = [
+    "best_seconds",
     "busy_cpu_seconds",
     "describe",
     "load_average",
@@ -47,12 +49,18 @@ _PROBE_STEPS = 200_000
 _probe = {}
 
 
-def _best_of_three(fn, *args) -> float:
+def best_seconds(fn: Callable[[], object], min_total: float = 0.5, repeats: int = 3) -> float:
+    """Best of ``repeats`` timings of ``fn()``, each repeated until it lasts ``min_total`` s."""
     best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        fn(*args)
-        best = min(best, time.perf_counter() - t0)
+    for _ in range(repeats):
+        n, t0 = 0, time.perf_counter()
+        while True:
+            fn()
+            n += 1
+            dt = time.perf_counter() - t0
+            if dt >= min_total:
+                break
+        best = min(best, dt / n)
     return best
 
 
@@ -79,8 +87,10 @@ def speed_probe() -> dict[str, float]:
         _probe["compute"](10)
         _probe["memory"](nxt, 10)
     return {
-        "compute": _best_of_three(_probe["compute"], _PROBE_N),
-        "memory": _best_of_three(_probe["memory"], _probe["table"], _PROBE_STEPS),
+        "compute": best_seconds(lambda: _probe["compute"](_PROBE_N), min_total=0.0),
+        "memory": best_seconds(
+            lambda: _probe["memory"](_probe["table"], _PROBE_STEPS), min_total=0.0
+        ),
     }
 
 
