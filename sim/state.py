@@ -245,7 +245,8 @@ class EC(IntEnum):
     ADOPT = 8  # chance a non-adopter adopts at this review
     SECURITY = 9  # self-hosting monitoring and security, USD/month
     GPU = 10  # USD per GPU-month
-    N = 11
+    FRONTIER_WORK = 11  # share of tokens in frontier-bound work (programming, agents)
+    N = 12
 
 
 # layout of the clearing's scratch vector ``work`` (length W_N)

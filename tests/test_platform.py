@@ -162,12 +162,15 @@ def _platform_hhi_2025(a, r):
     return float(np.sum((shares / max(shares.sum(), 1e-12)) ** 2))
 
 
-def test_tolerant_platform_tasks_spread_open_usage_over_families(small):
+def test_tolerant_platform_tasks_spread_open_usage_over_families(baseline):
     """Platform tasks that run on older models choose on price, trust and ecosystem rather
     than on the gap: with tolerant tasks (a 6-month median instead of every task needing the
-    frontier) open platform usage in 2025 is less concentrated (a lower HHI over families)."""
-    runs = 6
-    scen = small.with_values(run__months=36)
+    frontier) open platform usage in 2025 is less concentrated (a lower HHI over families).
+    Full populations and 24 runs: from 2025 half of the tasks are frontier-bound work
+    (workload.*), which the median does not touch, so the effect is smaller than the noise of
+    a few small runs."""
+    runs = 24
+    scen = baseline.with_values(run__months=36)
     strict = simulate(scen.with_values(platform__tolerance_median_months=0.0), range(runs))
     tolerant = simulate(scen.with_values(platform__tolerance_median_months=6.0), range(runs))
     mean, se = _paired(strict, tolerant, _platform_hhi_2025, runs)

@@ -476,6 +476,57 @@ _GLOBAL: dict[str, Param] = {
         "routers switch per request, apps re-evaluate within weeks (DeepSeek-R1 took a large "
         "share of OpenRouter tokens within weeks of January 2025); assumption",
     ),
+    "WORKLOAD_FRONTIER_START": _P(
+        "workload.frontier_share_start",
+        0.11,
+        "share of tokens",
+        0.0,
+        1.0,
+        "share of tokens in frontier-bound work (programming and agents) before the shift: "
+        "programming was about 11% of OpenRouter's tokens at the start of 2025 (OpenRouter and "
+        "a16z, 'State of AI', December 2025); held from 2023, where no figure exists",
+    ),
+    "WORKLOAD_FRONTIER_END": _P(
+        "workload.frontier_share_end",
+        0.5,
+        "share of tokens",
+        0.0,
+        1.0,
+        "share of tokens in frontier-bound work after the shift: programming passed 50% of "
+        "OpenRouter's tokens by late 2025 and reasoning models carried over half of all tokens "
+        "(OpenRouter and a16z, 'State of AI', December 2025); code generation was enterprises' "
+        "first large use, with Anthropic's models ahead (Menlo Ventures, 2025); held after 2025 "
+        "(assumption: the model has no projection of the mix)",
+    ),
+    "WORKLOAD_SHIFT_START": _P(
+        "workload.shift_start_month",
+        24.0,
+        "months since January 2023",
+        0.0,
+        600.0,
+        "month the shift to frontier-bound work begins: January 2025, as coding agents and "
+        "reasoning models spread (OpenRouter and a16z, 'State of AI', December 2025)",
+    ),
+    "WORKLOAD_SHIFT_END": _P(
+        "workload.shift_end_month",
+        34.0,
+        "months since January 2023",
+        0.0,
+        600.0,
+        "month the shift reaches frontier_share_end (linear in between): November 2025, the "
+        "end of the OpenRouter study's year",
+    ),
+    "WORKLOAD_FRONTIER_TOLERANCE": _P(
+        "workload.frontier_tolerance_months",
+        0.0,
+        "months",
+        0.0,
+        60.0,
+        "months behind the frontier frontier-bound work tolerates: coding and agent work runs "
+        "on the newest models (Anthropic's over 60% of OpenRouter's programming tokens; 42% of "
+        "enterprise code generation, Menlo Ventures 2025), so any lag costs quality; "
+        "assumption",
+    ),
     "ALGO_OOM_PER_YEAR": _P(
         "technology.algorithmic_oom_per_year",
         0.376,

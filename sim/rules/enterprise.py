@@ -5,7 +5,8 @@ weights, or a hybrid (each task routed to an open or a closed model). The two op
 share a nest so that they are closer substitutes for each other than for the closed API (Train
 2009, ch. 4). Utilities weigh log cost in USD a month (tokens at the going prices; for
 self-hosting whole GPUs, staff and security), the quality shortfall against the
-months-behind-frontier its tasks tolerate, data sensitivity under regulation, the developer
+months-behind-frontier its tasks tolerate (its own tasks and a growing share of
+frontier-bound work, ``workload.py``), data sensitivity under regulation, the developer
 ecosystem, liability and lock-in.
 """
 
@@ -19,6 +20,7 @@ from ..vocab import OPT, Region, Stream
 from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level, selfhost_fixed_factor
+from .workload import frontier_work_share
 
 __all__ = [
     "enterprise_context",
@@ -64,6 +66,7 @@ def enterprise_context(
     out[EC.EU_PRIV] = 1.0 + P[G.EU_PHASE_PRIVACY] * eu_phase
     out[EC.FRICTION] = P[G.OPEN_FRICTION] * max(0.0, 1.5 - enab)
     out[EC.ADOPT] = bass_adoption_prob(P, adopted, float(ADOPTION_RECHECK_MONTHS))
+    out[EC.FRONTIER_WORK] = frontier_work_share(P, t)
 
 
 @hot_kernel
@@ -104,7 +107,9 @@ def option_utilities(
     Costs in USD per month: closed = x p; managed = x c m + F_m; self-hosted = whole GPUs for
     x c o, staff (1 - d skill) and security; hybrid = h managed + (1 - h) closed + F_h; with x
     tokens, p the closed price, c the open serving cost, m the cloud markup, o the in-house
-    utilisation overhead and h the routed share (:func:`hybrid_open_share`).
+    utilisation overhead and h the routed share (:func:`hybrid_open_share`). Quality
+    shortfalls and the routed share are averaged over the firm's own tasks and its
+    frontier-bound work (share ``ctx[EC.FRONTIER_WORK]``, ``workload.py``).
     """
     r = e.region
     x = e.volume * ctx[EC.DEMAND]  # M tokens per month
@@ -117,13 +122,23 @@ def option_utilities(
         ctx[EC.GPU],
         ctx[EC.FIXED] * (1.0 - P[G.SKILL_DISCOUNT] * e.skill) + ctx[EC.SECURITY],
     )
-    q_closed = max(0.0, rv[r, RV.GAP_CLOSED] - e.tolerance)
+    # a share w of the firm's tokens is frontier-bound work (tolerating tf months behind the
+    # frontier), the rest its own tasks (median tolerance e.tolerance)
+    w = ctx[EC.FRONTIER_WORK]
+    tf = P[G.WORKLOAD_FRONTIER_TOLERANCE]
+    gap_closed = rv[r, RV.GAP_CLOSED]
+    qc_own = max(0.0, gap_closed - e.tolerance)
+    qc_front = max(0.0, gap_closed - tf)
+    q_closed = (1.0 - w) * qc_own + w * qc_front
     open_gap = rv[r, RV.GAP_OPEN] - ctx[EC.FINETUNE] * e.skill
-    q_open = max(0.0, open_gap - e.tolerance)
-    h = hybrid_open_share(e.tolerance, P[G.TOLERANCE_SIGMA], open_gap, p_managed, p_closed)
+    q_open = (1.0 - w) * max(0.0, open_gap - e.tolerance) + w * max(0.0, open_gap - tf)
+    sigma = P[G.TOLERANCE_SIGMA]
+    h_own = hybrid_open_share(e.tolerance, sigma, open_gap, p_managed, p_closed)
+    h_front = hybrid_open_share(tf, sigma, open_gap, p_managed, p_closed)
+    h = (1.0 - w) * h_own + w * h_front
     c_hybrid = (1.0 - h) * c_closed + h * x * p_managed + ctx[EC.HYBRID_FIXED]
     # routed tasks are those the open model meets: the shortfall is the closed part's
-    q_hybrid = (1.0 - h) * q_closed
+    q_hybrid = (1.0 - w) * (1.0 - h_own) * qc_own + w * (1.0 - h_front) * qc_front
     priv = e.sensitivity * (ctx[EC.EU_PRIV] if e.region == Region.EU else 1.0)
     d_closed = P[G.PRIVACY_CLOSED] * priv
     d_managed = P[G.PRIVACY_MANAGED] * priv

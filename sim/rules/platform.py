@@ -6,8 +6,9 @@ API (each closed vendor's flagship and its small tier) and every open family ser
 inference hosts (a logit share over offers, by region):
 price-sensitive, following capability and the developer ecosystem, and bearing only part of
 the foreign-trust penalty. Tasks differ in how far behind the frontier they can run
-(lognormal tolerances, integrated over by Gauss-Hermite quadrature): frontier-bound tasks go
-to the best models, tolerant ones to the cheapest, so usage spreads over families.
+(lognormal tolerances, integrated over by Gauss-Hermite quadrature, beside a growing share of
+frontier-bound work, ``workload.py``): frontier-bound tasks go to the best models, tolerant
+ones to the cheapest, so usage spreads over families.
 Usage moves towards the month's logit shares with a time constant
 of ``platform.switch_months``, so a strong cheap release wins platform tokens within months
 while enterprises, bound by annual reviews, move slowly.
@@ -21,6 +22,7 @@ from ..vocab import Region
 from .developer import ecosystem_pull
 from .geopolitics import origin_utility
 from .jit import kernel
+from .workload import frontier_work_share
 
 __all__ = [
     "HOSTS",
@@ -88,6 +90,7 @@ def platform_targets(s, out: np.ndarray) -> None:
     gaps = np.zeros(n_off)
     u = np.empty(n_off)
     qw = P[G.PLAT_QUALITY_WEIGHT]
+    front = frontier_work_share(P, float(m.month))
     for r in range(rv.shape[0]):
         w_r = _region_weight(P, r)
         if w_r <= 0.0:
@@ -127,10 +130,19 @@ def platform_targets(s, out: np.ndarray) -> None:
                     1,
                     origin,
                 )
-        for i in range(TOLERANCE_NODES.shape[0]):
-            tol = P[G.PLAT_TOLERANCE_MEDIAN] * np.exp(
-                P[G.PLAT_TOLERANCE_SIGMA] * TOLERANCE_NODES[i]
-            )
+        # the buyers' own tasks at the quadrature's nodes, then their frontier-bound work
+        n_nodes = TOLERANCE_NODES.shape[0]
+        for i in range(n_nodes + 1):
+            if i < n_nodes:
+                tol = P[G.PLAT_TOLERANCE_MEDIAN] * np.exp(
+                    P[G.PLAT_TOLERANCE_SIGMA] * TOLERANCE_NODES[i]
+                )
+                node_w = (1.0 - front) * TOLERANCE_WEIGHTS[i]
+            else:
+                tol = P[G.WORKLOAD_FRONTIER_TOLERANCE]
+                node_w = front
+            if node_w <= 0.0:
+                continue
             umax = -1e300
             for j in range(n_off):
                 u[j] = base[j] - qw * max(gaps[j] - tol, 0.0) if base[j] > -1e299 else -1e300
@@ -141,7 +153,7 @@ def platform_targets(s, out: np.ndarray) -> None:
                 tot += u[j]
             if tot <= 0.0:
                 continue
-            w = w_r * TOLERANCE_WEIGHTS[i] / tot
+            w = w_r * node_w / tot
             for k in range(n_labs):
                 out[0, k] += w * u[k]
                 out[1, k] += w * u[n_labs + k]

@@ -1,0 +1,30 @@
+"""The mix of work: the share of tokens spent on frontier-bound work (programming, agents).
+
+Coding and agent work grew from about a tenth to over half of platform tokens during 2025,
+and it runs on the newest models. Enterprises and platform buyers both split their tasks
+into this frontier-bound work, which tolerates ``workload.frontier_tolerance_months`` behind
+the frontier, and the rest, whose tolerances are their own (lognormal) ones. As the share
+rises, open models that trail the frontier lose the work they could do.
+"""
+
+import numpy as np
+
+from ..params.spec import G
+from .jit import kernel
+
+__all__ = ["frontier_work_share"]
+
+
+@kernel
+def frontier_work_share(P: np.ndarray, t: float) -> float:
+    """Share of tokens in frontier-bound work at month ``t`` (since January 2023): the start
+    share until the shift begins, linear to the end share, held after."""
+    a = P[G.WORKLOAD_SHIFT_START]
+    b = P[G.WORKLOAD_SHIFT_END]
+    lo = P[G.WORKLOAD_FRONTIER_START]
+    hi = P[G.WORKLOAD_FRONTIER_END]
+    if t <= a:
+        return lo
+    if t >= b:
+        return hi
+    return lo + (hi - lo) * (t - a) / (b - a)
