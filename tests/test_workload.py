@@ -8,6 +8,7 @@ import pytest
 
 from experiments.stats import paired_difference
 from sim.engine.batch import simulate
+from sim.params.scenario import ScenarioError
 from sim.params.spec import G
 from sim.rules.enterprise import option_utilities
 from sim.rules.workload import frontier_work_share
@@ -38,6 +39,11 @@ def test_a_shift_that_starts_and_ends_together_is_a_step(baseline):
     P = _P(baseline, workload__shift_start_month=30.0, workload__shift_end_month=30.0)
     assert frontier_work_share(P, 30.0) == P[G.WORKLOAD_FRONTIER_START]
     assert frontier_work_share(P, 30.5) == P[G.WORKLOAD_FRONTIER_END]
+
+
+def test_a_shift_that_ends_before_it_starts_is_refused(baseline):
+    with pytest.raises(ScenarioError, match="shift_end_month"):
+        baseline.with_values(workload__shift_start_month=30.0, workload__shift_end_month=20.0)
 
 
 def _firm_utilities(P, w, tolerance=6.0):

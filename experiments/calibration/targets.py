@@ -19,7 +19,7 @@ __all__ = ["Target", "TARGETS", "MISS_NOTES", "FIT_MONTHS", "DEC", "target_value
 
 MISS_NOTES = {
     "gap_months_2026": "from 2024 on the model's best open model trails by about four months "
-    "and the lag holds roughly constant (December 2024/2025/2026: 3.5/4.0/3.7), as Epoch's "
+    "and the lag holds roughly constant (December 2024/2025/2026: 3.5/4.0/3.6), as Epoch's "
     "does: free catch-up reaches only the frontier of technology.diffusion_months (3) ago, "
     "and open labs that train at the frontier's scale (Meta, DeepSeek) lack the frontier "
     "labs' fitted research lead (0.28 OOM); which open releases fall in January-May 2026 "
@@ -35,14 +35,17 @@ MISS_NOTES = {
     "open labs training at their scale a few months behind.",
     "open_share_end_2024": "in the model enterprises' open share rises through 2024-2025 "
     "(about 0.09 in late 2024, 0.125 in mid-2025, 0.14 at the end of 2025) where the surveys' "
-    "falls (19%, 13%, 11%), so the fit meets mid-2025 where the two paths cross and misses "
-    "both ends. What lifts the model's path is the enablers: integration effort "
+    "falls (19%, 13%, 11%), so the fit meets mid-2025 where the two paths cross, misses "
+    "end-2024 and stays above end-2025 (within one scale). What lifts the model's path is "
+    "the enablers: integration effort "
     "(enterprises.open_friction x max(0, 1.5 - E), with E rising from 0.5 in 2023 to 1 in "
     "2027 as fine-tuning and serving tools mature) falls every year, and the fitted friction "
     "that keeps 2023's share low makes that fall large. The shift to frontier-bound work in "
     "2025 (workload.*: programming from 11% to over 50% of tokens) pulls the other way but "
-    "takes back only about 0.016 of the end-2025 share, since enterprises re-route at their "
-    "yearly reviews. The surveys' fall also reflects Llama 4's disappointment and the "
+    "takes back only about 0.013 of the end-2025 share (0.016 against no frontier-bound work "
+    "at all), since enterprises re-route at their yearly reviews and the work makes hybrids, "
+    "which send it to closed APIs, more attractive than wholly open deployments. The "
+    "surveys' fall also reflects Llama 4's disappointment and the "
     "reasoning models' jump in the first half of 2025 while the open models North American "
     "enterprises trust stood still; in the model a release's capability is its compute and "
     "talent, so no release disappoints and the frontier advances at its steady pace.",
@@ -55,8 +58,12 @@ MISS_NOTES = {
     "the cheapest offers, which are open.",
     "deepseek_leads_2025": "DeepSeek's research efficiency (talent_oom, fitted) and its serving "
     "efficiency (mixture-of-experts, serve_efficiency_oom) make its family the cheapest near "
-    "the frontier; Meta's family, with the largest developer ecosystem and no trust penalty "
-    "in North America and Europe, is its rival for tolerant platform tasks.",
+    "the frontier, but Qwen's family, whose releases come as near (labs.alibaba.talent_oom, "
+    "0.68 OOM from the Qwen2.5 report), is level with it in 2025 (about a third of platform "
+    "open tokens each, median lead -0.04): the model has none of the other Chinese families "
+    "whose tokens OpenRouter's 2025 also counted, and frontier-bound work (workload.*), which "
+    "DeepSeek's near-frontier releases would win among open families, goes mostly to closed "
+    "flagships.",
     "deepseek_share_2025": "DeepSeek's research efficiency (talent_oom, fitted) and its "
     "serving efficiency (mixture-of-experts) put its family near the frontier and below every "
     "other family's price, so platform tasks that need a recent model go to it (about a third "
@@ -64,8 +71,9 @@ MISS_NOTES = {
     "other Chinese families that spread open usage in 2025 (Moonshot's Kimi, Zhipu's GLM, "
     "MiniMax), and frontier-bound work (workload.*), which DeepSeek's near-frontier releases "
     "would win among open families, goes mostly to closed flagships.",
-    "qwen_second_2025": "Qwen's research efficiency (labs.alibaba.talent_oom, 0.68 OOM from "
-    "the Qwen2.5 report) puts its releases near DeepSeek's, and it competes with Meta's and "
+    "qwen_second_2025": "met. Qwen's research efficiency (labs.alibaba.talent_oom, 0.68 OOM "
+    "from the Qwen2.5 report) puts its releases near DeepSeek's, ahead of Meta's; it "
+    "competes with Meta's and "
     "Google's families in North America and Europe under the foreign-trust penalty and "
     "without DeepSeek's serving efficiency (in the calibrated baseline 2025's platform open "
     "tokens go about 0.33 DeepSeek, 0.33 Qwen, 0.19 Meta, 0.06 Google's Gemma line); on "
@@ -90,8 +98,8 @@ MISS_NOTES = {
     "depends on which releases fall in the window, and the price elasticity of 1.1 adds only "
     "about 10% of spend per halving of prices; faster demand growth with frontier progress "
     "does not close the miss (at the top of its range, 15 against the fitted 9.7, the fit's "
-    "runs give 1.87 against 1.92): it raises the level of spend more than its growth over one "
-    "half-year.",
+    "48 runs give 1.87 against 1.73): it raises the level of spend more than its growth over "
+    "one half-year.",
     "closed_revenue_growth_2025": "closed revenue follows enterprise demand and the closed share; "
     "OpenAI's and Anthropic's revenues include consumer subscriptions and agents, which grew "
     "faster than enterprise API spend and which the model does not have.",

@@ -252,6 +252,13 @@ def _check_consistency(file: str, vals: dict[str, Any]) -> None:
             "a value <= vendors.markup_max",
             repr(vals["vendors.markup_min"]),
         )
+    if vals["workload.shift_start_month"] > vals["workload.shift_end_month"]:
+        raise ScenarioError(
+            file,
+            "workload.shift_start_month",
+            "a month <= workload.shift_end_month",
+            repr(vals["workload.shift_start_month"]),
+        )
     for r in ("na", "eu", "cn", "row"):
         tot = sum(vals[f"clouds.{c}.share_{r}"] for c in CLOUD_NAMES)
         if abs(tot - 1.0) > 1e-6:
