@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -143,20 +144,13 @@ def _gap_mean_2026(tr: np.ndarray, P: np.ndarray) -> float:
     return float(np.mean(tr[DEC[2025] + 1 : DEC[2025] + 6, S.GAP_MONTHS]))  # Jan - May 2026
 
 
-def _open_share_end_2024(tr: np.ndarray, P: np.ndarray) -> float:
-    return float(np.mean(tr[DEC[2024] - 2 : DEC[2024] + 1, S.OPEN_SHARE]))
+def _quarter_mean(tr: np.ndarray, P: np.ndarray, col: int, last: int) -> float:
+    """Mean of series ``col`` over the three months ending with month ``last``."""
+    return float(np.mean(tr[last - 2 : last + 1, col]))
 
 
-def _open_share_mid_2025(tr: np.ndarray, P: np.ndarray) -> float:
-    return float(np.mean(tr[DEC[2024] + 5 : DEC[2024] + 8, S.OPEN_SHARE]))
-
-
-def _open_share_end_2025(tr: np.ndarray, P: np.ndarray) -> float:
-    return float(np.mean(tr[DEC[2025] - 2 : DEC[2025] + 1, S.OPEN_SHARE]))
-
-
-def _platform_open_late_2025(tr: np.ndarray, P: np.ndarray) -> float:
-    return float(np.mean(tr[DEC[2025] - 2 : DEC[2025] + 1, S.PLATFORM_OPEN_SHARE]))
+def _quarter(col: int, last: int) -> Callable[[np.ndarray, np.ndarray], float]:
+    return partial(_quarter_mean, col=col, last=last)
 
 
 def _family_2025(tr: np.ndarray, lab: str) -> float:
@@ -258,7 +252,7 @@ TARGETS: tuple[Target, ...] = (
         0.04,
         "Menlo Ventures, 2025 Mid-Year LLM Market Update: open models' share of enterprise "
         "workloads 19% at end-2024",
-        _open_share_end_2024,
+        _quarter(S.OPEN_SHARE, DEC[2024]),
     ),
     Target(
         "open_share_mid_2025",
@@ -266,7 +260,7 @@ TARGETS: tuple[Target, ...] = (
         0.13,
         0.04,
         "Menlo Ventures, 2025 Mid-Year LLM Market Update: 13% by mid-2025",
-        _open_share_mid_2025,
+        _quarter(S.OPEN_SHARE, DEC[2024] + 7),
     ),
     Target(
         "open_share_end_2025",
@@ -276,7 +270,7 @@ TARGETS: tuple[Target, ...] = (
         "Menlo Ventures, '2025: The State of Generative AI in the Enterprise' (December 2025): "
         "open models 11% of enterprise LLM API usage, down from 19% a year earlier (as quoted "
         "in secondary write-ups; the report itself could not be opened from here)",
-        _open_share_end_2025,
+        _quarter(S.OPEN_SHARE, DEC[2025]),
     ),
     Target(
         "closed_price_cut_2024",
@@ -329,7 +323,7 @@ TARGETS: tuple[Target, ...] = (
         0.05,
         "OpenRouter and a16z, 'State of AI: an empirical 100 trillion token study' (December "
         "2025): open-weight models rose to about a third of tokens by late 2025",
-        _platform_open_late_2025,
+        _quarter(S.PLATFORM_OPEN_SHARE, DEC[2025]),
     ),
     Target(
         "deepseek_leads_2025",

@@ -238,27 +238,17 @@ def _check_consistency(file: str, vals: dict[str, Any]) -> None:
             "regional shares (eu + cn + row) <= 1",
             f"a sum of {regions:g}",
         )
-    if vals["clouds.markup_min"] > vals["clouds.markup_base"]:
-        raise ScenarioError(
-            file,
-            "clouds.markup_min",
-            "a value <= clouds.markup_base",
-            repr(vals["clouds.markup_min"]),
-        )
-    if vals["vendors.markup_min"] > vals["vendors.markup_max"]:
-        raise ScenarioError(
-            file,
-            "vendors.markup_min",
-            "a value <= vendors.markup_max",
-            repr(vals["vendors.markup_min"]),
-        )
-    if vals["workload.shift_start_month"] > vals["workload.shift_end_month"]:
-        raise ScenarioError(
-            file,
+    for low, high, expected in (
+        ("clouds.markup_min", "clouds.markup_base", "a value <= clouds.markup_base"),
+        ("vendors.markup_min", "vendors.markup_max", "a value <= vendors.markup_max"),
+        (
             "workload.shift_start_month",
+            "workload.shift_end_month",
             "a month <= workload.shift_end_month",
-            repr(vals["workload.shift_start_month"]),
-        )
+        ),
+    ):
+        if vals[low] > vals[high]:
+            raise ScenarioError(file, low, expected, repr(vals[low]))
     for r in ("na", "eu", "cn", "row"):
         tot = sum(vals[f"clouds.{c}.share_{r}"] for c in CLOUD_NAMES)
         if abs(tot - 1.0) > 1e-6:
