@@ -86,7 +86,7 @@ def _decide(P, LP, CP, seed, months, n_ent, n_dev, traj, log, stop, reps_ent, re
         mo = month + rep % 12  # fresh draws on each pass, same views
         for i in range(n_ent):
             e = s.ents[i]
-            o, f, v, nxt, h = enterprise_decision(
+            o, f, v, nxt, h, hf = enterprise_decision(
                 s.P,
                 e,
                 i,

@@ -113,7 +113,8 @@ ENT_DTYPE = np.dtype(
         ("sensitivity", np.float64),
         ("skill", np.float64),
         ("tolerance", np.float64),  # months behind the frontier its median task tolerates
-        ("hybrid", np.float64),  # share of its tokens a hybrid routes to open models
+        ("hybrid", np.float64),  # share of its own tasks' tokens a hybrid routes to open models
+        ("hybrid_front", np.float64),  # the same for its frontier-bound work (workload.py)
     ]
 )
 
@@ -154,6 +155,7 @@ MKT_DTYPE = np.dtype(
         ("n_adopted", np.float64),
         ("large_adopted", np.float64),
         ("large_hybrids", np.float64),
+        ("work_share", np.float64),  # frontier-bound share of tokens in hybrids' routes (vol)
         ("start_frontier", np.float64),  # best closed capability in January 2023
         ("out_n", np.int64),  # events waiting in the outbox
         ("heap_n", np.int64),
@@ -348,6 +350,9 @@ RunState = namedtuple(
         # the clearing's views and scratch
         "hist",  # frontier capability at the end of each month
         "vol",  # tokens per (route, lab) at 2023 demand
+        # hybrids' tokens per (route, lab) that move when their work turns frontier-bound:
+        # d vol / d (frontier-bound share), at 2023 demand
+        "hvol",
         "lv",  # per-lab view (LV)
         "rv",  # per-region view (RV)
         # per region: running sums of vendors' and open families' choice weights (rows 0, 1),
@@ -382,6 +387,7 @@ def new_state(P, LP, CP, n_ent, n_dev, months, traj, log):
         np.zeros(1, dtype=MKT_DTYPE),
         np.zeros(months + 1),
         np.zeros((N_ROUTES, n_labs)),
+        np.zeros((N_ROUTES, n_labs)),
         np.zeros((n_labs, LV.N)),
         np.zeros((N_REGIONS, RV.N)),
         np.zeros((3, N_REGIONS, n_labs)),
@@ -413,6 +419,7 @@ def borrow_state(s):
         borrow(s.mkt),
         borrow(s.hist),
         borrow(s.vol),
+        borrow(s.hvol),
         borrow(s.lv),
         borrow(s.rv),
         borrow(s.rl),

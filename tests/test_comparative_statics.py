@@ -62,11 +62,12 @@ OPEN_WORLD = {
 CASES = [
     # (name, overrides of the changed world, statistic, expected sign, runs)
     (
+        # 48 runs: at 16 the effect (-0.03) is within the noise of small populations
         "ecosystem off lowers open share",
         {"drivers__ecosystem__strength": 0.0},
         series_mean(S.OPEN_SHARE),
         -1,
-        16,
+        48,
     ),
     (
         "market pressure off keeps closed prices above open",
@@ -84,15 +85,6 @@ CASES = [
         series_mean(S.ALIBABA_SPEND),
         -1,
         16,
-    ),
-    (
-        # open-core fees are small beside Mistral's API revenue, so switching them off moves
-        # its licence by ~1 point (under 1 SE at 160 runs); doubling them moves it by ~5
-        "monetization doubled makes Mistral release openly more often",
-        {"drivers__monetization__strength": 2.0},
-        series_mean(S.MISTRAL_OPEN),
-        +1,
-        96,
     ),
     (
         "regulatory positioning off makes strict liability likelier",

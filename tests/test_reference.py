@@ -22,7 +22,7 @@ from .test_comparative_statics import OPEN_WORLD
 # (scenario file, overrides, runs): between them every end state occurs (checked below)
 DIFFERENTIAL_CASES = [
     ("baseline.toml", {}, [2, 3]),  # bigtech_oligopoly
-    ("baseline.toml", OPEN_WORLD, [6]),  # open_deepening
+    ("baseline.toml", OPEN_WORLD, [11]),  # open_deepening
     ("meta_retreat.toml", {}, [0, 1]),
     ("strict_liability.toml", {}, [0, 5]),  # liability shock in force
     ("frontier_cost_explosion.toml", {}, [8]),  # gap_widens

@@ -59,7 +59,7 @@ CASES = [
     ("strict_liability", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
     ("meta_retreat", "final gap", final(IND.GAP_MONTHS), +1, True),
     ("meta_retreat", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
-    ("meta_retreat", "gap_widens", end_state("gap_widens"), 0, False),
+    ("meta_retreat", "gap_widens", end_state("gap_widens"), +1, True),
     ("frontier_cost_explosion", "gap_widens", end_state("gap_widens"), +1, True),
     ("mistral_funding_crunch", "Mistral releases openly", series_mean(S.MISTRAL_OPEN), -1, True),
     (
@@ -71,7 +71,7 @@ CASES = [
     ),
     ("eu_sovereignty", "Mistral's share of enterprise open usage", mistral_enterprise, +1, True),
     ("eu_sovereignty", "big-tech share of open usage", final(IND.BIGTECH_OPEN_SHARE), -1, True),
-    ("eu_sovereignty", "concentration of open usage", final(IND.OPEN_HHI), 0, False),
+    ("eu_sovereignty", "concentration of open usage", final(IND.OPEN_HHI), -1, True),
     ("export_controls", "big-tech share of open usage", final(IND.BIGTECH_OPEN_SHARE), +1, True),
     ("efficient_finetuning", "final open share", final_open_share, +1, True),
     ("efficient_finetuning", "self-hosted share", final(IND.SELFHOST_SHARE), +1, True),

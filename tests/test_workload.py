@@ -8,11 +8,12 @@ import pytest
 
 from experiments.stats import paired_difference
 from sim.engine.batch import simulate
+from sim.engine.reference import MarketModel
 from sim.params.scenario import ScenarioError
 from sim.params.spec import G
 from sim.rules.enterprise import option_utilities
 from sim.rules.workload import frontier_work_share
-from sim.state import EC, ENT_DTYPE, RV, S
+from sim.state import EC, ENT_DTYPE, R_CLOSED, R_ONPREM, RV, S
 from sim.vocab import OPT
 
 
@@ -63,8 +64,8 @@ def _firm_utilities(P, w, tolerance=6.0):
     ctx[EC.GPU] = 2000.0
     ctx[EC.FRONTIER_WORK] = w
     out = np.zeros(4)
-    h = option_utilities(P, e, rv, 1.5, ctx, out)
-    return out.copy(), h
+    h_own, h_front = option_utilities(P, e, rv, 1.5, ctx, out)
+    return out.copy(), (1.0 - w) * h_own + w * h_front
 
 
 def test_frontier_bound_work_costs_open_options_more_than_the_api(baseline):
@@ -110,3 +111,48 @@ def test_more_frontier_bound_work_lowers_open_shares(baseline, col):
         [_late_2025(base, r, col) for r in range(runs)],
     )
     assert d.mean > 0 and d.mean > 2.0 * d.se, (d.mean, d.se)
+
+
+def _routes_from_records(model) -> np.ndarray:
+    """Route volumes rebuilt from every enterprise's record at the month's mix of work."""
+    vol = np.zeros_like(model.vol)
+    n_clouds = (vol.shape[0] - 2) // 2
+    w = float(model.mkt["work_share"][0])
+    for e in model.ents:
+        v = e["volume"]
+        if e["option"] == OPT.CLOSED:
+            vol[R_CLOSED, e["vendor"]] += v
+        elif e["option"] == OPT.MANAGED:
+            vol[e["cloud"], e["family"]] += v
+        elif e["option"] == OPT.SELF:
+            route = R_ONPREM if e["onprem"] else n_clouds + e["cloud"]
+            vol[route, e["family"]] += v
+        elif e["option"] == OPT.HYBRID:
+            h = (1.0 - w) * e["hybrid"] + w * e["hybrid_front"]
+            vol[e["cloud"], e["family"]] += h * v
+            vol[R_CLOSED, e["vendor"]] += (1.0 - h) * v
+    return vol
+
+
+def test_hybrids_route_each_months_mix_of_work(baseline):
+    """A hybrid's router sends each month's frontier-bound requests where they are met: during
+    the shift every hybrid's tokens follow the month's share, not the share at its last
+    review, and tokens are neither created nor lost by the re-mixing."""
+    sc = baseline.with_values(run__enterprises=300, run__developers=1500)
+    model = MarketModel(sc, run=3, collect=False)
+    P = sc.global_vector()
+    checked = 0
+    for month in range(36):
+        model.step()
+        if month in (20, 27, 30, 35):
+            assert model.mkt["work_share"][0] == pytest.approx(frontier_work_share(P, month))
+            hybrids = model.ents[model.ents["option"] == OPT.HYBRID]
+            assert len(hybrids) > 0
+            stale = (hybrids["hybrid"] != hybrids["hybrid_front"]).any()
+            assert stale  # routing rules differ between own tasks and frontier-bound work
+            np.testing.assert_allclose(model.vol, _routes_from_records(model), atol=1e-9)
+            assert model.vol.sum() == pytest.approx(
+                model.ents["volume"][model.ents["option"] >= 0].sum()
+            )
+            checked += 1
+    assert checked == 4

@@ -109,6 +109,12 @@ CAL_PARAMS: tuple[CalParam, ...] = (
         1.0,
         "DeepSeek's research efficiency (V3/R1 near the frontier at low cost): its rank",
     ),
+    CalParam(
+        "counterforces.enablers.maturity_months",
+        12.0,
+        120.0,
+        "how fast integration effort falls: the slope of the enterprise open-share path",
+    ),
 )
 
 

@@ -129,7 +129,7 @@ def _clearing(s, months, dring, dcount, ering, ecount):
         if j + _AHEAD < n:
             prefetch(b.ents, ering[slot, j + _AHEAD])
         i = ering[slot, j]
-        enterprise_review(b.P, b.ents, b.clouds, b.mkt, b.vol, b.rv, b.rl, b.work, i)
+        enterprise_review(b.P, b.ents, b.clouds, b.mkt, b.vol, b.hvol, b.rv, b.rl, b.work, i)
         _ring_push(ering, ecount, b.ents, i, month, months)
     ecount[slot] = 0
     clearing_close(s)

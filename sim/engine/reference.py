@@ -146,7 +146,17 @@ class MarketModel(mesa.Model):
         # the arrays the per-agent review kernels take (as the fast engine passes them)
         st = self.state
         self.developer_args = (st.P, st.devs, st.labs, st.mkt, st.rl, st.work)
-        self.enterprise_args = (st.P, st.ents, st.clouds, st.mkt, st.vol, st.rv, st.rl, st.work)
+        self.enterprise_args = (
+            st.P,
+            st.ents,
+            st.clouds,
+            st.mkt,
+            st.vol,
+            st.hvol,
+            st.rv,
+            st.rl,
+            st.work,
+        )
 
     def _make_agents(self) -> None:
         self.lab_agents: list[Lab] = [

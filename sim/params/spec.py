@@ -933,6 +933,19 @@ _GLOBAL: dict[str, Param] = {
         0.99,
         "assumption: the fixed cost of self-hosting falls 25% a year with tooling",
     ),
+    "ENABLERS_MATURITY_MONTHS": _P(
+        "counterforces.enablers.maturity_months",
+        48.0,
+        "months since January 2023",
+        1.0,
+        600.0,
+        "month the enablers reach full maturity, linear from half in January 2023: how fast "
+        "integration effort (enterprises.open_friction) and the other enablers' costs fall; "
+        "the tools arrived in 2023 (llama.cpp, QLoRA, vLLM, Ollama; managed open models on the "
+        "three clouds by late 2023) but enterprises' evaluation, security review and MLOps "
+        "practice with them matured over years ('The Long View'); fitted in "
+        "docs/calibration.md",
+    ),
     "CLOUD_MARKUP_BASE": _P(
         "clouds.markup_base",
         1.3,
@@ -1144,9 +1157,9 @@ _GLOBAL: dict[str, Param] = {
         "utility",
         0.0,
         20.0,
-        "evaluation, integration and MLOps effort of open models in 2023, halved by 2027 as "
-        "enablers mature ('The Long View'; 'Open-source AI' glossary); fitted in "
-        "docs/calibration.md",
+        "evaluation, integration and MLOps effort of open models in 2023, halved once the "
+        "enablers mature (counterforces.enablers.maturity_months) ('The Long View'; "
+        "'Open-source AI' glossary); fitted in docs/calibration.md",
     ),
     "MANAGED_FIXED": _P(
         "enterprises.managed_fixed_usd",

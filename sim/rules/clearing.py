@@ -43,6 +43,7 @@ from .regulation import export_control_prob, incident_prob, liability_prob, pres
 from .rng import stream_id, uniform
 from .technology import log_flop_per_usd, phase_in_hardware, token_demand
 from .views import compute_views
+from .workload import frontier_work_share
 
 __all__ = [
     "clearing_open",
@@ -55,8 +56,14 @@ __all__ = [
 
 
 @hot_kernel
-def apply_enterprise(P, e, vol, mkt, sign):
-    """Add (sign=+1) or remove (-1) an enterprise's tokens from the route volumes."""
+def apply_enterprise(P, e, vol, hvol, mkt, sign):
+    """Add (sign=+1) or remove (-1) an enterprise's tokens from the route volumes.
+
+    A hybrid routes its own tasks and its frontier-bound work separately (``e.hybrid``,
+    ``e.hybrid_front``), mixed by the month's frontier-bound share ``mkt.work_share``;
+    ``hvol`` keeps how its routes move with that share, so that :func:`clearing_open`
+    re-mixes every hybrid's tokens monthly as the work shifts.
+    """
     m = mkt[0]
     if e.option < 0:
         return
@@ -76,9 +83,13 @@ def apply_enterprise(P, e, vol, mkt, sign):
         m.fixed_units += sign * (1.0 - P[G.SKILL_DISCOUNT] * e.skill)
         m.n_selfhost += sign
     else:
-        h = e.hybrid
+        w = m.work_share
+        h = (1.0 - w) * e.hybrid + w * e.hybrid_front
         vol[e.cloud, e.family] += h * v
         vol[R_CLOSED, e.vendor] += (1.0 - h) * v
+        dh = (e.hybrid_front - e.hybrid) * v
+        hvol[e.cloud, e.family] += dh
+        hvol[R_CLOSED, e.vendor] -= dh
         m.hybrids += sign
         if e.large:
             m.large_hybrids += sign
@@ -87,13 +98,21 @@ def apply_enterprise(P, e, vol, mkt, sign):
 @kernel
 def clearing_open(s):
     """Steps 1-3 of the clearing of month ``mkt.month``, and the developers' month context."""
-    P, labs, mkt, lv, work = s.P, s.labs, s.mkt, s.lv, s.work
+    P, labs, mkt, lv, work, vol, hvol = s.P, s.labs, s.mkt, s.lv, s.work, s.vol, s.hvol
     m = mkt[0]
     t = float(m.month)
     n_labs = labs.shape[0]
-    # 1 demand: the fleet renews (hardware phase-in), demand answers capability and price
+    # 1 demand: the fleet renews (hardware phase-in), demand answers capability and price;
+    # hybrids route the month's mix of work (their routers send each request where it is met)
     phase_in_hardware(P, m)
     m.demand = token_demand(P, m.frontier - m.start_frontier, m.price_avg / m.price0)
+    w = frontier_work_share(P, t)
+    if w != m.work_share:
+        dw = w - m.work_share
+        for r in range(vol.shape[0]):
+            for k in range(n_labs):
+                vol[r, k] += dw * hvol[r, k]
+        m.work_share = w
     # 2 training accrues compute
     for k in range(n_labs):
         lb = labs[k]
@@ -184,12 +203,12 @@ def developers_close(s):
 
 
 @hot_kernel
-def enterprise_review(P, ents, clouds, mkt, vol, rv, rl, work, i):
+def enterprise_review(P, ents, clouds, mkt, vol, hvol, rv, rl, work, i):
     """Step 5 for enterprise ``i``: adopt and choose a deployment, move its tokens, set the
     next review. Reads only the views of :func:`clearing_open` and its own state and stream."""
     m = mkt[0]
     e = ents[i]
-    option, family, vendor, nxt, h = enterprise_decision(
+    option, family, vendor, nxt, h_own, h_front = enterprise_decision(
         P,
         e,
         i,
@@ -205,7 +224,7 @@ def enterprise_review(P, ents, clouds, mkt, vol, rv, rl, work, i):
     )
     if option != OPT.CLOSED and family < 0:
         option = OPT.CLOSED
-    rerouted = option == OPT.HYBRID and h != e.hybrid
+    rerouted = option == OPT.HYBRID and (h_own != e.hybrid or h_front != e.hybrid_front)
     if option != e.option or family != e.family or vendor != e.vendor or rerouted:
         if e.option < 0 or option != e.option:
             # a new deployment: does it use open weights (a hybrid for its routed share)?
@@ -213,17 +232,19 @@ def enterprise_review(P, ents, clouds, mkt, vol, rv, rl, work, i):
             if option == OPT.MANAGED or option == OPT.SELF:
                 m.new_open += 1.0
             elif option == OPT.HYBRID:
-                m.new_open += h
+                w = m.work_share
+                m.new_open += (1.0 - w) * h_own + w * h_front
         if e.option < 0:
             m.ent_adopters += 1
         elif option != e.option:
             m.ent_switched += 1
-        apply_enterprise(P, e, vol, mkt, -1.0)
+        apply_enterprise(P, e, vol, hvol, mkt, -1.0)
         e.option = option
         e.family = family
         e.vendor = vendor
-        e.hybrid = h
-        apply_enterprise(P, e, vol, mkt, 1.0)
+        e.hybrid = h_own
+        e.hybrid_front = h_front
+        apply_enterprise(P, e, vol, hvol, mkt, 1.0)
     m.ent_reviewed += 1
     e.next_review = nxt
 

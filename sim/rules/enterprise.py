@@ -100,9 +100,10 @@ def hybrid_open_share(
 @hot_kernel
 def option_utilities(
     P: np.ndarray, e, rv: np.ndarray, cloud_markup: float, ctx: np.ndarray, out: np.ndarray
-) -> float:
+) -> tuple[float, float]:
     """Deterministic utility of each deployment option for enterprise record ``e``; returns the
-    share of tokens the hybrid option would route to open models.
+    shares of its own tasks' and of its frontier-bound work's tokens the hybrid option would
+    route to open models.
 
     Costs in USD per month: closed = x p; managed = x c m + F_m; self-hosted = whole GPUs for
     x c o, staff (1 - d skill) and security; hybrid = h managed + (1 - h) closed + F_h; with x
@@ -161,7 +162,7 @@ def option_utilities(
     )
     if e.option >= 0:
         out[e.option] += P[G.INERTIA]
-    return h
+    return h_own, h_front
 
 
 @hot_kernel
@@ -249,7 +250,8 @@ def enterprise_decision(
     util: np.ndarray,
     prob: np.ndarray,
 ):
-    """An enterprise's review: (option, family, vendor, next review month, hybrid's open share).
+    """An enterprise's review: (option, family, vendor, next review month, and a hybrid's open
+    shares of its own tasks and of its frontier-bound work).
 
     ``rv`` is the per-region view (region x RV), ``vweights``/``fweights`` the per-region
     running sums of the choice weights of closed vendors and open families (region x lab).
@@ -264,8 +266,9 @@ def enterprise_decision(
     option, family, vendor = e.option, e.family, e.vendor
     if option < 0:
         if uniform(seed, st, base) >= ctx[EC.ADOPT]:
-            return option, family, vendor, month + ADOPTION_RECHECK_MONTHS, e.hybrid
-    h = option_utilities(P, e, rv, cloud_markup, ctx, util)
+            recheck = month + ADOPTION_RECHECK_MONTHS
+            return option, family, vendor, recheck, e.hybrid, e.hybrid_front
+    h_own, h_front = option_utilities(P, e, rv, cloud_markup, ctx, util)
     nested_logit_probs(util, P[G.NEST_LAMBDA], prob)
     option = draw_index(prob, uniform(seed, st, base + 1))
     if option != OPT.CLOSED:
@@ -273,4 +276,4 @@ def enterprise_decision(
     if option == OPT.CLOSED or option == OPT.HYBRID:
         vendor = draw_cumulative(vweights, e.region, uniform(seed, st, base + 3))
     nxt = next_review_month(P[G.REVIEW_MONTHS], uniform(seed, st, base + 4), month)
-    return option, family, vendor, nxt, h
+    return option, family, vendor, nxt, h_own, h_front

@@ -15,6 +15,7 @@ from .jit import kernel
 from .regulation import EU_PHASE_MONTHS, EXPORT_CONTROL_MONTHS
 from .rng import normal, stream_id, uniform
 from .technology import lab_serve_cost, log_flop_per_usd, serve_cost
+from .workload import frontier_work_share
 
 __all__ = ["init_state"]
 
@@ -47,6 +48,8 @@ def init_state(s, seed, months):
     n_labs = labs.shape[0]
     n_clouds = clouds.shape[0]
     vol[:, :] = 0.0
+    s.hvol[:, :] = 0.0
+    m.work_share = frontier_work_share(P, 0.0)
     hist[:] = 0.0
     # labs
     for k in range(n_labs):
@@ -139,7 +142,7 @@ def init_state(s, seed, months):
         early = P[G.ADOPTED0] * (2.0 if e.large else 1.0)
         if uniform(seed, st, 13) < early:
             e.option = OPT.CLOSED
-            apply_enterprise(P, e, vol, mkt, 1.0)
+            apply_enterprise(P, e, vol, s.hvol, mkt, 1.0)
         total += e.volume * p_ref
         wait = P[G.REVIEW_MONTHS] if e.option >= 0 else float(ADOPTION_RECHECK_MONTHS)
         nxt = int(uniform(seed, st, 14) * wait)

@@ -99,8 +99,9 @@ def phase_in_hardware(P: np.ndarray, m) -> None:
 
 @kernel
 def enabler_level(P: np.ndarray, t: float) -> float:
-    """Maturity of LoRA/QLoRA, quantization and hubs: 0.5 in 2023 rising to 1 by 2027."""
-    ramp = min(1.0, t / 48.0)
+    """Maturity of LoRA/QLoRA, quantization, serving stacks and hubs: half in January 2023,
+    rising linearly to full at ``enablers.maturity_months``."""
+    ramp = min(1.0, t / P[G.ENABLERS_MATURITY_MONTHS])
     return P[G.ENABLERS_STRENGTH] * (0.5 + 0.5 * ramp)
 
 
