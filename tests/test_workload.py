@@ -97,8 +97,8 @@ def _late_2025(batch, r, col):
 @pytest.mark.parametrize("col", [S.OPEN_SHARE, S.PLATFORM_OPEN_SHARE])
 def test_more_frontier_bound_work_lowers_open_shares(baseline, col):
     """Comparative statics: with no shift to frontier-bound work (the share held at its
-    start) both segments' open shares at the end of 2025 are higher (full populations: the
-    enterprise effect, about 0.013, is below the noise of small ones)."""
+    start) both segments' open shares at the end of 2025 are higher (full populations: small
+    ones are too noisy for the enterprise effect)."""
     runs = 48
     scen = baseline.with_values(run__months=36)
     base = simulate(scen, range(runs))

@@ -43,7 +43,7 @@ from .regulation import export_control_prob, incident_prob, liability_prob, pres
 from .rng import stream_id, uniform
 from .technology import log_flop_per_usd, phase_in_hardware, token_demand
 from .views import compute_views
-from .workload import frontier_work_share
+from .workload import frontier_work_share, work_mix
 
 __all__ = [
     "clearing_open",
@@ -83,8 +83,7 @@ def apply_enterprise(P, e, vol, hvol, mkt, sign):
         m.fixed_units += sign * (1.0 - P[G.SKILL_DISCOUNT] * e.skill)
         m.n_selfhost += sign
     else:
-        w = m.work_share
-        h = (1.0 - w) * e.hybrid + w * e.hybrid_front
+        h = work_mix(m.work_share, e.hybrid, e.hybrid_front)
         vol[e.cloud, e.family] += h * v
         vol[R_CLOSED, e.vendor] += (1.0 - h) * v
         dh = (e.hybrid_front - e.hybrid) * v
@@ -232,8 +231,7 @@ def enterprise_review(P, ents, clouds, mkt, vol, hvol, rv, rl, work, i):
             if option == OPT.MANAGED or option == OPT.SELF:
                 m.new_open += 1.0
             elif option == OPT.HYBRID:
-                w = m.work_share
-                m.new_open += (1.0 - w) * h_own + w * h_front
+                m.new_open += work_mix(m.work_share, h_own, h_front)
         if e.option < 0:
             m.ent_adopters += 1
         elif option != e.option:

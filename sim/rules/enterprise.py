@@ -20,7 +20,7 @@ from ..vocab import OPT, Region, Stream
 from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level, selfhost_fixed_factor
-from .workload import frontier_work_share
+from .workload import frontier_work_share, work_mix
 
 __all__ = [
     "enterprise_context",
@@ -130,13 +130,13 @@ def option_utilities(
     gap_closed = rv[r, RV.GAP_CLOSED]
     qc_own = max(0.0, gap_closed - e.tolerance)
     qc_front = max(0.0, gap_closed - tf)
-    q_closed = (1.0 - w) * qc_own + w * qc_front
+    q_closed = work_mix(w, qc_own, qc_front)
     open_gap = rv[r, RV.GAP_OPEN] - ctx[EC.FINETUNE] * e.skill
-    q_open = (1.0 - w) * max(0.0, open_gap - e.tolerance) + w * max(0.0, open_gap - tf)
+    q_open = work_mix(w, max(0.0, open_gap - e.tolerance), max(0.0, open_gap - tf))
     sigma = P[G.TOLERANCE_SIGMA]
     h_own = hybrid_open_share(e.tolerance, sigma, open_gap, p_managed, p_closed)
     h_front = hybrid_open_share(tf, sigma, open_gap, p_managed, p_closed)
-    h = (1.0 - w) * h_own + w * h_front
+    h = work_mix(w, h_own, h_front)
     c_hybrid = (1.0 - h) * c_closed + h * x * p_managed + ctx[EC.HYBRID_FIXED]
     # routed tasks are those the open model meets: the shortfall is the closed part's
     q_hybrid = (1.0 - w) * (1.0 - h_own) * qc_own + w * (1.0 - h_front) * qc_front

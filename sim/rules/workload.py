@@ -10,9 +10,9 @@ rises, open models that trail the frontier lose the work they could do.
 import numpy as np
 
 from ..params.spec import G
-from .jit import kernel
+from .jit import hot_kernel, kernel
 
-__all__ = ["frontier_work_share"]
+__all__ = ["frontier_work_share", "work_mix"]
 
 
 @kernel
@@ -28,3 +28,10 @@ def frontier_work_share(P: np.ndarray, t: float) -> float:
     if t >= b:
         return hi
     return lo + (hi - lo) * (t - a) / (b - a)
+
+
+@hot_kernel
+def work_mix(w: float, own: float, frontier: float) -> float:
+    """A buyer's quantity over its whole work: ``own`` on its own tasks (share ``1 - w``),
+    ``frontier`` on its frontier-bound work (share ``w``), e.g. a hybrid's routed share."""
+    return (1.0 - w) * own + w * frontier
