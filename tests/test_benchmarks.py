@@ -8,7 +8,7 @@ import time
 import pytest
 
 from benchmarks import harness
-from benchmarks.harness import FULL, QUICK, Plan, budgets, parse_args, run
+from benchmarks.harness import FULL, QUICK, Plan, budgets, paired_ratios, parse_args, run
 from benchmarks.report import render, write_report
 from benchmarks.scaling import (
     MAX_GROWTH,
@@ -300,6 +300,8 @@ def _result(batch_seconds: float = 25.0, batch_runs: int = 10_000, ratio: float 
             "fast_s": 0.006,
             "reference_s": 0.006 * ratio,
             "reference_ratio": ratio,
+            "reference_ratio_min": 0.9 * ratio,
+            "reference_ratio_max": 1.1 * ratio,
             "mesa_runs": 4,
             "fast_batch_s": 0.024,
             "mesa_batch_s": 4.8,
@@ -484,8 +486,10 @@ def test_other_work_is_busy_time_less_our_own():
     from benchmarks.machine import busy_cpu_seconds, own_cpu_seconds
 
     b0, o0 = busy_cpu_seconds(), own_cpu_seconds()
-    t = time.perf_counter()
-    while time.perf_counter() - t < 0.3:  # burn a little CPU ourselves
+    t = time.process_time()
+    # burn 0.3 s of CPU ourselves (counted in CPU time: a loaded machine gives us less of
+    # each wall-clock second)
+    while time.process_time() - t < 0.3:
         sum(range(1000))
     busy, own = busy_cpu_seconds() - b0, own_cpu_seconds() - o0
     assert own > 0.2 and busy >= own - 0.05  # the machine saw at least our own work
@@ -509,6 +513,18 @@ def test_a_scaling_point_runs_in_a_fresh_process():
     grown = measure_point(2, 200, 500, 1, min_seconds=60.0, repeats=2, grow=True)
     assert grown["runs_timed"] > 2 and grown["repeats"] == 2 and grown["spread"] >= 0
     assert grown["seconds"] == pytest.approx(2 * grown["per_run_s"])
+
+
+def test_paired_ratios_take_the_median_pair():
+    # run 2's reference timing was disturbed (the host slowed): the median ignores it, and
+    # a ratio of totals would not
+    res = paired_ratios([0.01, 0.01, 0.01], [2.0, 2.2, 9.0])
+    assert res["reference_ratio"] == pytest.approx(220.0)
+    assert res["reference_ratio_min"] == pytest.approx(200.0)
+    assert res["reference_ratio_max"] == pytest.approx(900.0)
+    assert res["fast_s"] == pytest.approx(0.01) and res["reference_s"] == pytest.approx(4.4)
+    even = paired_ratios([1.0, 1.0], [100.0, 300.0])
+    assert even["reference_ratio"] == pytest.approx(200.0)
 
 
 TINY = Plan(

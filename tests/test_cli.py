@@ -273,9 +273,12 @@ def test_story_of_a_corrupt_folder_is_one_line(tiny_toml, tmp_path):
 
 
 def _interrupt_after_first_run(args: list[str]) -> tuple[int, str]:
-    """Start a real process, wait for its first progress line, send SIGINT (as Ctrl-C)."""
+    """Start a real process, wait for its first progress line, send SIGINT (as Ctrl-C).
+
+    The process runs with Python's fault handler, so that a crash (seen once in CI: exit -11
+    instead of 130) prints where each thread was into the failing assertion's message."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "experiments.cli", *map(str, args)],
+        [sys.executable, "-X", "faulthandler", "-m", "experiments.cli", *map(str, args)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
