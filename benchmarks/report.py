@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from pathlib import Path
 
 from .machine import probe_text, speed_spread
 from .scaling import SUPERLINEAR
 
-__all__ = ["write_report", "render", "plot"]
+__all__ = ["write_report", "render", "plot", "host_against_previous", "RESULTS_FILE"]
+
+# the figures of the latest report, beside its plots: the next report compares its host's
+# speed with this one's
+RESULTS_FILE = "results.json"
 
 _AGENT_AXES = ("runs", "enterprises", "developers")
 
@@ -314,6 +319,9 @@ def render(res: dict, image_folder: str, pngs: list[str]) -> str:
             "speed.",
             "",
         ]
+    against = host_against_previous(res)
+    if against:
+        lines += [against, ""]
     lines += ["## Budgets", "", *_budget_lines(res), ""]
     lines += ["## Engines, same runs, one thread", "", _ENGINES_TEXT, "", *_engine_lines(res), ""]
     lines += ["## Agent decisions per second per core", "", *_decision_lines(res), ""]
@@ -324,12 +332,55 @@ def render(res: dict, image_folder: str, pngs: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _fastest(probes: dict[str, dict[str, float]], part: str) -> float | None:
+    times = [p[part] for p in probes.values() if part in p]
+    return min(times) if times else None
+
+
+def host_against_previous(res: dict) -> str:
+    """A sentence comparing this run's host speed (the fixed compute workload at its
+    fastest) with the previous report's, or "" without a previous report or probes."""
+    prev = res.get("previous")
+    if not prev:
+        return ""
+    now = _fastest(res.get("speed_probes", {}), "compute")
+    then = _fastest(prev.get("speed_probes", {}), "compute")
+    if not now or not then:
+        return ""
+    ratio = now / then
+    if abs(ratio - 1.0) < 0.1:
+        how = "about as fast as"
+    elif ratio > 1.0:
+        how = f"{ratio:.2f}x slower than"
+    else:
+        how = f"{1.0 / ratio:.2f}x faster than"
+    return (
+        f"Against the previous report ({prev.get('date', 'undated')}): the fixed compute "
+        f"workload took {now * 1e3:.0f} ms at its fastest against {then * 1e3:.0f} ms, so this "
+        f"host ran {how} that one; a figure that moved by about that factor moved with the "
+        "host, not with the code."
+    )
+
+
 def write_report(res: dict, path: Path) -> Path:
-    """Write the report to ``path`` (plots beside it in ``<stem>/``); return the path."""
+    """Write the report to ``path`` (plots and the figures as ``results.json`` beside it in
+    ``<stem>/``, compared with the previous report's); return the path."""
     folder = path.parent / path.stem
+    previous = folder / RESULTS_FILE
+    if previous.exists():
+        try:
+            old = json.loads(previous.read_text())
+            res = {**res, "previous": {k: old.get(k) for k in ("date", "speed_probes")}}
+        except (OSError, ValueError):
+            pass  # an unreadable previous report: nothing to compare with
     pngs = plot(res, folder)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".md.tmp")
     tmp.write_text(render(res, folder.name, pngs))
+    saved = {k: v for k, v in res.items() if k != "previous"}
+    saved["date"] = dt.date.today().isoformat()
+    tmp_json = previous.with_suffix(".json.tmp")
+    tmp_json.write_text(json.dumps(saved, indent=1, default=str))
     tmp.replace(path)
+    tmp_json.replace(previous)
     return path

@@ -440,6 +440,30 @@ def test_report_has_the_machine_budgets_tables_and_plots(tmp_path):
     assert "shared machine" not in text  # load averages were low
 
 
+def test_report_compares_the_host_with_the_previous_reports(tmp_path):
+    """Each report saves its figures beside its plots; the next one says how fast its host
+    ran against that one's (the fixed compute workload at its fastest)."""
+    import json
+
+    res = _result()
+    res["speed_probes"] = {"start": {"compute": 0.017, "memory": 0.023}}
+    res["budgets"] = budgets(res)
+    path = tmp_path / "performance.md"
+    first = write_report(res, path).read_text()
+    assert "Against the previous report" not in first
+    saved = json.loads((tmp_path / "performance" / "results.json").read_text())
+    assert saved["speed_probes"] == res["speed_probes"] and "date" in saved
+    assert saved["engines"]["reference_ratio"] == res["engines"]["reference_ratio"]
+    slower = {**res, "speed_probes": {"start": {"compute": 0.024, "memory": 0.030}}}
+    text = write_report(slower, path).read_text()
+    assert "took 24 ms at its fastest against 17 ms" in text and "1.41x slower than" in text
+    same = {**res, "speed_probes": {"start": {"compute": 0.025, "memory": 0.030}}}
+    assert "about as fast as" in write_report(same, path).read_text()
+    # an unreadable previous report is no report
+    (tmp_path / "performance" / "results.json").write_text("{")
+    assert "Against the previous report" not in write_report(res, path).read_text()
+
+
 def test_report_says_when_the_machine_was_shared():
     res = _result()
     res["load_end"] = 2.3  # the harness's own two threads: not other work
