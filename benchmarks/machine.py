@@ -19,6 +19,7 @@ __all__ = [
     "probe_text",
     "speed_probe",
     "speed_spread",
+    "probe_times",
 ]
 
 
@@ -94,12 +95,17 @@ def speed_probe() -> dict[str, float]:
     }
 
 
+def probe_times(probes: dict[str, dict[str, float]], part: str) -> list[float]:
+    """The times of one workload (``compute`` or ``memory``) over the probes taken."""
+    return [p[part] for p in probes.values() if part in p]
+
+
 def speed_spread(probes: dict[str, dict[str, float]]) -> float:
     """How much slower the slowest probe was than the fastest, on the workload that moved
     most (0.1: 10% slower)."""
     spread = 0.0
     for part in ("compute", "memory"):
-        times = [p[part] for p in probes.values() if part in p]
+        times = probe_times(probes, part)
         if times:
             spread = max(spread, max(times) / min(times) - 1.0)
     return spread

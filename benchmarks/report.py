@@ -7,7 +7,9 @@ import json
 import math
 from pathlib import Path
 
-from .machine import probe_text, speed_spread
+from experiments.store import atomic_write_bytes
+
+from .machine import probe_text, probe_times, speed_spread
 from .scaling import SUPERLINEAR
 
 __all__ = ["write_report", "render", "plot", "host_against_previous", "RESULTS_FILE"]
@@ -332,21 +334,17 @@ def render(res: dict, image_folder: str, pngs: list[str]) -> str:
     return "\n".join(lines)
 
 
-def _fastest(probes: dict[str, dict[str, float]], part: str) -> float | None:
-    times = [p[part] for p in probes.values() if part in p]
-    return min(times) if times else None
-
-
 def host_against_previous(res: dict) -> str:
     """A sentence comparing this run's host speed (the fixed compute workload at its
     fastest) with the previous report's, or "" without a previous report or probes."""
     prev = res.get("previous")
     if not prev:
         return ""
-    now = _fastest(res.get("speed_probes", {}), "compute")
-    then = _fastest(prev.get("speed_probes", {}), "compute")
+    now = probe_times(res.get("speed_probes", {}), "compute")
+    then = probe_times(prev.get("speed_probes") or {}, "compute")
     if not now or not then:
         return ""
+    now, then = min(now), min(then)
     ratio = now / then
     if abs(ratio - 1.0) < 0.1:
         how = "about as fast as"
@@ -375,12 +373,8 @@ def write_report(res: dict, path: Path) -> Path:
             pass  # an unreadable previous report: nothing to compare with
     pngs = plot(res, folder)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".md.tmp")
-    tmp.write_text(render(res, folder.name, pngs))
+    atomic_write_bytes(path, render(res, folder.name, pngs).encode())
     saved = {k: v for k, v in res.items() if k != "previous"}
     saved["date"] = dt.date.today().isoformat()
-    tmp_json = previous.with_suffix(".json.tmp")
-    tmp_json.write_text(json.dumps(saved, indent=1, default=str))
-    tmp.replace(path)
-    tmp_json.replace(previous)
+    atomic_write_bytes(previous, json.dumps(saved, indent=1, default=str).encode())
     return path
