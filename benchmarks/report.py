@@ -11,6 +11,7 @@ from experiments.store import atomic_write_bytes
 
 from .machine import probe_text, probe_times, speed_spread
 from .scaling import SUPERLINEAR
+from .stages import hidden_seconds
 
 __all__ = ["write_report", "render", "plot", "host_against_previous", "RESULTS_FILE"]
 
@@ -240,7 +241,10 @@ def _stage_lines(res: dict) -> list[str]:
         "command's wall time. compile/load is the process's start-up, imports and loading the "
         "kernels from numba's cache; summarise builds the runs (with the classifier's "
         "variants), trajectories and events tables; write is each chunk's parquet parts and "
-        "the final files assembled from them; other is the rest of the batch.",
+        "its rows appended to the final files, then the final files put in place; other is "
+        "the rest of the batch. Summarise and write run in a background thread while the next "
+        "chunk simulates: the table gives each the share of it the batch waited for, the rest "
+        "was hidden behind the simulation (below).",
         "",
         "| stage | seconds | share of the batch |",
         "|---|---|---|",
@@ -254,7 +258,9 @@ def _stage_lines(res: dict) -> list[str]:
         "",
         f"Slowest stage after loading: **{p['slowest']}**. The batch took "
         f"{t['total_seconds']:.2f} s (kernels loaded in {t.get('kernels_seconds', 0):.2f} s); "
-        f"peak memory {p['batch_peak_gib']:.2f} GiB.",
+        f"peak memory {p['batch_peak_gib']:.2f} GiB. Summarising took "
+        f"{t.get('summarise_seconds', 0):.2f} s and writing {t.get('write_seconds', 0):.2f} s "
+        f"in all, {hidden_seconds(t):.2f} s of it beside the simulation.",
     ]
     if "readme_s" in p:
         lines += [

@@ -2,15 +2,19 @@
 
 ``experiments.runner.run_scenario`` times its pieces as it runs them (``timings`` in the
 manifest and in ``aimarket run --json``): loading the kernels, simulate, summarise (the
-runs, trajectories and events tables) and write (each chunk's parts, then the final files
-assembled from them). Beside the command's wall time that gives every stage: compile/load is
-what the process spends before the batch starts and on loading the kernels, other is the
-batch's remainder (bookkeeping between chunks, the manifest).
+runs, trajectories and events tables) and write (each chunk's parts and its rows appended
+to the final files, then the final files put in place). Summarise and write run in a
+background thread beside the next chunk's simulation; ``waiting_seconds`` is the time the
+batch waited for them, the part they add to its wall time. Each of the two stages is given
+its share of that wait (the rest was hidden behind the simulation; :func:`hidden_seconds`).
+Beside the command's wall time that gives every stage: compile/load is what the process
+spends before the batch starts and on loading the kernels, other is the batch's remainder
+(bookkeeping between chunks, the manifest).
 """
 
 from __future__ import annotations
 
-__all__ = ["STAGES", "split_stages", "slowest_stage"]
+__all__ = ["STAGES", "split_stages", "slowest_stage", "hidden_seconds"]
 
 STAGES = ("compile/load", "simulate", "summarise", "write", "other")
 
@@ -19,10 +23,16 @@ def split_stages(timings: dict[str, float], wall_s: float) -> dict[str, float]:
     """Seconds per stage of :data:`STAGES` from a batch's ``timings`` and its command's wall."""
     total = timings["total_seconds"]
     kernels = timings.get("kernels_seconds", 0.0)
+    summarise = timings.get("summarise_seconds", 0.0)
+    write = timings.get("write_seconds", 0.0)
+    background = summarise + write
+    # the share of the background work the batch waited for (all of it when not overlapped)
+    seen = min(timings.get("waiting_seconds", background), background)
+    exposed = seen / background if background > 0 else 1.0
     named = {
         "simulate": timings["simulate_seconds"],
-        "summarise": timings.get("summarise_seconds", 0.0),
-        "write": timings.get("write_seconds", 0.0),
+        "summarise": summarise * exposed,
+        "write": write * exposed,
     }
     other = total - kernels - sum(named.values())
     return {
@@ -30,6 +40,13 @@ def split_stages(timings: dict[str, float], wall_s: float) -> dict[str, float]:
         **named,
         "other": max(other, 0.0),
     }
+
+
+def hidden_seconds(timings: dict[str, float]) -> float:
+    """Seconds of summarising and writing that ran beside the simulation, off the batch's
+    wall time."""
+    background = timings.get("summarise_seconds", 0.0) + timings.get("write_seconds", 0.0)
+    return max(background - timings.get("waiting_seconds", background), 0.0)
 
 
 def slowest_stage(stages: dict[str, float]) -> str:

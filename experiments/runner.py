@@ -3,9 +3,11 @@
 A batch is split into chunks of runs, generated lazily. With an output folder (owned by the
 batch's plan, see :mod:`experiments.store`), each finished chunk is written to ``OUT/.parts/``
 at once, so an interrupted batch keeps every finished chunk and a second
-call with the same plan resumes where it stopped. The final files are assembled from the
-parts, each renamed into place, with ``manifest.json`` written last. Per-run seeds depend only
-on (base seed, run index), so results do not depend on chunking, threads or resuming.
+call with the same plan resumes where it stopped. The final files grow chunk by chunk in
+temporary files, each renamed into place at the end, with ``manifest.json`` written last.
+A chunk's tables are built and written by a background thread while the next chunk
+simulates (the compiled engine releases the GIL). Per-run seeds depend only on (base seed,
+run index), so results do not depend on chunking, threads, resuming or that overlap.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -27,8 +30,8 @@ from .capacity import CapacityError, check_capacity
 from .kernels import REFERENCE_NOTE, kernels_cached, prepare_kernels
 from .store import (
     PARTS,
+    AtomicParquetWriter,
     StoreError,
-    atomic_sink_parquet,
     atomic_write_json,
     atomic_write_parquet,
     claim_folder,
@@ -49,6 +52,7 @@ __all__ = [
 
 DEFAULT_CHUNK = 250
 _PART_COMPRESSION = "lz4"
+_TABLES = ("trajectories", "events")  # appended to the final files chunk by chunk
 _REFERENCE_CHUNK = 10  # the reference engine takes seconds per run: finer resume points
 
 
@@ -118,6 +122,119 @@ def _write_failed(out: Path, exc: OSError) -> BatchError:
     )
 
 
+class _Finisher:
+    """Each chunk's tables built, its parts written and its rows appended to the final files,
+    in chunk order, by one background thread while the main thread simulates the next chunk.
+
+    At most one chunk is in flight: :meth:`submit` waits for the previous one first (the
+    time waited is the part of summarising and writing the batch does not hide). A chunk's
+    runs part is written after its other parts, so its presence marks the chunk as kept.
+    """
+
+    def __init__(self, P: np.ndarray, out: Path | None, parts: Path | None, progress) -> None:
+        self._P = P
+        self._out = out
+        self._parts = parts
+        self._final = (
+            {name: AtomicParquetWriter(out / f"{name}.parquet") for name in _TABLES}
+            if parts is not None
+            else {}
+        )
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aimarket-finish")
+        self._pending: tuple[Future, int] | None = None
+        self._progress = progress
+        self.run_frames: list[pl.DataFrame] = []
+        self.summarise_seconds = 0.0
+        self.write_seconds = 0.0
+        self.waiting_seconds = 0.0
+
+    def _finish(self, k: int, arrays: BatchArrays) -> pl.DataFrame:
+        t0 = time.perf_counter()
+        # each run's end state under moved classifier thresholds and earlier years
+        runs_df = runs_frame(arrays, self._P)
+        if self._parts is None:
+            self.summarise_seconds += time.perf_counter() - t0
+            return runs_df
+        tables = {"trajectories": trajectories_frame(arrays), "events": events_frame(arrays)}
+        t1 = time.perf_counter()
+        self.summarise_seconds += t1 - t0
+        # parts are lz4 (read back only on resuming): faster both ways than zstd
+        files = _chunk_files(self._parts, k)
+        for name in _TABLES:
+            atomic_write_parquet(files[name], tables[name], _PART_COMPRESSION)
+        atomic_write_parquet(files["runs"], runs_df, _PART_COMPRESSION)
+        for name in _TABLES:
+            self._final[name].append(tables[name])
+        self.write_seconds += time.perf_counter() - t1
+        return runs_df
+
+    def _resume(self, k: int) -> pl.DataFrame:
+        t0 = time.perf_counter()
+        files = _chunk_files(self._parts, k)
+        for name in _TABLES:
+            self._final[name].append(pl.read_parquet(files[name]))
+        runs_df = pl.read_parquet(files["runs"])
+        self.write_seconds += time.perf_counter() - t0
+        return runs_df
+
+    def _collect(self) -> None:
+        if self._pending is None:
+            return
+        future, n = self._pending
+        self._pending = None
+        t0 = time.perf_counter()
+        try:
+            self.run_frames.append(future.result())
+        except OSError as exc:
+            raise _write_failed(self._out, exc) from None
+        finally:
+            self.waiting_seconds += time.perf_counter() - t0
+        if self._progress and n:
+            self._progress(n)
+
+    def submit(self, k: int, arrays: BatchArrays, n: int) -> None:
+        """Finish chunk ``k`` in the background, after the previous one; ``n`` runs are
+        reported to the progress callback once it is kept (0: already reported)."""
+        self._collect()
+        self._pending = (self._pool.submit(self._finish, k, arrays), n)
+
+    def submit_kept(self, k: int, n: int) -> None:
+        """Chunk ``k`` (``n`` runs) was kept by an earlier call: its parts go into the final
+        files."""
+        self._collect()
+        self._pending = (self._pool.submit(self._resume, k), n)
+
+    def close(self) -> None:
+        """Wait for the last chunk and put the final files in place (the runs table from
+        every chunk's runs)."""
+        self._collect()
+        self._pool.shutdown()
+        if self._parts is None:
+            return
+        t0 = time.perf_counter()
+        try:
+            for name in _TABLES:
+                self._final[name].commit()
+            runs_all = pl.concat(self.run_frames) if self.run_frames else pl.DataFrame()
+            atomic_write_parquet(self._out / "runs.parquet", runs_all)
+        except OSError as exc:
+            raise _write_failed(self._out, exc) from None
+        finally:
+            elapsed = time.perf_counter() - t0
+            self.write_seconds += elapsed
+            self.waiting_seconds += elapsed
+
+    def abort(self) -> None:
+        """After an error or an interruption: let the chunk in flight finish (it is kept),
+        drop the unfinished final files."""
+        if self._pending is not None:
+            self._pending[0].exception()  # waits; its error, if any, is not the one to report
+            self._pending = None
+        self._pool.shutdown()
+        for writer in self._final.values():
+            writer.abort()
+
+
 def run_scenario(
     scenario: Scenario,
     out: str | Path | None = None,
@@ -158,67 +275,41 @@ def run_scenario(
             runs_all = pl.read_parquet(out_path / "runs.parquet")
             return BatchResult(scenario, runs_all, out_path, {}, 0, reused=True)
         parts = out_path / PARTS
-    run_frames: list[pl.DataFrame] = []
     resumed = 0
-    n_chunks = 0
-    sim_seconds = summarise_seconds = write_seconds = 0.0
+    sim_seconds = 0.0
     kernels_ready = engine != "fast"
     kernel_seconds = None
-    for k, runs in chunk_ranges(n_runs, chunk_size):
-        n_chunks += 1
-        if parts is not None:
-            files = _chunk_files(parts, k)
-            if files["runs"].exists():
-                run_frames.append(pl.read_parquet(files["runs"]))
+    finisher = _Finisher(scenario.global_vector(), out_path, parts, progress)
+    try:
+        for k, runs in chunk_ranges(n_runs, chunk_size):
+            if parts is not None and _chunk_files(parts, k)["runs"].exists():
+                finisher.submit_kept(k, len(runs))
                 resumed += 1
-                if progress:
-                    progress(len(runs))
                 continue
-        if not kernels_ready:
-            kernel_seconds = prepare_kernels(scenario, notify)
-            kernels_ready = True
-        elif engine == "reference" and k == resumed and notify and not kernels_cached(engine):
-            notify(REFERENCE_NOTE)
-        t0 = time.perf_counter()
-        arrays = _simulate(scenario, runs, engine, progress)
-        t1 = time.perf_counter()
-        sim_seconds += t1 - t0
-        # each run's end state under moved classifier thresholds and earlier years
-        runs_df = runs_frame(arrays, scenario.global_vector())
-        if parts is not None:
-            tables = {"trajectories": trajectories_frame(arrays), "events": events_frame(arrays)}
-            t2 = time.perf_counter()
-            # the runs part is written last: its presence marks the chunk as finished; parts
-            # are lz4 (read once, into the zstd final files): faster both ways than zstd
-            try:
-                for name in ("trajectories", "events"):
-                    atomic_write_parquet(files[name], tables.pop(name), _PART_COMPRESSION)
-                atomic_write_parquet(files["runs"], runs_df, _PART_COMPRESSION)
-            except OSError as exc:
-                raise _write_failed(out_path, exc) from None
-            write_seconds += time.perf_counter() - t2
-        else:
-            t2 = time.perf_counter()
-        summarise_seconds += t2 - t1
-        run_frames.append(runs_df)
-        if progress and not (engine == "reference" and len(runs) > 1):
-            progress(len(runs))
-    runs_all = pl.concat(run_frames) if run_frames else pl.DataFrame()
+            if not kernels_ready:
+                kernel_seconds = prepare_kernels(scenario, notify)
+                kernels_ready = True
+            elif engine == "reference" and k == resumed and notify and not kernels_cached(engine):
+                notify(REFERENCE_NOTE)
+            t0 = time.perf_counter()
+            arrays = _simulate(scenario, runs, engine, progress)
+            sim_seconds += time.perf_counter() - t0
+            reported = engine == "reference" and len(runs) > 1 and progress is not None
+            finisher.submit(k, arrays, 0 if reported else len(runs))
+        finisher.close()
+    except BaseException:
+        finisher.abort()
+        raise
+    runs_all = pl.concat(finisher.run_frames) if finisher.run_frames else pl.DataFrame()
     timings = {
         "simulate_seconds": round(sim_seconds, 3),
-        "summarise_seconds": round(summarise_seconds, 3),
+        "summarise_seconds": round(finisher.summarise_seconds, 3),
+        "write_seconds": round(finisher.write_seconds, 3),
+        "waiting_seconds": round(finisher.waiting_seconds, 3),
     }
     if kernel_seconds is not None:
         timings["kernels_seconds"] = round(kernel_seconds, 3)
     if out_path is not None and parts is not None:
-        t0 = time.perf_counter()
-        try:
-            for name in ("trajectories", "events", "runs"):
-                scans = [pl.scan_parquet(_chunk_files(parts, k)[name]) for k in range(n_chunks)]
-                atomic_sink_parquet(out_path / f"{name}.parquet", pl.concat(scans))
-        except OSError as exc:
-            raise _write_failed(out_path, exc) from None
-        timings["write_seconds"] = round(write_seconds + time.perf_counter() - t0, 3)
         timings["total_seconds"] = round(time.perf_counter() - t_start, 3)
         manifest = {
             "scenario": {

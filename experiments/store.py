@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 __all__ = [
     "StoreError",
@@ -31,6 +33,7 @@ __all__ = [
     "atomic_write_json",
     "atomic_write_parquet",
     "atomic_sink_parquet",
+    "AtomicParquetWriter",
     "refusal",
     "code_version",
     "dependency_versions",
@@ -226,6 +229,60 @@ def atomic_sink_parquet(path: Path, frame: pl.LazyFrame) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+class AtomicParquetWriter:
+    """A parquet file written frame by frame (a row group each) into a temporary file in its
+    folder, renamed into place by :meth:`commit`; :meth:`abort` (or an error) leaves nothing.
+
+    Lets a batch assemble its final files as its chunks finish instead of rereading every
+    part at the end. Frames must share one schema.
+    """
+
+    def __init__(self, path: Path, compression: str = "zstd") -> None:
+        self.path = path
+        self._compression = compression
+        self._tmp: Path | None = None
+        self._writer: pq.ParquetWriter | None = None
+
+    def append(self, df: pl.DataFrame) -> None:
+        """Add ``df``'s rows after those appended before."""
+        table = df.to_arrow()
+        if self._writer is None:
+            self._tmp = _tmp_in(self.path)
+            # dictionaries for text only (numbers gain nothing and cost time), zstd at
+            # polars' level, so the file is as polars would write it
+            text = [f.name for f in table.schema if pa.types.is_large_string(f.type)]
+            self._writer = pq.ParquetWriter(
+                self._tmp,
+                table.schema,
+                compression=self._compression,
+                compression_level=3 if self._compression == "zstd" else None,
+                use_dictionary=text,
+                write_statistics=False,
+            )
+        self._writer.write_table(table)
+
+    def commit(self, empty: pl.DataFrame | None = None) -> None:
+        """Close the file and rename it into place (``empty``'s schema if nothing came)."""
+        if self._writer is None:
+            atomic_write_parquet(self.path, empty if empty is not None else pl.DataFrame())
+            return
+        self._writer.close()
+        self._writer = None
+        os.replace(self._tmp, self.path)
+        self._tmp = None
+
+    def abort(self) -> None:
+        """Drop what was written."""
+        if self._writer is not None:
+            try:
+                self._writer.close()
+            finally:
+                self._writer = None
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+            self._tmp = None
 
 
 def atomic_write_parquet(path: Path, df: pl.DataFrame, compression: str = "zstd") -> None:

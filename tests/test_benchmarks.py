@@ -21,7 +21,7 @@ from benchmarks.scaling import (
     superlinear,
     time_point,
 )
-from benchmarks.stages import STAGES, slowest_stage, split_stages
+from benchmarks.stages import STAGES, hidden_seconds, slowest_stage, split_stages
 
 
 def test_growth_exponent_and_superlinear_flag():
@@ -243,6 +243,25 @@ def test_stages_split_the_wall_time_and_name_the_slowest():
     assert sum(st.values()) == pytest.approx(50.0)
     assert slowest_stage(st) == "simulate"
     assert slowest_stage({**st, "write": 40.0}) == "write"
+    assert hidden_seconds(timings) == 0.0  # timings without a wait: nothing overlapped
+
+
+def test_stages_count_only_the_summarising_and_writing_the_batch_waited_for():
+    """Summarise and write run beside the next chunk's simulation: of their 14 s the batch
+    waited 3.5 s, shared between them as their times are; the rest was hidden."""
+    timings = {
+        "kernels_seconds": 2.0,
+        "simulate_seconds": 33.0,
+        "summarise_seconds": 6.0,
+        "write_seconds": 8.0,
+        "waiting_seconds": 3.5,
+        "total_seconds": 39.0,
+    }
+    st = split_stages(timings, wall_s=42.0)
+    assert st["summarise"] == pytest.approx(1.5) and st["write"] == pytest.approx(2.0)
+    assert sum(st.values()) == pytest.approx(42.0)
+    assert st["other"] == pytest.approx(0.5)
+    assert hidden_seconds(timings) == pytest.approx(10.5)
 
 
 def _result(batch_seconds: float = 25.0, batch_runs: int = 10_000, ratio: float = 250.0) -> dict:

@@ -148,3 +148,86 @@ def test_results_files_are_readable_by_others_as_umask_allows(tiny_toml, tmp_pat
     os.umask(mask)
     for name in ("runs.parquet", "trajectories.parquet", "events.parquet", "manifest.json"):
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o666 & ~mask, name
+
+
+def test_parquet_writer_appends_frames_then_renames_into_place(tmp_path):
+    import polars as pl
+
+    from experiments.store import AtomicParquetWriter
+
+    path = tmp_path / "t.parquet"
+    parts = [
+        pl.DataFrame(
+            {
+                "run": [k, k],
+                "x": [0.5 * k, -0.0],
+                "kind": ["release", "price_cut"],
+                "state": pl.Series(["a", "b"], dtype=pl.Enum(["a", "b"])),
+            }
+        )
+        for k in range(3)
+    ]
+    w = AtomicParquetWriter(path)
+    for df in parts:
+        w.append(df)
+        assert not path.exists()  # nothing in place until committed
+    w.commit()
+    back = pl.read_parquet(path)
+    assert back.equals(pl.concat(parts)) and back.schema == parts[0].schema
+    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
+    # an aborted writer leaves nothing, a writer given nothing leaves the empty frame's schema
+    w = AtomicParquetWriter(tmp_path / "u.parquet")
+    w.append(parts[0])
+    w.abort()
+    empty = parts[0].clear()
+    AtomicParquetWriter(tmp_path / "v.parquet").commit(empty)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.parquet", "v.parquet"]
+    assert pl.read_parquet(tmp_path / "v.parquet").schema == empty.schema
+
+
+def test_a_failed_write_keeps_finished_chunks_and_leaves_no_partial_files(
+    tiny_toml, tmp_path, monkeypatch
+):
+    """Chunks are written by a background thread while the next simulates: its error still
+    reaches the caller as a one-line BatchError, after the chunks before it were kept."""
+    import experiments.runner as runner
+
+    real = runner.atomic_write_parquet
+    calls = []
+
+    def full_disk(path, df, compression="zstd"):
+        calls.append(path.name)
+        if path.name.startswith("chunk-00001"):
+            raise OSError(28, "No space left on device")
+        real(path, df, compression)
+
+    monkeypatch.setattr(runner, "atomic_write_parquet", full_disk)
+    sc = load_scenario(tiny_toml).with_values(run__runs=6)
+    out = tmp_path / "res"
+    with pytest.raises(runner.BatchError, match="No space left on device.*finished chunks"):
+        run_scenario(sc, out=out, chunk_size=2)
+    kept = sorted(p.name for p in (out / ".parts").glob("chunk-*"))
+    assert kept == [f"chunk-00000-{n}.parquet" for n in ("events", "runs", "trajectories")]
+    assert sorted(p.name for p in out.iterdir()) == [".parts"]  # no final or temporary files
+    monkeypatch.setattr(runner, "atomic_write_parquet", real)
+    resumed = run_scenario(sc, out=out, chunk_size=2)
+    assert resumed.resumed_chunks == 1 and resumed.runs.height == 6
+
+
+def test_final_files_hold_every_chunk_in_order(tiny_toml, tmp_path):
+    import polars as pl
+
+    from experiments.tables import events_frame, runs_frame, trajectories_frame
+    from sim.engine.batch import simulate
+
+    sc = load_scenario(tiny_toml).with_values(run__runs=5)
+    out = tmp_path / "res"
+    run_scenario(sc, out=out, chunk_size=2)
+    arrays = simulate(sc, range(5))
+    want = {
+        "runs": runs_frame(arrays, sc.global_vector()),
+        "trajectories": trajectories_frame(arrays),
+        "events": events_frame(arrays),
+    }
+    for name, df in want.items():
+        assert pl.read_parquet(out / f"{name}.parquet").equals(df), name

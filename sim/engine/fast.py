@@ -165,7 +165,8 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
     return classify(P, traj, months), mo.log_n, mo.dropped
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
+# nogil: a batch's background thread builds and writes the previous chunk's tables meanwhile
+@njit(cache=True, parallel=True, nogil=True, error_model="numpy")
 def run_batch(P, LP, CP, seeds, months, n_ent, n_dev, traj, logs, log_n, ends, inds, dropped):
     """Run ``len(seeds)`` independent runs in parallel into preallocated outputs."""
     for r in prange(seeds.shape[0]):
