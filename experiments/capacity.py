@@ -1,7 +1,7 @@
 """Up-front bounds on a batch: refuse a run count whose results cannot fit, with the reason.
 
 A batch keeps its runs table in memory (for the summary) and, with a results folder, writes
-trajectories and events to disk, twice over while the chunk parts are assembled. Both grow
+trajectories and events to disk twice over: chunk parts (to resume from) and final files. Both grow
 with the number of runs; an absurd count is refused before anything starts.
 """
 
@@ -18,10 +18,10 @@ from .sensitivity import THRESHOLD_VARIANTS
 
 __all__ = ["CapacityError", "check_capacity", "memory_available", "disk_bytes_per_run"]
 
-# measured: the baseline (108 months) writes about 42 kB per run (runs, trajectories and
-# events, zstd parquet), i.e. 390 bytes per run-month, and its chunk parts (lz4) about 48 kB,
+# measured: the baseline (108 months) writes about 49 kB per run (runs, trajectories and
+# events, lz4 parquet), i.e. 455 bytes per run-month, and its chunk parts (lz4) about 48 kB,
 # 445 bytes per run-month; an underestimate only lets a batch start
-_DISK_BYTES_PER_RUN_MONTH = 400
+_DISK_BYTES_PER_RUN_MONTH = 460
 _PART_BYTES_PER_RUN_MONTH = 450
 # the runs table: run, seed, end state, dropped events, the indicators, the classifier's
 # conditions and variants, 8 bytes each, held about three times over while summarizing

@@ -86,3 +86,17 @@ def test_calendar():
     assert event_day(0.0).isoformat() == f"{START_YEAR}-01-01"
     assert event_day(1.5).isoformat() == f"{START_YEAR}-02-15"
     assert event_day(12.0 - 1e-6).isoformat() == f"{START_YEAR}-12-31"
+
+
+def test_a_batch_dates_its_events_as_event_day_does():
+    """events.parquet's dates are computed for millions of events at once: the same days as
+    event_day, at month starts, just before month ends and anywhere between."""
+    import numpy as np
+
+    from experiments.tables import event_dates
+
+    rng = np.random.default_rng(7)
+    edges = np.arange(0.0, 121.0)
+    times = np.concatenate([rng.uniform(0.0, 121.0, 5000), edges, edges + 1 - 1e-6, edges + 0.5])
+    want = np.array([event_day(t) for t in times], dtype="datetime64[D]")
+    assert (event_dates(times) == want).all()
