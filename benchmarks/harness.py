@@ -308,7 +308,7 @@ def budgets(res: dict) -> list[dict]:
             "fraction of the choice-rule microkernel roofline",
             res["decisions"]["fraction"],
             0.30,
-            "",
+            "share",
             "min",
         ),
     ]

@@ -83,8 +83,10 @@ def plot(res: dict, folder: Path) -> list[str]:
 def _f(v: float, unit: str) -> str:
     if unit == "x":
         return f"{v:,.0f}x"
+    if unit == "share":
+        return f"{v:.0%}"
     if unit == "":
-        return f"{v:.0%}" if 0 < v < 1 else f"{v:.2f}"
+        return f"{v:.2f}"
     return f"{v:.2f} {unit}"
 
 
@@ -274,10 +276,11 @@ def _stage_lines(res: dict) -> list[str]:
 def render(res: dict, image_folder: str, pngs: list[str]) -> str:
     """The report's markdown; plots are linked as ``image_folder/<png>``."""
     plan = res["plan"]
-    # shared: busy before the start, or other work used a quarter of a core during the run
-    # (the load average at the end counts the harness's own threads, so it does not decide)
+    # shared: other work used a quarter of a core during the run (busy CPU time less the
+    # harness's own); load averages do not decide: the one at the start trails the minute
+    # before the run, the one at the end counts the harness's own threads
     other = res.get("other_cpu_share", 0.0)
-    shared = res["load_start"] >= 0.5 or other >= 0.25
+    shared = other >= 0.25
     # a host that slows the virtual machine down shows in no process inside it: a fixed
     # workload timed between the stages shows it (spread beyond run-to-run noise)
     probes = res.get("speed_probes", {})

@@ -491,9 +491,23 @@ def test_report_says_when_the_machine_was_shared():
     assert "Measured on a shared machine" not in render(res, "performance", ["a.png", "b.png"])
     res["other_cpu_share"] = 0.6
     assert "Measured on a shared machine" in render(res, "performance", ["a.png", "b.png"])
+    # a busy minute before the run raises the load average at its start, not its figures
     res["other_cpu_share"] = 0.0
     res["load_start"] = 1.2
-    assert "Measured on a shared machine" in render(res, "performance", ["a.png", "b.png"])
+    assert "Measured on a shared machine" not in render(res, "performance", ["a.png", "b.png"])
+
+
+def test_budget_figures_read_in_their_units():
+    res = _result()
+    for axis in ("runs", "enterprises", "developers"):
+        res["scaling"][axis]["last_slope"] = 0.95  # below 1: once printed as "95%"
+    res["budgets"] = budgets(res)
+    text = render(res, "performance", ["a.png", "b.png"])
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines()}
+    roofline = rows["fraction of the choice-rule microkernel roofline"]
+    growth = next(v for k, v in rows.items() if k.startswith("growth exponent"))
+    assert " | 30%" in roofline.replace("≥ ", "")
+    assert growth.split(" | ")[1] == "0.95"  # an exponent, not a share
 
 
 def test_report_says_when_the_host_slowed_the_machine():
