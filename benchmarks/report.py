@@ -361,12 +361,22 @@ def host_against_previous(res: dict) -> str:
         how = f"{ratio:.2f}x slower than"
     else:
         how = f"{1.0 / ratio:.2f}x faster than"
-    return (
+    text = (
         f"Against the previous report ({prev.get('date', 'undated')}): the fixed compute "
         f"workload took {now * 1e3:.0f} ms at its fastest against {then * 1e3:.0f} ms, so this "
         f"host ran {how} that one; a figure that moved by about that factor moved with the "
         "host, not with the code."
     )
+    fast_now = (res.get("engines") or {}).get("fast_s")
+    fast_then = (prev.get("engines") or {}).get("fast_s")
+    if fast_now and fast_then:
+        text += (
+            f" The fast engine took {fast_now * 1e3:.2f} ms a run against "
+            f"{fast_then * 1e3:.2f} ms ({fast_now / fast_then:.2f}x); where that factor "
+            "differs from the host's, timing the two commits alternately on one host "
+            "(`benchmarks/check_identical.py --time`) tells the code from the host."
+        )
+    return text
 
 
 def write_report(res: dict, path: Path) -> Path:
@@ -377,7 +387,8 @@ def write_report(res: dict, path: Path) -> Path:
     if previous.exists():
         try:
             old = json.loads(previous.read_text())
-            res = {**res, "previous": {k: old.get(k) for k in ("date", "speed_probes")}}
+            keep = ("date", "speed_probes", "engines")
+            res = {**res, "previous": {k: old.get(k) for k in keep}}
         except (OSError, ValueError):
             pass  # an unreadable previous report: nothing to compare with
     pngs = plot(res, folder)

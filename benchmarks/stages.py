@@ -5,8 +5,10 @@ manifest and in ``aimarket run --json``): loading the kernels, simulate, summari
 runs, trajectories and events tables) and write (each chunk's parts and its rows appended
 to the final files, then the final files put in place). Summarise and write run in a
 background thread beside the next chunk's simulation; ``waiting_seconds`` is the time the
-batch waited for them, the part they add to its wall time. Each of the two stages is given
-its share of that wait (the rest was hidden behind the simulation; :func:`hidden_seconds`).
+batch waited for them, the part they add to its wall time, of which ``closing_seconds``
+putting the final files in place (writing, hidden by nothing). The rest of the wait is
+shared between the two stages as their overlapped times are (what was not waited for was
+hidden behind the simulation; :func:`hidden_seconds`).
 Beside the command's wall time that gives every stage: compile/load is what the process
 spends before the batch starts and on loading the kernels, other is the batch's remainder
 (bookkeeping between chunks, the manifest).
@@ -23,16 +25,14 @@ def split_stages(timings: dict[str, float], wall_s: float) -> dict[str, float]:
     """Seconds per stage of :data:`STAGES` from a batch's ``timings`` and its command's wall."""
     total = timings["total_seconds"]
     kernels = timings.get("kernels_seconds", 0.0)
-    summarise = timings.get("summarise_seconds", 0.0)
-    write = timings.get("write_seconds", 0.0)
-    background = summarise + write
-    # the share of the background work the batch waited for (all of it when not overlapped)
-    seen = min(timings.get("waiting_seconds", background), background)
-    exposed = seen / background if background > 0 else 1.0
+    summarise, write, closing, waited = _background(timings)
+    overlapped = summarise + write - closing
+    # the share of the overlapped work the batch waited for (all of it when not overlapped)
+    exposed = waited / overlapped if overlapped > 0 else 1.0
     named = {
         "simulate": timings["simulate_seconds"],
         "summarise": summarise * exposed,
-        "write": write * exposed,
+        "write": (write - closing) * exposed + closing,
     }
     other = total - kernels - sum(named.values())
     return {
@@ -42,11 +42,22 @@ def split_stages(timings: dict[str, float], wall_s: float) -> dict[str, float]:
     }
 
 
+def _background(timings: dict[str, float]) -> tuple[float, float, float, float]:
+    """(summarise, write, closing, waited for beside closing) seconds of a batch's timings;
+    timings without a wait (no overlap) waited for all of it."""
+    summarise = timings.get("summarise_seconds", 0.0)
+    write = timings.get("write_seconds", 0.0)
+    closing = min(timings.get("closing_seconds", 0.0), write)
+    waiting = timings.get("waiting_seconds", summarise + write)
+    waited = min(max(waiting - closing, 0.0), summarise + write - closing)
+    return summarise, write, closing, waited
+
+
 def hidden_seconds(timings: dict[str, float]) -> float:
     """Seconds of summarising and writing that ran beside the simulation, off the batch's
     wall time."""
-    background = timings.get("summarise_seconds", 0.0) + timings.get("write_seconds", 0.0)
-    return max(background - timings.get("waiting_seconds", background), 0.0)
+    summarise, write, closing, waited = _background(timings)
+    return max(summarise + write - closing - waited, 0.0)
 
 
 def slowest_stage(stages: dict[str, float]) -> str:

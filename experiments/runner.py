@@ -152,7 +152,8 @@ class _Finisher:
         self.run_frames: list[pl.DataFrame] = []
         self.summarise_seconds = 0.0
         self.write_seconds = 0.0
-        self.waiting_seconds = 0.0
+        self.waiting_seconds = 0.0  # the batch waited for the worker (closing included)
+        self.closing_seconds = 0.0  # the final files put in place: writing nothing hides
 
     def _finish(self, k: int, arrays: BatchArrays) -> pl.DataFrame:
         t0 = time.perf_counter()
@@ -229,16 +230,20 @@ class _Finisher:
             elapsed = time.perf_counter() - t0
             self.write_seconds += elapsed
             self.waiting_seconds += elapsed
+            self.closing_seconds += elapsed
+
+    def _drop_final(self) -> None:
+        for writer in self._final.values():
+            writer.abort()
 
     def abort(self) -> None:
         """After an error or an interruption: let the chunk in flight finish (it is kept),
-        drop the unfinished final files."""
-        if self._pending is not None:
-            self._pending[0].exception()  # waits; its error, if any, is not the one to report
-            self._pending = None
-        self._pool.shutdown()
-        for writer in self._final.values():
-            writer.abort()
+        then drop the unfinished final files. The worker drops them after that chunk, so no
+        file is touched from two threads, and it still does if a second Ctrl-C interrupts
+        this wait (the worker is joined at exit)."""
+        self._pending = None  # its error, if any, is not the one to report
+        self._pool.submit(self._drop_final)
+        self._pool.shutdown(wait=True)
 
 
 def run_scenario(
@@ -312,6 +317,7 @@ def run_scenario(
         "summarise_seconds": round(finisher.summarise_seconds, 3),
         "write_seconds": round(finisher.write_seconds, 3),
         "waiting_seconds": round(finisher.waiting_seconds, 3),
+        "closing_seconds": round(finisher.closing_seconds, 3),
     }
     if kernel_seconds is not None:
         timings["kernels_seconds"] = round(kernel_seconds, 3)

@@ -184,7 +184,18 @@ def claim_folder(
             atomic_write_json(out / PARTS / "plan.json", plan)
         except OSError as exc:
             raise StoreError(f"{out}: cannot create the results folder ({_reason(exc)})") from None
+    _remove_stale_temps(out)
     return state
+
+
+def _remove_stale_temps(out: Path) -> None:
+    """Temporary files a killed batch left (its final files grow in them for the whole
+    batch): nothing reads them, and a resumed batch writes new ones."""
+    for folder in (out, out / PARTS):
+        if folder.is_dir():
+            for p in folder.iterdir():
+                if _is_temp(p.name) and p.is_file():
+                    p.unlink(missing_ok=True)
 
 
 def refusal(state: FolderState) -> str:
@@ -274,15 +285,17 @@ class AtomicParquetWriter:
         self._tmp = None
 
     def abort(self) -> None:
-        """Drop what was written."""
-        if self._writer is not None:
-            try:
-                self._writer.close()
-            finally:
-                self._writer = None
-        if self._tmp is not None:
-            self._tmp.unlink(missing_ok=True)
-            self._tmp = None
+        """Drop what was written; never raises (it runs while another error is reported)."""
+        writer, tmp = self._writer, self._tmp
+        self._writer = self._tmp = None
+        try:
+            if writer is not None:
+                writer.close()  # writes a footer: fails on a full disk, which is fine here
+        except Exception:  # noqa: BLE001 - the file is dropped whatever went wrong
+            pass
+        finally:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
 
 
 def atomic_write_parquet(path: Path, df: pl.DataFrame, compression: str = "zstd") -> None:
@@ -290,10 +303,18 @@ def atomic_write_parquet(path: Path, df: pl.DataFrame, compression: str = "zstd"
     (``compression="lz4"`` for parts read back soon: faster to write and to read)."""
     tmp = _tmp_in(path)
     try:
-        df.write_parquet(tmp, compression=compression, statistics=False)
+        try:
+            df.write_parquet(tmp, compression=compression, statistics=False)
+        except pl.exceptions.PolarsError as exc:
+            # polars reports a failed write (a full disk) as its own error, not an OSError
+            raise OSError(f"{path.name}: {_first_line(exc)}") from exc
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def code_version() -> dict[str, Any]:

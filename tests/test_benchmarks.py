@@ -262,6 +262,13 @@ def test_stages_count_only_the_summarising_and_writing_the_batch_waited_for():
     assert sum(st.values()) == pytest.approx(42.0)
     assert st["other"] == pytest.approx(0.5)
     assert hidden_seconds(timings) == pytest.approx(10.5)
+    # 1 s of the wait put the final files in place: writing that nothing hides; the other
+    # 2.5 s are shared over the 13 s that could overlap (summarise 6, write 7)
+    closing = split_stages({**timings, "closing_seconds": 1.0}, wall_s=42.0)
+    assert closing["summarise"] == pytest.approx(6 * 2.5 / 13)
+    assert closing["write"] == pytest.approx(7 * 2.5 / 13 + 1.0)
+    assert sum(closing.values()) == pytest.approx(42.0)
+    assert hidden_seconds({**timings, "closing_seconds": 1.0}) == pytest.approx(10.5)
 
 
 def _result(batch_seconds: float = 25.0, batch_runs: int = 10_000, ratio: float = 250.0) -> dict:
@@ -476,8 +483,12 @@ def test_report_compares_the_host_with_the_previous_reports(tmp_path):
     slower = {**res, "speed_probes": {"start": {"compute": 0.024, "memory": 0.030}}}
     text = write_report(slower, path).read_text()
     assert "took 24 ms at its fastest against 17 ms" in text and "1.41x slower than" in text
+    # the fast engine's own time a run beside the probe's (here unchanged while the probe slowed)
+    assert "The fast engine took" in text and "(1.00x)" in text
     same = {**res, "speed_probes": {"start": {"compute": 0.025, "memory": 0.030}}}
-    assert "about as fast as" in write_report(same, path).read_text()
+    slow_engine = {**same, "engines": {**res["engines"], "fast_s": 2 * res["engines"]["fast_s"]}}
+    text = write_report(slow_engine, path).read_text()
+    assert "about as fast as" in text and "(2.00x)" in text
     # an unreadable previous report is no report
     (tmp_path / "performance" / "results.json").write_text("{")
     assert "Against the previous report" not in write_report(res, path).read_text()

@@ -231,3 +231,73 @@ def test_final_files_hold_every_chunk_in_order(tiny_toml, tmp_path):
     }
     for name, df in want.items():
         assert pl.read_parquet(out / f"{name}.parquet").equals(df), name
+
+
+_FULL_DISK = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file over the limit fails to write (EFBIG)
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), resource.RLIM_INFINITY))
+from experiments.cli import main
+sys.exit(main(["run", sys.argv[2], "--out", sys.argv[3], "--runs", "8", "--chunk", "2"]))
+"""
+
+
+@pytest.mark.parametrize("limit", [20_000, 60_000])
+def test_a_real_write_failure_is_one_line_and_leaves_no_temporary_files(tiny_toml, tmp_path, limit):
+    """Files may not grow past ``limit`` bytes, as on a full disk: at 20 kB the first chunk's
+    parts fail (polars), at 60 kB the final files (pyarrow), after every chunk was kept.
+    Either way one line, nothing half-written left, and the same command then resumes."""
+    out = tmp_path / "res"
+    proc = subprocess.run(
+        [sys.executable, "-c", _FULL_DISK, str(limit), str(tiny_toml), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "cannot write results" in errors[0], proc.stderr
+    assert "finished chunks are kept" in errors[0] and "Exception ignored" not in proc.stderr
+    left = {p.name for p in out.rglob("*")}
+    assert not [n for n in left if n.endswith(".tmp")], left
+    assert not {"runs.parquet", "trajectories.parquet", "events.parquet"} & left
+    kept = len([n for n in left if n.endswith("-runs.parquet")])
+    assert kept == (0 if limit == 20_000 else 4)
+    assert aimarket("run", tiny_toml, "--out", out, "--runs", "8", "--chunk", "2").returncode == 0
+
+
+def test_resuming_removes_what_a_killed_batch_left_half_written(tiny_toml, tmp_path):
+    sc = load_scenario(tiny_toml)
+    out = tmp_path / "res"
+    plan = batch_plan(sc, 2, "fast")
+    claim_folder(out, plan)
+    stale = [out / ".trajectories.parquet.k1ll3d.tmp", out / ".parts" / ".chunk-00000-x.tmp"]
+    for p in stale:
+        p.write_bytes(b"PAR1 half a file")
+    assert claim_folder(out, plan).status == "resume"
+    assert not [p for p in stale if p.exists()]
+
+
+def test_two_threads_may_simulate_at_once_under_any_threading_layer(tiny_toml):
+    """The compiled batch releases the GIL; numba's workqueue layer aborts the process if two
+    threads enter a parallel kernel at once (two viewer sessions), so batches take turns."""
+    code = (
+        "import sys, threading\n"
+        "from sim.params.scenario import load_scenario\n"
+        "from sim.engine.batch import simulate\n"
+        "sc = load_scenario(sys.argv[1])\n"
+        "ts = [threading.Thread(target=lambda: [simulate(sc, range(8)) for _ in range(3)])\n"
+        "      for _ in range(2)]\n"
+        "[t.start() for t in ts]; [t.join() for t in ts]\n"
+        "import numba; print(numba.threading_layer())\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(tiny_toml)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NUMBA_THREADING_LAYER": "workqueue"},
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "workqueue", proc.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numba
@@ -17,6 +18,11 @@ from .fast import run_batch
 __all__ = ["BatchArrays", "simulate", "run_seeds", "ENGINES"]
 
 ENGINES = ("fast", "reference")
+
+# run_batch releases the GIL (a batch's background thread writes meanwhile), so two Python
+# threads could enter it at once (two viewer sessions); numba's workqueue threading layer
+# aborts the process on that, so batches in one process take turns
+_BATCH_LOCK = threading.Lock()
 
 
 @dataclass
@@ -65,8 +71,14 @@ def simulate(
     if engine == "reference":
         _simulate_reference(scenario, out)
         return out
-    if threads is not None:
-        numba.set_num_threads(int(threads))
+    with _BATCH_LOCK:
+        if threads is not None:
+            numba.set_num_threads(int(threads))
+        _run(scenario, seeds, months, out)
+    return out
+
+
+def _run(scenario: Scenario, seeds: np.ndarray, months: int, out: BatchArrays) -> None:
     run_batch(
         scenario.global_vector(),
         scenario.lab_matrix(),
@@ -82,7 +94,6 @@ def simulate(
         out.indicators,
         out.dropped,
     )
-    return out
 
 
 def _simulate_reference(scenario: Scenario, out: BatchArrays) -> None:
