@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 __all__ = [
     "StoreError",
@@ -254,10 +252,13 @@ class AtomicParquetWriter:
         self.path = path
         self._compression = compression
         self._tmp: Path | None = None
-        self._writer: pq.ParquetWriter | None = None
+        self._writer = None  # a pyarrow.parquet.ParquetWriter once a frame came
 
     def append(self, df: pl.DataFrame) -> None:
         """Add ``df``'s rows after those appended before."""
+        import pyarrow as pa  # only for writing batches: every command imports this module
+        import pyarrow.parquet as pq
+
         table = df.to_arrow()
         if self._writer is None:
             self._tmp = _tmp_in(self.path)
