@@ -105,14 +105,19 @@ def _chunk_files(parts: Path, k: int) -> dict[str, Path]:
     }
 
 
-def _simulate(scenario: Scenario, runs: range, engine: str, progress) -> BatchArrays:
-    """One chunk; the reference engine (seconds a run) reports each run as it finishes."""
-    if engine != "reference" or progress is None or len(runs) <= 1:
+def _simulate(
+    scenario: Scenario, runs: range, engine: str, progress, check: Callable[[], None]
+) -> BatchArrays:
+    """One chunk; the reference engine (seconds a run) reports each run as it finishes and
+    runs ``check`` after each (the previous chunk's write may have failed meanwhile)."""
+    if engine != "reference" or len(runs) <= 1:
         return simulate(scenario, runs, engine=engine)
     parts = []
     for r in runs:
         parts.append(simulate(scenario, range(r, r + 1), engine=engine))
-        progress(1)
+        if progress is not None:
+            progress(1)
+        check()
     return BatchArrays(
         **{f.name: np.concatenate([getattr(b, f.name) for b in parts]) for f in fields(BatchArrays)}
     )
@@ -198,6 +203,12 @@ class _Finisher:
             self.waiting_seconds += time.perf_counter() - t0
         if self._progress and n:
             self._progress(n)
+
+    def check(self) -> None:
+        """Raise now if the chunk in flight failed (rather than after the next chunk)."""
+        if self._pending is not None and self._pending[0].done():
+            if self._pending[0].exception() is not None:
+                self._collect()
 
     def submit(self, k: int, arrays: BatchArrays, n: int) -> None:
         """Finish chunk ``k`` in the background, after the previous one; ``n`` runs are
@@ -303,7 +314,7 @@ def run_scenario(
             elif engine == "reference" and k == resumed and notify and not kernels_cached(engine):
                 notify(REFERENCE_NOTE)
             t0 = time.perf_counter()
-            arrays = _simulate(scenario, runs, engine, progress)
+            arrays = _simulate(scenario, runs, engine, progress, finisher.check)
             sim_seconds += time.perf_counter() - t0
             reported = engine == "reference" and len(runs) > 1 and progress is not None
             finisher.submit(k, arrays, 0 if reported else len(runs))

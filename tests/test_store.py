@@ -301,3 +301,38 @@ def test_two_threads_may_simulate_at_once_under_any_threading_layer(tiny_toml):
         env={**os.environ, "NUMBA_THREADING_LAYER": "workqueue"},
     )
     assert proc.returncode == 0 and proc.stdout.strip() == "workqueue", proc.stderr
+
+
+def test_the_reference_engine_stops_at_the_first_run_after_a_failed_write(
+    tiny_toml, tmp_path, monkeypatch
+):
+    """Its runs take seconds: a chunk's failed write is reported after the next run, not
+    after the next whole chunk."""
+    import threading
+    import time
+
+    import experiments.runner as runner
+
+    failed = threading.Event()
+
+    def full_disk(path, df, compression="zstd"):
+        failed.set()
+        raise OSError(28, "No space left on device")
+
+    real = runner.simulate
+
+    def simulate(scenario, runs, engine="fast"):
+        if runs.start == 4:  # the second chunk's first run ends after the write failed
+            assert failed.wait(60)
+            time.sleep(0.2)
+        return real(scenario, runs, engine=engine)
+
+    monkeypatch.setattr(runner, "atomic_write_parquet", full_disk)
+    monkeypatch.setattr(runner, "simulate", simulate)
+    sc = load_scenario(tiny_toml).with_values(run__runs=8)
+    done = []
+    with pytest.raises(runner.BatchError, match="No space left on device"):
+        run_scenario(
+            sc, out=tmp_path / "res", chunk_size=4, engine="reference", progress=done.append
+        )
+    assert sum(done) == 5  # the first chunk's four runs, then one of the second
