@@ -233,8 +233,7 @@ class _Finisher:
         try:
             for name in _TABLES:
                 self._final[name].commit()
-            runs_all = pl.concat(self.run_frames) if self.run_frames else pl.DataFrame()
-            atomic_write_parquet(self._out / "runs.parquet", runs_all)
+            atomic_write_parquet(self._out / "runs.parquet", self.runs_table())
         except OSError as exc:
             raise _write_failed(self._out, exc) from None
         finally:
@@ -242,6 +241,10 @@ class _Finisher:
             self.write_seconds += elapsed
             self.waiting_seconds += elapsed
             self.closing_seconds += elapsed
+
+    def runs_table(self) -> pl.DataFrame:
+        """Every collected chunk's runs, in chunk order."""
+        return pl.concat(self.run_frames) if self.run_frames else pl.DataFrame()
 
     def _drop_final(self) -> None:
         for writer in self._final.values():
@@ -322,7 +325,7 @@ def run_scenario(
     except BaseException:
         finisher.abort()
         raise
-    runs_all = pl.concat(finisher.run_frames) if finisher.run_frames else pl.DataFrame()
+    runs_all = finisher.runs_table()
     timings = {
         "simulate_seconds": round(sim_seconds, 3),
         "summarise_seconds": round(finisher.summarise_seconds, 3),

@@ -30,7 +30,6 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_json",
     "atomic_write_parquet",
-    "atomic_sink_parquet",
     "AtomicParquetWriter",
     "refusal",
     "code_version",
@@ -227,17 +226,6 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_json(path: Path, obj: Any) -> None:
     atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
-
-
-def atomic_sink_parquet(path: Path, frame: pl.LazyFrame) -> None:
-    """Stream ``frame`` into a parquet file (bounded memory), then rename it into place."""
-    tmp = _tmp_in(path)
-    try:
-        frame.sink_parquet(tmp, compression="zstd", statistics=False, maintain_order=True)
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 class AtomicParquetWriter:
