@@ -14,7 +14,7 @@ from enum import IntEnum
 import numpy as np
 
 from .actors import LAB_NAMES, N_CLOUDS, N_LABS
-from .rules.jit import borrow, kernel
+from .rules.jit import borrow, kernel, records
 from .vocab import N_REGIONS, N_TERMS, enum_of
 
 __all__ = [
@@ -380,11 +380,11 @@ def new_state(P, LP, CP, n_ent, n_dev, months, traj, log):
         P,
         LP,
         CP,
-        np.zeros(n_labs, dtype=LAB_DTYPE),
-        np.zeros(CP.shape[0], dtype=CLOUD_DTYPE),
-        np.zeros(n_ent, dtype=ENT_DTYPE),
-        np.zeros(n_dev, dtype=DEV_DTYPE),
-        np.zeros(1, dtype=MKT_DTYPE),
+        records(np.zeros(n_labs, dtype=LAB_DTYPE)),
+        records(np.zeros(CP.shape[0], dtype=CLOUD_DTYPE)),
+        records(np.zeros(n_ent, dtype=ENT_DTYPE)),
+        records(np.zeros(n_dev, dtype=DEV_DTYPE)),
+        records(np.zeros(1, dtype=MKT_DTYPE)),
         np.zeros(months + 1),
         np.zeros((N_ROUTES, n_labs)),
         np.zeros((N_ROUTES, n_labs)),
@@ -394,10 +394,10 @@ def new_state(P, LP, CP, n_ent, n_dev, months, traj, log):
         np.zeros((3, n_labs)),
         np.zeros(W_N),
         np.zeros(N_TERMS),
-        np.zeros(HEAP_CAP, dtype=HEAP_DTYPE),
-        np.zeros(OUTBOX_CAP, dtype=HEAP_DTYPE),
+        records(np.zeros(HEAP_CAP, dtype=HEAP_DTYPE)),
+        records(np.zeros(OUTBOX_CAP, dtype=HEAP_DTYPE)),
         traj,
-        log,
+        records(log),
     )
 
 

@@ -25,9 +25,9 @@ from ..actors import ACTOR_NAMES, N_CLOUDS, N_LABS
 from ..events import EV, EVENT_TABLE
 from ..params.scenario import Scenario, load_scenario
 from ..params.spec import CLOUD_NAMES, L
+from ..rules import lifecycle
 from ..rules.classify import N_INDICATORS, classify, final_indicators
 from ..rules.clearing import clearing_close, clearing_open, developers_close
-from ..rules.dispatch import handle_event
 from ..rules.rng import run_seed
 from ..rules.setup import init_state
 from ..state import EVENT_DTYPE, MAX_EVENTS, SERIES_NAMES, new_state
@@ -50,6 +50,14 @@ DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "baseline
 
 # per-lab series the DataCollector records each month (agenttype_reporters)
 LAB_REPORTERS = ("open", "alive", "bigtech", "cap_open", "cap_closed", "markup", "cash", "devs")
+
+
+# each event kind's handler, looked up by the name the event table gives (the fast engine
+# dispatches through the if-chain generated from the same table: the differential test
+# compares the two)
+_HANDLERS = {
+    EV(i): getattr(lifecycle, row.handler) for i, row in enumerate(EVENT_TABLE) if row.handler
+}
 
 
 def _base_seed(rng: Any, scenario: Scenario) -> int:
@@ -201,7 +209,7 @@ class MarketModel(mesa.Model):
         """Apply the rulebook's handler of one event, then schedule what it requested."""
         if t >= self.months:
             return
-        handle_event(self.state, kind, actor, t)
+        _HANDLERS[kind](self.state, actor, t)
         self._drain()
 
     def _clearing(self):

@@ -8,7 +8,7 @@ splitmix64 (Steele, Lea & Flood 2014).
 import numpy as np
 from numba import njit
 
-from .jit import kernel
+from .jit import kernel, wrapping
 
 __all__ = ["mix64", "run_seed", "stream_id", "uniform", "normal", "exponential"]
 
@@ -23,6 +23,7 @@ _INV53 = 1.0 / 9007199254740992.0
 
 
 @njit(cache=True, inline="always")
+@wrapping
 def mix64(z: np.uint64) -> np.uint64:
     """splitmix64 finaliser: a bijective, well-mixed hash of a 64-bit word."""
     z = (z ^ (z >> _S30)) * _M1
@@ -31,6 +32,7 @@ def mix64(z: np.uint64) -> np.uint64:
 
 
 @kernel
+@wrapping
 def run_seed(base_seed: np.int64, run: np.int64) -> np.int64:
     """The seed of run ``run`` of a batch with base seed ``base_seed`` (non-negative int63)."""
     z = mix64(np.uint64(base_seed) * _GOLDEN + np.uint64(run) + np.uint64(1))
@@ -44,6 +46,7 @@ def stream_id(kind: np.int64, actor: np.int64, purpose: np.int64) -> np.int64:
 
 
 @njit(cache=True, inline="always")
+@wrapping
 def uniform(seed: np.int64, stream: np.int64, counter: np.int64) -> float:
     """A uniform draw in (0, 1) for (seed, stream, counter)."""
     h = mix64(np.uint64(seed) ^ mix64(np.uint64(stream) * _GOLDEN + np.uint64(counter)))
