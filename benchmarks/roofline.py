@@ -17,12 +17,10 @@ import numba
 import numpy as np
 from numba import njit
 
-from sim.engine.fast import _clearing, _drain, queue_reviews
-from sim.engine.heap import heap_pop
+from sim.engine.fast import queue_reviews, run_until
 from sim.events import EV
 from sim.params.scenario import Scenario
 from sim.rules.developer import developer_decision
-from sim.rules.dispatch import handle_event
 from sim.rules.enterprise import enterprise_decision
 from sim.rules.setup import init_state
 from sim.state import (
@@ -61,17 +59,8 @@ def _decide(P, LP, CP, seed, months, n_ent, n_dev, traj, log, stop, reps_ent, re
     owner = new_state(P, LP, CP, n_ent, n_dev, months, traj, log)
     s = borrow_state(owner)
     init_state(s, seed, months)
-    dring, dcount, ering, ecount = queue_reviews(s, n_ent, n_dev, months)
-    _drain(s)
+    run_until(s, months, queue_reviews(s, n_ent, n_dev, months), stop)
     m = s.mkt[0]
-    while m.heap_n > 0 and m.month < stop:
-        t, kind, actor, n = heap_pop(s.heap, m.heap_n)
-        m.heap_n = n
-        if kind == EV.CLEARING:
-            _clearing(s, months, dring, dcount, ering, ecount)
-        elif t < months:
-            handle_event(s, kind, actor, t)
-        _drain(s)
     n_labs = s.labs.shape[0]
     month = m.month
     ctx = s.work[W_CTX : W_CTX + EC.N]

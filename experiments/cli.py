@@ -131,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=_SET_HELP)
     lib = sub.add_parser("scenarios", help="list the scenario library with one-line descriptions")
     lib.add_argument("folder", nargs="?", default="scenarios", help="folder (default scenarios)")
+    sub.add_parser("plan", help="print the order of the steps of every month's clearing")
     from .sweep.cli import add_commands as add_sweep_commands
 
     add_sweep_commands(sub)
@@ -434,6 +435,13 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from sim.plan import plan_table
+
+    print(plan_table())
+    return 0
+
+
 _COMMANDS = {
     "run": _cmd_run,
     "compare": _cmd_compare,
@@ -442,6 +450,7 @@ _COMMANDS = {
     "story": _cmd_story,
     "validate": _cmd_validate,
     "scenarios": _cmd_scenarios,
+    "plan": _cmd_plan,
 }
 
 

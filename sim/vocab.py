@@ -23,6 +23,11 @@ __all__ = [
     "End",
     "STREAM_NAMES",
     "Stream",
+    "LabDraw",
+    "AgentDraw",
+    "RegDraw",
+    "REGULATOR_PURPOSE",
+    "REGULATOR_DRAWS",
     "FUNDING_NAMES",
     "Funding",
     "TERM_NAMES",
@@ -64,6 +69,38 @@ End = enum_of("End", END_STATES, "End states, in the order of END_STATES.")
 # the numbers are part of the results' identity, so new kinds go at the end
 STREAM_NAMES = ("unused", "lab", "enterprise", "developer", "regulator")
 Stream = enum_of("Stream", STREAM_NAMES, "Kinds of counter-based random stream.")
+
+
+class LabDraw(IntEnum):
+    """Purposes of a lab's random streams (the numbers are part of the results' identity)."""
+
+    DECISIONS = 1  # licence, open line, funding outcomes: one counter per draw (labs.ctr)
+    CYCLE = 2  # length of the next training run, one draw per release
+    FUNDING_TIME = 3  # when in the month a funding round falls, one draw per month
+    FIRST_RELEASE = 4  # when in its month the first release falls
+
+
+class AgentDraw(IntEnum):
+    """Purposes of an enterprise's or a developer's random streams."""
+
+    SETUP = 0  # drawn once, in January 2023 (region, size, ...)
+    REVIEWS = 1  # drawn at reviews
+
+
+REGULATOR_PURPOSE = 1  # the regulators' one stream
+REGULATOR_DRAWS = 8  # counters of that stream reserved per month (RegDraw offsets)
+
+
+class RegDraw(IntEnum):
+    """Offsets of the regulators' draws within a month's REGULATOR_DRAWS counters."""
+
+    INCIDENT = 0
+    INCIDENT_TIME = 1
+    LIABILITY = 2
+    LIABILITY_TIME = 3
+    EXPORT = 4
+    EXPORT_TIME = 5
+
 
 # how a lab pays for training
 FUNDING_NAMES = ("sponsor", "venture", "cloud")

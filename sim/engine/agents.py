@@ -19,7 +19,7 @@ from ..actors import ACTOR_NAMES, LAB_NAMES
 from ..events import EV
 from ..rules.clearing import developer_review, enterprise_review
 from ..vocab import REGION_NAMES, option_name
-from .clock import PRIO_DEV_REVIEW, PRIO_ENT_REVIEW
+from .clock import review_priority
 
 if TYPE_CHECKING:
     from .reference import MarketModel
@@ -198,10 +198,10 @@ class ReviewingAgent(RecordAgent):
 class Enterprise(ReviewingAgent):
     """An enterprise: adopts (Bass) and chooses a deployment at its reviews."""
 
-    priority = PRIO_ENT_REVIEW
+    priority = review_priority("enterprises")
 
     def review(self) -> None:
-        enterprise_review(*self.model.enterprise_args, self.index)
+        enterprise_review(*self.model.review_args["enterprises"], self.index)
 
     @property
     def deployment(self) -> str:
@@ -216,10 +216,10 @@ class Enterprise(ReviewingAgent):
 class Developer(ReviewingAgent):
     """A developer: chooses the ecosystem to build in at its reviews."""
 
-    priority = PRIO_DEV_REVIEW
+    priority = review_priority("developers")
 
     def review(self) -> None:
-        developer_review(*self.model.developer_args, self.index)
+        developer_review(*self.model.review_args["developers"], self.index)
 
     @property
     def ecosystem(self) -> str:

@@ -15,29 +15,30 @@ from typing import Any
 import simpy
 
 from ..events import EV, EVENT_PRIORITY
+from ..plan import MONTH_PLAN
 
-__all__ = [
-    "Clock",
-    "event_priority",
-    "PRIO_CLEARING",
-    "PRIO_DEV_REVIEW",
-    "PRIO_DEV_CLOSE",
-    "PRIO_ENT_REVIEW",
-    "PRIO_CLOSE",
-]
+__all__ = ["Clock", "event_priority", "step_priority", "review_priority", "PRIO_CLEARING"]
 
-# SimPy keeps 0 (urgent) and 1 (normal) for its own events; the clearing of a month runs in
-# five sub-steps, all before any other event at the same time (rulebook priorities >= 1).
-PRIO_CLEARING = 2  # steps 1-3
-PRIO_DEV_REVIEW = 3  # step 4, one appointment per developer due
-PRIO_DEV_CLOSE = 4  # developers' tally; enterprises' month context
-PRIO_ENT_REVIEW = 5  # step 5, one appointment per enterprise due
-PRIO_CLOSE = 6  # steps 6-9
+# SimPy keeps 0 (urgent) and 1 (normal) for its own events. The clearing's steps (sim.plan)
+# take the priorities from PRIO_CLEARING on, one each, all before any other event at the same
+# time; a review step's priority is that of its agents' appointments.
+PRIO_CLEARING = 2
+
+
+def step_priority(step: int) -> int:
+    """SimPy priority of step ``step`` (its index in :data:`sim.plan.MONTH_PLAN`)."""
+    return PRIO_CLEARING + step
+
+
+def review_priority(who: str) -> int:
+    """SimPy priority of the review appointments of population ``who``."""
+    return step_priority([step.who for step in MONTH_PLAN].index(who))
 
 
 def event_priority(kind: int) -> int:
-    """SimPy priority of a rulebook event kind (same order as the fast engine's heap)."""
-    return PRIO_CLEARING + 10 * EVENT_PRIORITY[EV(kind)]
+    """SimPy priority of a rulebook event kind (same order as the fast engine's heap): the
+    clearing (priority 0) at its first step, the others after its last."""
+    return PRIO_CLEARING + len(MONTH_PLAN) * EVENT_PRIORITY[EV(kind)]
 
 
 class Clock(simpy.Environment):

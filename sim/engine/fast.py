@@ -11,14 +11,8 @@ from numba import njit, prange
 
 from ..events import EV, EVENT_PRIORITY
 from ..params.spec import G
+from ..rules import clearing
 from ..rules.classify import classify, final_indicators
-from ..rules.clearing import (
-    clearing_close,
-    clearing_open,
-    developer_review,
-    developers_close,
-    enterprise_review,
-)
 from ..rules.dispatch import handle_event
 from ..rules.enterprise import ADOPTION_RECHECK_MONTHS
 from ..rules.jit import borrow, hot_kernel, kernel, prefetch
@@ -26,7 +20,7 @@ from ..rules.setup import init_state
 from ..state import borrow_state, new_state
 from .heap import heap_pop, heap_push
 
-__all__ = ["queue_reviews", "run_one", "run_batch"]
+__all__ = ["queue_reviews", "run_until", "run_one", "run_batch"]
 
 _PRIO = np.array([EVENT_PRIORITY.get(EV(k), 99) for k in range(len(EV))], dtype=np.int64)
 
@@ -87,8 +81,8 @@ def _ring(review_months: float, n: int):
 
 @kernel
 def queue_reviews(s, n_ent, n_dev, months):
-    """Queue every agent's first review: (developers' ring and counts, enterprises' ring and
-    counts), in index order."""
+    """Queue every agent's first review: the review rings (developers' ring and counts,
+    enterprises' ring and counts), in index order."""
     dring, dcount = _ring(s.P[G.DEV_REVIEW_MONTHS], n_dev)
     # a firm that has not adopted looks again after ADOPTION_RECHECK_MONTHS
     ering, ecount = _ring(max(s.P[G.REVIEW_MONTHS], float(ADOPTION_RECHECK_MONTHS)), n_ent)
@@ -99,40 +93,84 @@ def queue_reviews(s, n_ent, n_dev, months):
     return dring, dcount, ering, ecount
 
 
-@kernel
-def _clearing(s, months, dring, dcount, ering, ecount):
-    """The monthly clearing: the rulebook's phases, with the month's reviews from the rings."""
-    month = s.mkt[0].month
-    clearing_open(s)
-    # views whose null reference count LLVM sees: no reference counting in the review loops;
-    # the per-agent kernels take only the arrays they touch (a whole bundle per review costs
-    # a few percent of a run)
+# The agents due this month are listed in an array, not a linked list through their records,
+# so the records of reviews a few places ahead are fetched while this one is decided: a
+# population too large for the cache does not wait on one memory access per review (1M
+# developers: 1.6 -> 0.38 s a run; baseline ~3% slower for the bookkeeping). Views whose null
+# reference count LLVM sees: no reference counting in the review loops; the per-agent kernels
+# take only the arrays they touch (a whole bundle per review costs a few percent of a run).
+
+
+@hot_kernel
+def _reviews_developers(s, months, rings, month):
+    """Every developer due in ``month`` reviews, in ring order; each is queued again."""
     b = borrow_state(s)
-    dring, dcount, ering, ecount = borrow(dring), borrow(dcount), borrow(ering), borrow(ecount)
-    # the agents due this month are listed in an array, not a linked list through their
-    # records, so the records of reviews a few places ahead are fetched while this one is
-    # decided: a population too large for the cache does not wait on one memory access per
-    # review (1M developers: 1.6 -> 0.38 s a run; baseline ~3% slower for the bookkeeping)
-    slot = month & (dring.shape[0] - 1)
-    n = dcount[slot]
+    ring, count = borrow(rings[0]), borrow(rings[1])
+    slot = month & (ring.shape[0] - 1)
+    n = count[slot]
     for j in range(n):
         if j + _AHEAD < n:
-            prefetch(b.devs, dring[slot, j + _AHEAD])
-        i = dring[slot, j]
-        developer_review(b.P, b.devs, b.labs, b.mkt, b.rl, b.work, i)
-        _ring_push(dring, dcount, b.devs, i, month, months)
-    dcount[slot] = 0
-    developers_close(s)
-    slot = month & (ering.shape[0] - 1)
-    n = ecount[slot]
+            prefetch(b.devs, ring[slot, j + _AHEAD])
+        i = ring[slot, j]
+        clearing.developer_review(b.P, b.devs, b.labs, b.mkt, b.rl, b.work, i)
+        _ring_push(ring, count, b.devs, i, month, months)
+    count[slot] = 0
+
+
+@hot_kernel
+def _reviews_enterprises(s, months, rings, month):
+    """Every enterprise due in ``month`` reviews, in ring order; each is queued again."""
+    b = borrow_state(s)
+    ring, count = borrow(rings[2]), borrow(rings[3])
+    slot = month & (ring.shape[0] - 1)
+    n = count[slot]
     for j in range(n):
         if j + _AHEAD < n:
-            prefetch(b.ents, ering[slot, j + _AHEAD])
-        i = ering[slot, j]
-        enterprise_review(b.P, b.ents, b.clouds, b.mkt, b.vol, b.hvol, b.rv, b.rl, b.work, i)
-        _ring_push(ering, ecount, b.ents, i, month, months)
-    ecount[slot] = 0
-    clearing_close(s)
+            prefetch(b.ents, ring[slot, j + _AHEAD])
+        i = ring[slot, j]
+        clearing.enterprise_review(
+            b.P, b.ents, b.clouds, b.mkt, b.vol, b.hvol, b.rv, b.rl, b.work, i
+        )
+        _ring_push(ring, count, b.ents, i, month, months)
+    count[slot] = 0
+
+
+@kernel
+def _clearing(s, months, rings):
+    """The monthly clearing: the steps of sim.plan.MONTH_PLAN, in order."""
+    m = s.mkt[0]
+    # plan:begin (generated from sim.plan.MONTH_PLAN)
+    clearing.step_demand(s)
+    clearing.step_training(s)
+    clearing.step_views(s)
+    clearing.developers_open(s)
+    _reviews_developers(s, months, rings, m.month)
+    clearing.developers_close(s)
+    _reviews_enterprises(s, months, rings, m.month)
+    clearing.enterprises_close(s)
+    clearing.step_money(s)
+    clearing.step_funding(s)
+    clearing.step_regulators(s)
+    clearing.step_price_reviews(s)
+    clearing.step_record(s)
+    # plan:end
+
+
+@kernel
+def run_until(s, months, rings, stop):
+    """Run the calendar until month ``stop`` has cleared (``stop = months``: the whole run)."""
+    _drain(s)
+    m = s.mkt[0]
+    while m.heap_n > 0 and m.month < stop:
+        t, kind, actor, n = heap_pop(s.heap, m.heap_n)
+        m.heap_n = n
+        if kind == EV.CLEARING:
+            _clearing(s, months, rings)
+            if m.month >= months:
+                break
+        elif t < months:
+            handle_event(s, kind, actor, t)
+        _drain(s)
 
 
 @kernel
@@ -147,19 +185,8 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
     # bundle costs no atomic reference counting per call
     s = borrow_state(owner)
     init_state(s, seed, months)
-    dring, dcount, ering, ecount = queue_reviews(s, n_ent, n_dev, months)
-    _drain(s)
-    m = s.mkt[0]
-    while m.heap_n > 0:
-        t, kind, actor, n = heap_pop(s.heap, m.heap_n)
-        m.heap_n = n
-        if kind == EV.CLEARING:
-            _clearing(s, months, dring, dcount, ering, ecount)
-            if m.month >= months:
-                break
-        elif t < months:
-            handle_event(s, kind, actor, t)
-        _drain(s)
+    rings = queue_reviews(s, n_ent, n_dev, months)
+    run_until(s, months, rings, months)
     final_indicators(P, traj, months, ind)
     mo = owner.mkt[0]  # the owned state lives to the end of the run
     return classify(P, traj, months), mo.log_n, mo.dropped

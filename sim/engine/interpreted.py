@@ -50,10 +50,10 @@ def simulate_interpreted(
 
 
 def _main(job: str, out: str) -> None:
-    from ..rules.clearing import clearing_open
+    from ..rules.clearing import step_demand
     from ..rules.jit import INTERPRETED
 
-    if not INTERPRETED or hasattr(clearing_open, "py_func"):
+    if not INTERPRETED or hasattr(step_demand, "py_func"):
         raise SystemExit("the rules are compiled: run with NUMBA_DISABLE_JIT=1")
     arrays = {}
     for j, (scenario, runs) in enumerate(pickle.loads(Path(job).read_bytes())):

@@ -25,9 +25,9 @@ from ..actors import ACTOR_NAMES, N_CLOUDS, N_LABS
 from ..events import EV, EVENT_TABLE
 from ..params.scenario import Scenario, load_scenario
 from ..params.spec import CLOUD_NAMES, L
-from ..rules import lifecycle
+from ..plan import MONTH_PLAN
+from ..rules import clearing, lifecycle
 from ..rules.classify import N_INDICATORS, classify, final_indicators
-from ..rules.clearing import clearing_close, clearing_open, developers_close
 from ..rules.rng import run_seed
 from ..rules.setup import init_state
 from ..state import EVENT_DTYPE, MAX_EVENTS, SERIES_NAMES, new_state
@@ -42,7 +42,7 @@ from .agents import (
     OpenLab,
     Regulator,
 )
-from .clock import PRIO_CLOSE, PRIO_DEV_CLOSE, Clock, event_priority
+from .clock import Clock, event_priority, step_priority
 
 __all__ = ["MarketModel", "DEFAULT_SCENARIO", "LAB_REPORTERS"]
 
@@ -153,18 +153,20 @@ class MarketModel(mesa.Model):
             setattr(self, name, array)
         # the arrays the per-agent review kernels take (as the fast engine passes them)
         st = self.state
-        self.developer_args = (st.P, st.devs, st.labs, st.mkt, st.rl, st.work)
-        self.enterprise_args = (
-            st.P,
-            st.ents,
-            st.clouds,
-            st.mkt,
-            st.vol,
-            st.hvol,
-            st.rv,
-            st.rl,
-            st.work,
-        )
+        self.review_args = {
+            "developers": (st.P, st.devs, st.labs, st.mkt, st.rl, st.work),
+            "enterprises": (
+                st.P,
+                st.ents,
+                st.clouds,
+                st.mkt,
+                st.vol,
+                st.hvol,
+                st.rv,
+                st.rl,
+                st.work,
+            ),
+        }
 
     def _make_agents(self) -> None:
         self.lab_agents: list[Lab] = [
@@ -213,18 +215,21 @@ class MarketModel(mesa.Model):
         self._drain()
 
     def _clearing(self):
-        """The monthly clearing process: steps 1-3, the month's reviews, steps 6-9."""
+        """The monthly clearing process: the steps of sim.plan.MONTH_PLAN, in order.
+
+        A market step runs here; a review step is the appointments of the agents due, at the
+        step's priority, after which this process resumes at the next step's priority.
+        """
         clock = self.calendar
         while self._next_clearing is not None:
             due, self._next_clearing = self._next_clearing, None
             yield due
-            clearing_open(self.state)
-            # developers due this month review now (their appointments come first)
-            yield clock.appointment(clock.now, PRIO_DEV_CLOSE)
-            developers_close(self.state)
-            # then the enterprises due this month
-            yield clock.appointment(clock.now, PRIO_CLOSE)
-            clearing_close(self.state)
+            for j, step in enumerate(MONTH_PLAN):
+                if step.who != "market":
+                    continue
+                if j > 0 and MONTH_PLAN[j - 1].who != "market":
+                    yield clock.appointment(clock.now, step_priority(j))
+                getattr(clearing, step.kernel)(self.state)
             self._drain()
             done, self._month_done = self._month_done, clock.event()
             if self.month >= self.months:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..plan import plan_table
 from .spec import (
     CLOUD_DEFAULTS,
     CLOUD_NAMES,
@@ -145,6 +146,7 @@ SECTIONS = (
     ("parameters", parameter_table_markdown),
     ("events", event_table_markdown),
     ("series", series_table_markdown),
+    ("plan", plan_table),
 )
 
 

@@ -1,28 +1,14 @@
-"""The monthly clearing: what happens, in order, at the end of every month.
+"""The monthly clearing: the steps of the month's plan, each a kernel on the run state.
 
-Order within the clearing of month m (event CLEARING at time m + 1, priority 0):
-
-1. demand: token demand per adopter for month m;
-2. training: every lab's training run accrues a month of compute at today's FLOP per USD;
-3. views: per-lab prices, serving costs and gaps; per-region choice weights for closed vendors,
-   open families and developer ecosystems; clouds set their managed markups; the platform
-   segment's usage moves towards the month's logit shares (``platform.py``);
-4. developers due for review choose an ecosystem (against the views of step 3);
-5. enterprises due for review adopt (Bass) and choose a deployment (against step 3);
-6. money: enterprise spend is paid to vendors, clouds and in-house infrastructure; transfers
-   (cloud resale, revenue shares) settle; venture-funded labs update cash;
-7. funding: venture-funded labs short of runway schedule a round or run out of cash;
-8. regulators: pressure decays; they may schedule an incident, strict liability, export controls;
-   vendors' quarterly price reviews are scheduled;
-9. record: the month's trajectory row and the frontier history.
-
-Steps 1-3 are :func:`clearing_open`, each review of steps 4 and 5 is one call of
-:func:`developer_review` or :func:`enterprise_review` (with :func:`developers_close` between
-them), and steps 6-9 are :func:`clearing_close`; an engine sequences them. The views are in
-``views.py``, money in ``money.py``, the month's record in ``record.py``. Reviews read only
-start-of-clearing views and each agent's own state and stream, so choices do not depend on the
-order agents are visited; token volumes are sums, so both engines visit the agents due in a
-month in the same order: first scheduled, first reviewed.
+The order of the steps is :data:`sim.plan.MONTH_PLAN` (``uv run aimarket plan`` prints it):
+both engines iterate that table, the fast engine through code generated from it, the
+reference engine in Python. A market step is one call of a ``step_*`` kernel below; a review
+step is one call of :func:`developer_review` or :func:`enterprise_review` per agent due that
+month. The views are in ``views.py``, money in ``money.py``, the month's record in
+``record.py``. Reviews read only the views of the steps before them and each agent's own
+state and stream, so choices do not depend on the order agents are visited; token volumes are
+sums, so both engines visit the agents due in a month in the same order: first scheduled,
+first reviewed.
 """
 
 import numpy as np
@@ -31,7 +17,15 @@ from ..actors import A
 from ..events import EV
 from ..params.spec import G, L
 from ..state import EC, LV, R_CLOSED, R_ONPREM, W_CTX, W_DEV_WEIGHTS, W_IS_OPEN, W_PROB, W_UTIL
-from ..vocab import OPT, Funding, Stream
+from ..vocab import (
+    OPT,
+    REGULATOR_DRAWS,
+    REGULATOR_PURPOSE,
+    Funding,
+    LabDraw,
+    RegDraw,
+    Stream,
+)
 from .developer import developer_decision
 from .enterprise import enterprise_context, enterprise_decision
 from .eventlog import emit, log_event
@@ -46,11 +40,19 @@ from .views import compute_views
 from .workload import frontier_work_share, work_mix
 
 __all__ = [
-    "clearing_open",
+    "step_demand",
+    "step_training",
+    "step_views",
+    "developers_open",
     "developer_review",
     "developers_close",
     "enterprise_review",
-    "clearing_close",
+    "enterprises_close",
+    "step_money",
+    "step_funding",
+    "step_regulators",
+    "step_price_reviews",
+    "step_record",
     "apply_enterprise",
 ]
 
@@ -95,14 +97,13 @@ def apply_enterprise(P, e, vol, hvol, mkt, sign):
 
 
 @kernel
-def clearing_open(s):
-    """Steps 1-3 of the clearing of month ``mkt.month``, and the developers' month context."""
-    P, labs, mkt, lv, work, vol, hvol = s.P, s.labs, s.mkt, s.lv, s.work, s.vol, s.hvol
+def step_demand(s):
+    """The fleet renews (hardware phase-in), demand answers capability and price; hybrids
+    route the month's mix of work (their routers send each request where it is met)."""
+    P, mkt, vol, hvol = s.P, s.mkt, s.vol, s.hvol
     m = mkt[0]
     t = float(m.month)
-    n_labs = labs.shape[0]
-    # 1 demand: the fleet renews (hardware phase-in), demand answers capability and price;
-    # hybrids route the month's mix of work (their routers send each request where it is met)
+    n_labs = s.labs.shape[0]
     phase_in_hardware(P, m)
     m.demand = token_demand(P, m.frontier - m.start_frontier, m.price_avg / m.price0)
     w = frontier_work_share(P, t)
@@ -112,18 +113,35 @@ def clearing_open(s):
             for k in range(n_labs):
                 vol[r, k] += dw * hvol[r, k]
         m.work_share = w
-    # 2 training accrues compute
-    for k in range(n_labs):
+
+
+@kernel
+def step_training(s):
+    """Every lab's training run accrues a month of compute at today's FLOP per USD."""
+    P, labs = s.P, s.labs
+    m = s.mkt[0]
+    for k in range(labs.shape[0]):
         lb = labs[k]
         if lb.alive and lb.spend > 0:
             lb.flop += lb.spend * 1e9 * 10.0 ** (log_flop_per_usd(P, m.hw_oom) - lb.compute_pen)
-    # 3 views; platform buyers move towards the month's best offers
+
+
+@kernel
+def step_views(s):
+    """Per-lab and per-region views; platform buyers move towards the month's best offers."""
+    t = float(s.mkt[0].month)
     compute_views(s, t)
-    target = np.zeros((3, n_labs))
+    target = np.zeros((3, s.labs.shape[0]))
     platform_targets(s, target)
     update_platform(s, target)
-    # developers' context: which ecosystems are open, the pull of staying put
-    for k in range(n_labs):
+
+
+@kernel
+def developers_open(s):
+    """The developers' month context: which ecosystems are open, the pull of staying put."""
+    P, lv, work = s.P, s.lv, s.work
+    m = s.mkt[0]
+    for k in range(s.labs.shape[0]):
         work[W_IS_OPEN + k] = lv[k, LV.ECO_OPEN]
     m.dev_stay = np.exp(P[G.DEV_INERTIA])
     m.dev_stay_open = np.exp(P[G.DEV_SHARED_TOOLING] * P[G.DEV_INERTIA])
@@ -135,7 +153,7 @@ def clearing_open(s):
 def developer_review(P, devs, labs, mkt, rl, work, i):
     """Step 4 for developer ``i``: choose an ecosystem, move its head count, set the next review.
 
-    Reads only the views of :func:`clearing_open` and the developer's own state and stream.
+    Reads only the views of the steps before it and the developer's own state and stream.
     """
     m = mkt[0]
     d = devs[i]
@@ -163,7 +181,8 @@ def developer_review(P, devs, labs, mkt, rl, work, i):
 
 @kernel
 def developers_close(s):
-    """After step 4: log the month's switches, update ecosystem shares; then open step 5."""
+    """Log the month's developer switches, update ecosystem shares; the enterprises' month
+    context."""
     P, labs, devs, mkt, lv, work = s.P, s.labs, s.devs, s.mkt, s.lv, s.work
     m = mkt[0]
     t = float(m.month)
@@ -204,7 +223,7 @@ def developers_close(s):
 @hot_kernel
 def enterprise_review(P, ents, clouds, mkt, vol, hvol, rv, rl, work, i):
     """Step 5 for enterprise ``i``: adopt and choose a deployment, move its tokens, set the
-    next review. Reads only the views of :func:`clearing_open` and its own state and stream."""
+    next review. Reads only the views of the steps before it and its own state and stream."""
     m = mkt[0]
     e = ents[i]
     option, family, vendor, nxt, h_own, h_front = enterprise_decision(
@@ -248,32 +267,39 @@ def enterprise_review(P, ents, clouds, mkt, vol, hvol, rv, rl, work, i):
 
 
 @kernel
-def clearing_close(s):
-    """Steps 6-9 of the clearing of month ``mkt.month``, then open the next month."""
-    P, LP, labs, ents, mkt, lv = s.P, s.LP, s.labs, s.ents, s.mkt, s.lv
-    m = mkt[0]
-    month = m.month
-    t = float(month)
-    seed = m.seed
-    n_labs = labs.shape[0]
-    ev_time = t + 1.0
-    month_end = ev_time - 1e-6  # logged summaries of this month's reviews carry its date
+def enterprises_close(s):
+    """Log the month's enterprise reviews; adoption and the developers' open share as the
+    next month sees them."""
+    m = s.mkt[0]
     if m.ent_reviewed > 0:
         log_event(
             s,
-            month_end,
+            m.month + 1.0 - 1e-6,  # summaries of this month's reviews carry its date
             EV.ENTERPRISE_REVIEWS,
             A.ENTERPRISES,
             float(m.ent_switched),
             float(m.ent_reviewed),
             m.ent_adopters,
         )
-    m.adopted = m.n_adopted / ents.shape[0]
+    m.adopted = m.n_adopted / s.ents.shape[0]
     m.dev_open_share = m.dev_open_next
-    # 6 money
-    settle_money(s, t)
-    # 7 funding
-    for k in range(n_labs):
+
+
+@kernel
+def step_money(s):
+    """Enterprise and platform spend is paid to vendors, clouds and in-house infrastructure;
+    transfers settle; venture-funded labs update cash."""
+    settle_money(s, float(s.mkt[0].month))
+
+
+@kernel
+def step_funding(s):
+    """Venture-funded labs short of runway schedule a round, or run out of cash."""
+    P, LP, labs = s.P, s.LP, s.labs
+    m = s.mkt[0]
+    month = m.month
+    ev_time = month + 1.0
+    for k in range(labs.shape[0]):
         lb = labs[k]
         if lb.funding != Funding.VENTURE or lb.alive == 0 or lb.funding_pending:
             continue
@@ -283,47 +309,72 @@ def clearing_close(s):
             emit(s, ev_time + 0.5, EV.RUNWAY_EXHAUSTED, k)
         elif burn > 0 and lb.cash / burn < P[G.RUNWAY_TRIGGER]:
             lb.funding_pending = 1
-            u = uniform(seed, stream_id(Stream.LAB, k, 3), month)
+            u = uniform(m.seed, stream_id(Stream.LAB, k, LabDraw.FUNDING_TIME), month)
             emit(s, ev_time + u, EV.FUNDING_ROUND, k)
-    # 8 regulators and price reviews
-    st = stream_id(Stream.REGULATOR, 0, 1)
+
+
+@kernel
+def step_regulators(s):
+    """Pressure decays; regulators may schedule an incident, strict liability, export
+    controls."""
+    P, labs, lv = s.P, s.labs, s.lv
+    m = s.mkt[0]
+    month = m.month
+    seed = m.seed
+    ev_time = month + 1.0
+    st = stream_id(Stream.REGULATOR, 0, REGULATOR_PURPOSE)
+    c = REGULATOR_DRAWS * month  # this month's draws of the regulators' stream
     m.reg_pressure *= pressure_decay(P)
-    if uniform(seed, st, 8 * month) < incident_prob(P, m.dev_open_share, m.open_best):
+    if uniform(seed, st, c + RegDraw.INCIDENT) < incident_prob(P, m.dev_open_share, m.open_best):
         # the misused model comes from the lab with the largest open developer base
         lab = 0
         most = -1.0
-        for k in range(n_labs):
+        for k in range(labs.shape[0]):
             if lv[k, LV.ECO_OPEN] > 0 and labs[k].devs > most:
                 lab = k
                 most = labs[k].devs
-        emit(s, ev_time + uniform(seed, st, 8 * month + 1), EV.SAFETY_INCIDENT, lab)
+        emit(s, ev_time + uniform(seed, st, c + RegDraw.INCIDENT_TIME), EV.SAFETY_INCIDENT, lab)
     if m.liability == 0 and m.liability_pending == 0:
-        if uniform(seed, st, 8 * month + 2) < liability_prob(P, m.reg_pressure, m.dev_open_share):
+        u = uniform(seed, st, c + RegDraw.LIABILITY)
+        if u < liability_prob(P, m.reg_pressure, m.dev_open_share):
             m.liability_pending = 1
             emit(
                 s,
-                ev_time + uniform(seed, st, 8 * month + 3),
+                ev_time + uniform(seed, st, c + RegDraw.LIABILITY_TIME),
                 EV.LIABILITY_SHOCK,
                 A.EU_REGULATOR,
             )
-    if month >= 24 and uniform(seed, st, 8 * month + 4) < export_control_prob(P):
+    if month >= 24 and uniform(seed, st, c + RegDraw.EXPORT) < export_control_prob(P):
         emit(
             s,
-            ev_time + uniform(seed, st, 8 * month + 5),
+            ev_time + uniform(seed, st, c + RegDraw.EXPORT_TIME),
             EV.EXPORT_CONTROL,
             A.US_REGULATOR,
         )
+
+
+@kernel
+def step_price_reviews(s):
+    """Closed vendors' price reviews (every vendors.price_review_months, staggered by lab)."""
+    P, LP, labs = s.P, s.LP, s.labs
+    month = s.mkt[0].month
     period = max(1, int(P[G.PRICE_REVIEW_MONTHS]))
-    for k in range(n_labs):
+    for k in range(labs.shape[0]):
         if (
             (month + k) % period == 0
             and labs[k].alive
             and labs[k].cap_closed > 0
             and LP[k, L.SELLS_API] > 0
         ):
-            emit(s, ev_time + 0.5, EV.PRICE_REVIEW, k)
-    # 9 record
-    record_month(s, t)
+            emit(s, month + 1.5, EV.PRICE_REVIEW, k)
+
+
+@kernel
+def step_record(s):
+    """The month's trajectory row and the frontier history; the next month's clearing."""
+    m = s.mkt[0]
+    month = m.month
+    record_month(s, float(month))
     m.month = month + 1
     if month + 1 < m.months:
-        emit(s, ev_time + 1.0, EV.CLEARING, A.MARKET)
+        emit(s, month + 2.0, EV.CLEARING, A.MARKET)

@@ -13,7 +13,7 @@ exponentials.
 import numpy as np
 
 from ..params.spec import G
-from ..vocab import Stream
+from ..vocab import AgentDraw, Stream
 from .enterprise import next_review_month
 from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
@@ -73,7 +73,7 @@ def developer_decision(
     inertia) of that pull, as the skills carry over. ``weights`` is scratch (it is left
     holding the running sums of the choice weights). The draw is :func:`draw_index`'s.
     """
-    st = stream_id(Stream.DEVELOPER, idx, 1)
+    st = stream_id(Stream.DEVELOPER, idx, AgentDraw.REVIEWS)
     r = d.region
     # the weights are products of exponentials (non-negative): their running sums, kept in
     # ``weights``, are draw_index's (the same additions in the same order), and the first

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..params.spec import G
 from ..state import EC, RV
-from ..vocab import OPT, Region, Stream
+from ..vocab import OPT, AgentDraw, Region, Stream
 from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level, selfhost_fixed_factor
@@ -261,7 +261,7 @@ def enterprise_decision(
     Draws come from the enterprise's own stream keyed by month, so the result does not depend
     on the order in which enterprises are reviewed.
     """
-    st = stream_id(Stream.ENTERPRISE, idx, 1)
+    st = stream_id(Stream.ENTERPRISE, idx, AgentDraw.REVIEWS)
     base = 8 * month
     option, family, vendor = e.option, e.family, e.vendor
     if option < 0:

@@ -10,7 +10,7 @@ from ..actors import A
 from ..events import EV
 from ..params.spec import C, G, L
 from ..state import LV, R_CLOSED
-from ..vocab import Funding, Region, Stream, T
+from ..vocab import Funding, LabDraw, Region, Stream, T
 from .eventlog import emit, log_event
 from .geopolitics import export_control_compute_loss
 from .jit import kernel
@@ -48,7 +48,7 @@ def lab_draw(s, lab: int) -> float:
     """Next uniform from the lab's own stream."""
     c = s.labs[lab].ctr
     s.labs[lab].ctr = c + 1
-    return uniform(s.mkt[0].seed, stream_id(Stream.LAB, lab, 1), c)
+    return uniform(s.mkt[0].seed, stream_id(Stream.LAB, lab, LabDraw.DECISIONS), c)
 
 
 @kernel
@@ -217,7 +217,7 @@ def on_release(s, lab: int, t: float) -> None:
         partner_cloud_open_revenue(CP, clouds, lab),
     )
     cycle = LP[lab, L.CYCLE]
-    z = normal(m.seed, stream_id(Stream.LAB, lab, 2), lb.releases)
+    z = normal(m.seed, stream_id(Stream.LAB, lab, LabDraw.CYCLE), lb.releases)
     cycle = min(2.0 * cycle, max(0.5 * cycle, cycle * (1.0 + P[G.RELEASE_JITTER] * z)))
     emit(s, t + max(cycle, 1.0), EV.RELEASE, lab)
 

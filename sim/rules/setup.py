@@ -7,7 +7,7 @@ from ..actors import A
 from ..events import EV
 from ..params.spec import C, G, L
 from ..state import R_CLOSED
-from ..vocab import OPT, Region, Stream
+from ..vocab import OPT, AgentDraw, LabDraw, Region, Stream
 from .clearing import apply_enterprise
 from .enterprise import ADOPTION_RECHECK_MONTHS, draw_index
 from .eventlog import emit
@@ -67,7 +67,9 @@ def init_state(s, seed, months):
         lb.markup = LP[k, L.MARKUP0]
         lb.cash = LP[k, L.CASH0]
         lb.budget_cap = LP[k, L.SPONSOR_CAP]
-        first = LP[k, L.FIRST_RELEASE] + uniform(seed, stream_id(Stream.LAB, k, 4), 0)
+        first = LP[k, L.FIRST_RELEASE] + uniform(
+            seed, stream_id(Stream.LAB, k, LabDraw.FIRST_RELEASE), 0
+        )
         # the first run on the calendar is sized to its historical training compute
         lb.spend = 10.0 ** (LP[k, L.FIRST_FLOP] - log_flop_per_usd(P, 0.0)) / 1e9 / max(first, 1.0)
         emit(s, first, EV.RELEASE, k)
@@ -93,7 +95,7 @@ def init_state(s, seed, months):
     n_dev = devs.shape[0]
     for i in range(n_dev):
         d = devs[i]
-        st = stream_id(Stream.DEVELOPER, i, 0)
+        st = stream_id(Stream.DEVELOPER, i, AgentDraw.SETUP)
         d.region = _region(P, uniform(seed, st, 0))
         d.taste = np.exp(P[G.DEV_OPEN_TASTE_SIGMA] * normal(seed, st, 1))
         if uniform(seed, st, 4) < P[G.DEV_OPEN_SHARE0]:
@@ -120,7 +122,7 @@ def init_state(s, seed, months):
     share = np.zeros(n_clouds)
     for i in range(n_ent):
         e = ents[i]
-        st = stream_id(Stream.ENTERPRISE, i, 0)
+        st = stream_id(Stream.ENTERPRISE, i, AgentDraw.SETUP)
         e.region = _region(P, uniform(seed, st, 0))
         e.large = 1 if uniform(seed, st, 1) < P[G.LARGE_SHARE] else 0
         size = P[G.MEDIAN_TOKENS] * (P[G.LARGE_FACTOR] if e.large else 1.0)
