@@ -36,6 +36,7 @@ from sim.state import (
     borrow_state,
     new_state,
 )
+from sim.vocab import N_OPTIONS
 
 __all__ = ["engine_decisions", "microkernel_rates", "roofline"]
 
@@ -64,8 +65,8 @@ def _decide(P, LP, CP, seed, months, n_ent, n_dev, traj, log, stop, reps_ent, re
     n_labs = s.labs.shape[0]
     month = m.month
     ctx = s.work[W_CTX : W_CTX + EC.N]
-    util = s.work[W_UTIL : W_UTIL + 4]
-    prob = s.work[W_PROB : W_PROB + 4]
+    util = s.work[W_UTIL : W_UTIL + N_OPTIONS]
+    prob = s.work[W_PROB : W_PROB + N_OPTIONS]
     is_open = s.work[W_IS_OPEN : W_IS_OPEN + n_labs]
     weights = s.work[W_DEV_WEIGHTS : W_DEV_WEIGHTS + n_labs]
     stay = m.dev_stay
@@ -76,25 +77,34 @@ def _decide(P, LP, CP, seed, months, n_ent, n_dev, traj, log, stop, reps_ent, re
         for i in range(n_ent):
             e = s.ents[i]
             o, f, v, nxt, h, hf = enterprise_decision(
-                s.P,
-                e,
-                i,
-                mo,
-                m.seed,
-                s.rv,
-                s.rl[0],
-                s.rl[1],
-                s.clouds[e.cloud].markup,
-                ctx,
-                util,
-                prob,
+                P=s.P,
+                e=e,
+                idx=i,
+                month=mo,
+                seed=m.seed,
+                rv=s.rv,
+                vweights=s.rl[0],
+                fweights=s.rl[1],
+                cloud_markup=s.clouds[e.cloud].markup,
+                ctx=ctx,
+                util=util,
+                prob=prob,
             )
             check += o + f + v + nxt + int(h > 0.5)
     for rep in range(reps_dev):
         mo = month + rep % 12
         for i in range(n_dev):
             eco, nxt = developer_decision(
-                s.P, s.devs[i], i, mo, m.seed, s.rl[2], is_open, stay, stay_open, weights
+                P=s.P,
+                d=s.devs[i],
+                idx=i,
+                month=mo,
+                seed=m.seed,
+                exp_appeal=s.rl[2],
+                is_open=is_open,
+                stay=stay,
+                stay_open=stay_open,
+                weights=weights,
             )
             check += eco + nxt
     # the owned state must live to the end: ``s`` only borrows its arrays (read after the last

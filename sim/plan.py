@@ -1,8 +1,8 @@
 """The month's plan: what happens at each monthly clearing, in order, as one table.
 
 Both engines iterate :data:`MONTH_PLAN`: the fast engine through its clearing kernel, whose
-body is generated from the table (``uv run python -m sim.plan`` rewrites it;
-``tests/test_plan.py`` fails when it is stale), the reference engine in Python, one SimPy
+body is generated from the table (``uv run python -m sim.codegen`` rewrites it;
+``tests/test_codegen.py`` fails when it is stale), the reference engine in Python, one SimPy
 priority per step. ``docs/model.md``'s order table is rendered from it and
 ``uv run aimarket plan`` prints it. A step is either a market step, one kernel of
 :mod:`sim.rules.clearing` on the run state, or a review step, that module's review kernel
@@ -16,7 +16,6 @@ between two clearings, in the order of the event table's priorities.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 __all__ = ["Step", "MONTH_PLAN", "REVIEWERS", "plan_table", "render_clearing"]
 
@@ -137,10 +136,6 @@ def plan_table() -> str:
     return "\n".join(rows)
 
 
-BEGIN = "    # plan:begin (generated from sim.plan.MONTH_PLAN)\n"
-END = "    # plan:end\n"
-
-
 def render_clearing() -> str:
     """The body of the fast engine's clearing kernel for the current plan."""
     lines = []
@@ -150,14 +145,3 @@ def render_clearing() -> str:
         else:
             lines.append(f"    _reviews_{step.who}(s, months, rings, m.month)\n")
     return "".join(lines)
-
-
-def _rewrite(path: Path = Path(__file__).parent / "engine" / "fast.py") -> None:
-    text = path.read_text()
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(head + BEGIN + render_clearing() + END + tail)
-
-
-if __name__ == "__main__":
-    _rewrite()

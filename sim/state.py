@@ -15,7 +15,7 @@ import numpy as np
 
 from .actors import LAB_NAMES, N_CLOUDS, N_LABS
 from .rules.jit import borrow, kernel, records
-from .vocab import N_REGIONS, N_TERMS, enum_of
+from .vocab import N_OPTIONS, N_REGIONS, N_TERMS, enum_of
 
 __all__ = [
     "LAB_DTYPE",
@@ -42,6 +42,7 @@ __all__ = [
     "W_CTX",
     "W_N",
     "RunState",
+    "STATE_FIELDS",
     "new_state",
     "borrow_state",
     "N_ROUTES",
@@ -254,10 +255,10 @@ class EC(IntEnum):
 # layout of the clearing's scratch vector ``work`` (length W_N)
 W_IS_OPEN = 0  # per lab: 1 if its ecosystem is open weights
 W_DEV_WEIGHTS = N_LABS  # per lab: running sums of a developer's choice weights
-W_UTIL = 2 * N_LABS  # 4 option utilities of an enterprise
-W_PROB = 2 * N_LABS + 4  # 4 option probabilities
-W_CTX = 2 * N_LABS + 8  # enterprise month context (EC)
-W_N = 2 * N_LABS + 8 + EC.N
+W_UTIL = W_DEV_WEIGHTS + N_LABS  # an enterprise's option utilities (N_OPTIONS)
+W_PROB = W_UTIL + N_OPTIONS  # its option probabilities
+W_CTX = W_PROB + N_OPTIONS  # enterprise month context (EC)
+W_N = W_CTX + EC.N
 
 # trajectory series: market-wide ones, then one block per lab (lab k's series j is column
 # S_LAB + k * len(LAB_SERIES) + j, named <lab>_<series>)
@@ -334,64 +335,88 @@ def lab_series(lab: int, name: str) -> int:
     return S_LAB + lab * len(LAB_SERIES) + LAB_SERIES.index(name)
 
 
-RunState = namedtuple(
-    "RunState",
-    [
-        # parameters: global vector, per-lab and per-cloud matrices (sim.params.spec)
-        "P",
-        "LP",
-        "CP",
-        # actors' records
-        "labs",
-        "clouds",
-        "ents",
-        "devs",
-        "mkt",  # one record of market-wide state
-        # the clearing's views and scratch
-        "hist",  # frontier capability at the end of each month
-        "vol",  # tokens per (route, lab) at 2023 demand
-        # hybrids' tokens per (route, lab) that move when their work turns frontier-bound:
-        # d vol / d (frontier-bound share), at 2023 demand
+# Every array of one run, in order: (field, how new_state allocates it from its arguments
+# P, LP, CP, n_ent, n_dev, months, traj, log, what it holds). RunState, new_state and
+# borrow_state are derived from this table (``uv run python -m sim.codegen``).
+STATE_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("P", "P", "global parameters (sim.params.spec G)"),
+    ("LP", "LP", "per-lab parameters (lab x L)"),
+    ("CP", "CP", "per-cloud parameters (cloud x C)"),
+    ("labs", "records(np.zeros(LP.shape[0], dtype=LAB_DTYPE))", "labs' records"),
+    ("clouds", "records(np.zeros(CP.shape[0], dtype=CLOUD_DTYPE))", "clouds' records"),
+    ("ents", "records(np.zeros(n_ent, dtype=ENT_DTYPE))", "enterprises' records"),
+    ("devs", "records(np.zeros(n_dev, dtype=DEV_DTYPE))", "developers' records"),
+    ("mkt", "records(np.zeros(1, dtype=MKT_DTYPE))", "one record of market-wide state"),
+    ("hist", "np.zeros(months + 1)", "frontier capability at the end of each month"),
+    ("vol", "np.zeros((N_ROUTES, LP.shape[0]))", "tokens per (route, lab) at 2023 demand"),
+    (
         "hvol",
-        "lv",  # per-lab view (LV)
-        "rv",  # per-region view (RV)
-        # per region: running sums of vendors' and open families' choice weights (rows 0, 1),
-        # ecosystems' exp(appeal) (row 2)
+        "np.zeros((N_ROUTES, LP.shape[0]))",
+        "hybrids' tokens per (route, lab) that move when their work turns frontier-bound: "
+        "d vol / d (frontier-bound share), at 2023 demand",
+    ),
+    ("lv", "np.zeros((LP.shape[0], LV.N))", "per-lab view (LV)"),
+    ("rv", "np.zeros((N_REGIONS, RV.N))", "per-region view (RV)"),
+    (
         "rl",
-        "pv",  # platform token shares of lab k: row 0 closed flagship, 1 open family, 2 small tier
-        "work",  # scratch (W_*)
-        "terms",  # license-decision terms (vocab.T)
-        # the calendar
-        "heap",  # the fast engine's event heap
-        "outbox",  # events the rules ask engines to schedule
-        # outputs
-        "traj",  # months x series
-        "log",  # event log (EVENT_DTYPE)
-    ],
+        "np.zeros((3, N_REGIONS, LP.shape[0]))",
+        "per region: running sums of vendors' and open families' choice weights (rows 0, 1), "
+        "ecosystems' exp(appeal) (row 2)",
+    ),
+    (
+        "pv",
+        "np.zeros((3, LP.shape[0]))",
+        "platform token shares of lab k: row 0 closed flagship, 1 open family, 2 small tier",
+    ),
+    ("work", "np.zeros(W_N)", "the clearing's scratch (W_*)"),
+    ("terms", "np.zeros(N_TERMS)", "license-decision terms (vocab.T)"),
+    ("heap", "records(np.zeros(HEAP_CAP, dtype=HEAP_DTYPE))", "the fast engine's event heap"),
+    (
+        "outbox",
+        "records(np.zeros(OUTBOX_CAP, dtype=HEAP_DTYPE))",
+        "events the rules ask engines to schedule",
+    ),
+    ("traj", "traj", "trajectory: months x series (S)"),
+    ("log", "records(log)", "event log (EVENT_DTYPE)"),
 )
-RunState.__doc__ = "Every array of one run; fields documented in sim/state.py."
+RunState = namedtuple("RunState", [name for name, _, _ in STATE_FIELDS])
+RunState.__doc__ = "Every array of one run (sim.state.STATE_FIELDS says what each holds)."
+
+
+def render_new_state() -> str:
+    """The body of :func:`new_state` for :data:`STATE_FIELDS`."""
+    lines = ["    return RunState(\n"]
+    lines += [f"        {alloc},\n" for _, alloc, _ in STATE_FIELDS]
+    return "".join(lines) + "    )\n"
+
+
+def render_borrow_state() -> str:
+    """The body of :func:`borrow_state` for :data:`STATE_FIELDS`."""
+    lines = ["    return RunState(\n"]
+    lines += [f"        borrow(s.{name}),\n" for name, _, _ in STATE_FIELDS]
+    return "".join(lines) + "    )\n"
 
 
 @kernel
 def new_state(P, LP, CP, n_ent, n_dev, months, traj, log):
     """Allocate the zeroed state of one run writing into ``traj`` and ``log``."""
-    n_labs = LP.shape[0]
+    # new_state:begin (generated from sim.state.STATE_FIELDS)
     return RunState(
         P,
         LP,
         CP,
-        records(np.zeros(n_labs, dtype=LAB_DTYPE)),
+        records(np.zeros(LP.shape[0], dtype=LAB_DTYPE)),
         records(np.zeros(CP.shape[0], dtype=CLOUD_DTYPE)),
         records(np.zeros(n_ent, dtype=ENT_DTYPE)),
         records(np.zeros(n_dev, dtype=DEV_DTYPE)),
         records(np.zeros(1, dtype=MKT_DTYPE)),
         np.zeros(months + 1),
-        np.zeros((N_ROUTES, n_labs)),
-        np.zeros((N_ROUTES, n_labs)),
-        np.zeros((n_labs, LV.N)),
+        np.zeros((N_ROUTES, LP.shape[0])),
+        np.zeros((N_ROUTES, LP.shape[0])),
+        np.zeros((LP.shape[0], LV.N)),
         np.zeros((N_REGIONS, RV.N)),
-        np.zeros((3, N_REGIONS, n_labs)),
-        np.zeros((3, n_labs)),
+        np.zeros((3, N_REGIONS, LP.shape[0])),
+        np.zeros((3, LP.shape[0])),
         np.zeros(W_N),
         np.zeros(N_TERMS),
         records(np.zeros(HEAP_CAP, dtype=HEAP_DTYPE)),
@@ -399,6 +424,7 @@ def new_state(P, LP, CP, n_ent, n_dev, months, traj, log):
         traj,
         records(log),
     )
+    # new_state:end
 
 
 @kernel
@@ -408,6 +434,7 @@ def borrow_state(s):
     The caller must use the owned state ``s`` after its last use of the views: numba frees
     an array after its owner's last use, and views do not keep it alive.
     """
+    # borrow_state:begin (generated from sim.state.STATE_FIELDS)
     return RunState(
         borrow(s.P),
         borrow(s.LP),
@@ -431,3 +458,4 @@ def borrow_state(s):
         borrow(s.traj),
         borrow(s.log),
     )
+    # borrow_state:end

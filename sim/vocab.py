@@ -17,6 +17,7 @@ __all__ = [
     "Region",
     "N_REGIONS",
     "OPTION_NAMES",
+    "N_OPTIONS",
     "OPT",
     "option_name",
     "END_STATES",
@@ -25,6 +26,10 @@ __all__ = [
     "Stream",
     "LabDraw",
     "AgentDraw",
+    "EntDraw",
+    "DevDraw",
+    "ENT_DRAWS",
+    "DEV_DRAWS",
     "RegDraw",
     "REGULATOR_PURPOSE",
     "REGULATOR_DRAWS",
@@ -54,6 +59,7 @@ N_REGIONS = len(REGION_NAMES)
 OPTION_NAMES = ("closed_api", "managed_open", "self_hosted", "hybrid")
 _OPT_MEMBERS = ("closed", "managed", "self", "hybrid")
 OPT = enum_of("OPT", _OPT_MEMBERS, "Enterprise deployment options (see OPTION_NAMES).")
+N_OPTIONS = len(OPTION_NAMES)
 
 
 def option_name(option: int) -> str:
@@ -84,7 +90,30 @@ class AgentDraw(IntEnum):
     """Purposes of an enterprise's or a developer's random streams."""
 
     SETUP = 0  # drawn once, in January 2023 (region, size, ...)
-    REVIEWS = 1  # drawn at reviews
+    REVIEWS = 1  # drawn at reviews: a month's counters are EntDraw or DevDraw offsets
+
+
+ENT_DRAWS = 8  # counters of an enterprise's review stream reserved per month
+
+
+class EntDraw(IntEnum):
+    """Offsets of an enterprise's review draws within a month's ENT_DRAWS counters."""
+
+    ADOPT = 0
+    OPTION = 1
+    FAMILY = 2
+    VENDOR = 3
+    NEXT_REVIEW = 4
+
+
+DEV_DRAWS = 4  # counters of a developer's review stream reserved per month
+
+
+class DevDraw(IntEnum):
+    """Offsets of a developer's review draws within a month's DEV_DRAWS counters."""
+
+    ECOSYSTEM = 0
+    NEXT_REVIEW = 1
 
 
 REGULATOR_PURPOSE = 1  # the regulators' one stream

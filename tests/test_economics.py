@@ -10,7 +10,7 @@ from sim.engine.batch import simulate
 from sim.events import EV
 from sim.params.spec import LAB_NAMES, G, L
 from sim.rules.enterprise import hybrid_open_share, selfhost_cost
-from sim.rules.labs import license_terms
+from sim.rules.labs import LicenseCase, license_terms
 from sim.rules.technology import phase_in_hardware, token_demand
 from sim.state import MKT_DTYPE, S, lab_series
 from sim.vocab import N_TERMS, Funding, T
@@ -110,23 +110,7 @@ def terms_of(P, LP, lab, bill, **kw):
     )
     args.update(kw)
     out = np.zeros(N_TERMS)
-    license_terms(
-        P,
-        LP,
-        lab,
-        args["dev_share"],
-        args["rival_margin"],
-        args["open_share"],
-        args["cloud_open_revenue"],
-        args["open_revenue"],
-        args["forgone"],
-        args["runway"],
-        bill,
-        args["exemption"],
-        args["liability"],
-        args["funding"],
-        out,
-    )
+    license_terms(P, LP, lab, LicenseCase(bill=bill, **args), out)
     return out
 
 

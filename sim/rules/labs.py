@@ -15,6 +15,8 @@ heavily by investors when runway is short), and the sponsor's retreat when train
 outgrows the cash value of openness.
 """
 
+from collections import namedtuple
+
 import numpy as np
 
 from ..params.spec import G, L
@@ -26,6 +28,7 @@ __all__ = [
     "training_budget",
     "release_capability",
     "license_terms",
+    "LicenseCase",
     "license_value",
     "funding_success_prob",
     "funding_amount",
@@ -88,32 +91,38 @@ def release_capability(
     return cap + min(P[G.CATCHUP] * max(0.0, frontier - cap), P[G.CATCHUP_MAX])
 
 
+LicenseCase = namedtuple(
+    "LicenseCase",
+    (
+        "dev_share",  # share of developers in its ecosystem (or the reach of a new family)
+        "rival_margin",  # API margin of closed rivals, USD B per month
+        "open_share",  # share of tokens on open weights
+        "cloud_open_revenue",  # its partner cloud's open-model hosting revenue, USD B/month
+        "open_revenue",  # what it earned last month on its open models, USD B
+        "forgone",  # API margin it would earn selling its open models' tokens, USD B/month
+        "runway",  # months of cash (venture labs)
+        "bill",  # training spend of the model, USD B per month
+        "exemption",  # 1 while the open-source exemption holds
+        "liability",  # 1 while strict liability for open weights is in force
+        "funding",  # Funding
+    ),
+)
+LicenseCase.__doc__ = """What a lab weighs when it decides a release's license (see
+:func:`license_terms`); built with keywords, so no two can be swapped silently."""
+
+
 @kernel
-def license_terms(
-    P: np.ndarray,
-    LP: np.ndarray,
-    lab: int,
-    dev_share: float,
-    rival_margin: float,
-    open_share: float,
-    cloud_open_revenue: float,
-    open_revenue: float,
-    forgone: float,
-    runway: float,
-    bill: float,
-    exemption: int,
-    liability: int,
-    funding: int,
-    out: np.ndarray,
-) -> None:
+def license_terms(P: np.ndarray, LP: np.ndarray, lab: int, case, out: np.ndarray) -> None:
     """The value of releasing open weights over closed, term by term, in USD B per month.
 
-    ``out`` receives TERM_NAMES in order; positive favours open. ``rival_margin`` is the API
-    margin (revenue less serving cost) of closed rivals, ``open_revenue`` what the lab earned
-    last month on its open models (open core, hosting revenue shares), ``forgone`` the API
-    margin it would earn selling its open models' tokens itself, ``runway`` months of cash
-    (venture labs), ``bill`` the training spend of the model.
+    ``out`` receives TERM_NAMES in order; positive favours open. ``case`` is a
+    :class:`LicenseCase`.
     """
+    dev_share, rival_margin, open_share = case.dev_share, case.rival_margin, case.open_share
+    open_revenue, forgone, runway = case.open_revenue, case.forgone, case.runway
+    exemption, liability, funding = case.exemption, case.liability, case.funding
+    cloud_open_revenue = case.cloud_open_revenue
+    bill = case.bill
     bill = max(bill, 1e-6)
     # talent and feedback, valued as the training compute they save (driver 1, driver 5)
     out[T.ECOSYSTEM] = bill * (

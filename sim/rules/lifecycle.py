@@ -15,6 +15,7 @@ from .eventlog import emit, log_event
 from .geopolitics import export_control_compute_loss
 from .jit import kernel
 from .labs import (
+    LicenseCase,
     funding_amount,
     funding_success_prob,
     license_terms,
@@ -156,23 +157,20 @@ def on_release(s, lab: int, t: float) -> None:
             burn = LP[lab, L.OPEX] + lb.spend - lb.revenue
             runway = lb.cash / burn if burn > 0 else 999.0
         bill = max(lb.spend, 1e-6)
-        license_terms(
-            P,
-            LP,
-            lab,
-            lb.dev_share,
-            rival_api_margin(LP, labs, lab),
-            open_share,
-            partner_cloud_open_revenue(CP, clouds, lab),
-            lb.open_revenue,
-            forgone_api_margin(s, lab),
-            runway,
-            bill,
-            m.exemption,
-            m.liability,
-            lb.funding,
-            terms,
+        case = LicenseCase(
+            dev_share=lb.dev_share,
+            rival_margin=rival_api_margin(LP, labs, lab),
+            open_share=open_share,
+            cloud_open_revenue=partner_cloud_open_revenue(CP, clouds, lab),
+            open_revenue=lb.open_revenue,
+            forgone=forgone_api_margin(s, lab),
+            runway=runway,
+            bill=bill,
+            exemption=m.exemption,
+            liability=m.liability,
+            funding=lb.funding,
         )
+        license_terms(P, LP, lab, case, terms)
         # in USD B per month; the lab's mission, the cost of reversing its stance and a
         # forced closure count in shares of the training bill
         delta = license_value(terms) + LP[lab, L.OPEN_COMMITMENT] * bill
@@ -253,23 +251,20 @@ def decide_open_line(s, lab: int, t: float, cap: float, open_share: float, u: fl
         else (m.dev_open_share / n_open)
     )
     terms = s.terms
-    license_terms(
-        P,
-        LP,
-        lab,
-        reach,
-        rival_api_margin(LP, labs, lab),
-        open_share,
-        partner_cloud_open_revenue(CP, clouds, lab),
-        lb.open_revenue,
-        forgone_api_margin(s, lab),
-        runway,
-        bill,
-        0,  # the line has no closed twin whose compliance it would save
-        m.liability,
-        lb.funding,
-        terms,
+    case = LicenseCase(
+        dev_share=reach,
+        rival_margin=rival_api_margin(LP, labs, lab),
+        open_share=open_share,
+        cloud_open_revenue=partner_cloud_open_revenue(CP, clouds, lab),
+        open_revenue=lb.open_revenue,
+        forgone=forgone_api_margin(s, lab),
+        runway=runway,
+        bill=bill,
+        exemption=0,  # the line has no closed twin whose compliance it would save
+        liability=m.liability,
+        funding=lb.funding,
     )
+    license_terms(P, LP, lab, case, terms)
     terms[T.SPONSOR_RETREAT] = 0.0  # the line is not the frontier model a sponsor gives away
     terms[T.FEEDBACK] = 0.0  # community feedback improves open flagships only
     terms[T.LIABILITY] *= P[G.OPEN_LINE_COST]  # damages scale with the line, not the flagship
