@@ -64,7 +64,7 @@ def apply_enterprise(P, e, vol, hvol, mkt, sign):
 
     A hybrid routes its own tasks and its frontier-bound work separately (``e.hybrid``,
     ``e.hybrid_front``), mixed by the month's frontier-bound share ``mkt.work_share``;
-    ``hvol`` keeps how its routes move with that share, so that :func:`clearing_open`
+    ``hvol`` keeps how its routes move with that share, so that :func:`step_demand`
     re-mixes every hybrid's tokens monthly as the work shifts.
     """
     m = mkt[0]
