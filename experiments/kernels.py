@@ -24,9 +24,9 @@ REFERENCE_NOTE = (
 
 def kernels_cached(engine: str = "fast") -> bool:
     """Whether the engine's compiled entry point (the fast engine's event loop, the reference
-    engine's event dispatch) is in numba's on-disk cache."""
+    engine's release handler) is in numba's on-disk cache."""
     if engine == "reference":
-        from sim.rules.dispatch import handle_event as kernel
+        from sim.rules.lifecycle import on_release as kernel
     else:
         from sim.engine.fast import run_batch as kernel
     try:

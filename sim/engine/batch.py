@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numba
@@ -31,6 +32,7 @@ class BatchArrays:
 
     runs: np.ndarray  # (n,) run index within the batch
     seeds: np.ndarray  # (n,) per-run seed
+    world: np.ndarray  # (n,) index of the run's parameter set in ``worlds`` (0: the scenario)
     end_states: np.ndarray  # (n,) index into END_STATES
     indicators: np.ndarray  # (n, N_INDICATORS)
     trajectories: np.ndarray  # (n, months, S.N)
@@ -49,18 +51,30 @@ def simulate(
     runs: np.ndarray | range,
     threads: int | None = None,
     engine: str = "fast",
+    worlds: Sequence[Scenario] | None = None,
+    world: np.ndarray | Sequence[int] | None = None,
 ) -> BatchArrays:
     """Simulate the given run indices of ``scenario`` with the fast or the reference engine
-    (same results; the reference engine runs one Mesa model per run, ``threads`` unused)."""
+    (same results; the reference engine runs one Mesa model per run, ``threads`` unused).
+
+    ``worlds`` are parameter sets (scenarios with the same runs, months and populations, e.g.
+    ``scenario.with_values(...)``) and ``world[j]`` the one run ``runs[j]`` simulates; by
+    default every run simulates ``scenario``. A run's seed comes from ``scenario``'s seed and
+    its index alone, so a run differs between worlds only by its parameters.
+    """
     if engine not in ENGINES:
         raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, found {engine!r}")
     runs = np.asarray(runs, dtype=np.int64)
     n = runs.shape[0]
+    worlds = tuple(worlds) if worlds is not None else (scenario,)
+    world = np.zeros(n, dtype=np.int64) if world is None else np.asarray(world, dtype=np.int64)
+    _check_worlds(scenario, worlds, world, n)
     months = scenario.months
     seeds = run_seeds(scenario.seed, runs)
     out = BatchArrays(
         runs=runs,
         seeds=seeds,
+        world=world,
         end_states=np.zeros(n, dtype=np.int64),
         indicators=np.zeros((n, N_INDICATORS)),
         trajectories=np.zeros((n, months, int(S.N))),
@@ -69,20 +83,44 @@ def simulate(
         dropped=np.zeros(n, dtype=np.int64),
     )
     if engine == "reference":
-        _simulate_reference(scenario, out)
+        _simulate_reference(scenario, worlds, out)
         return out
     with _BATCH_LOCK:
         if threads is not None:
             numba.set_num_threads(int(threads))
-        _run(scenario, seeds, months, out)
+        _run(scenario, worlds, seeds, months, out)
     return out
 
 
-def _run(scenario: Scenario, seeds: np.ndarray, months: int, out: BatchArrays) -> None:
+def _check_worlds(scenario: Scenario, worlds: tuple[Scenario, ...], world, n: int) -> None:
+    if not worlds:
+        raise ValueError("worlds: expected at least one parameter set, found none")
+    if world.shape != (n,):
+        raise ValueError(f"world: expected one index per run ({n}), found shape {world.shape}")
+    if n and (world.min() < 0 or world.max() >= len(worlds)):
+        raise ValueError(f"world: expected indices in 0..{len(worlds) - 1}, found {world.max()}")
+    for w in worlds:
+        shape = (w.months, w.n_enterprises, w.n_developers)
+        if shape != (scenario.months, scenario.n_enterprises, scenario.n_developers):
+            raise ValueError(
+                "worlds: expected the scenario's months, enterprises and developers "
+                f"{(scenario.months, scenario.n_enterprises, scenario.n_developers)}, "
+                f"found {shape}"
+            )
+
+
+def _run(
+    scenario: Scenario,
+    worlds: tuple[Scenario, ...],
+    seeds: np.ndarray,
+    months: int,
+    out: BatchArrays,
+) -> None:
     run_batch(
-        scenario.global_vector(),
-        scenario.lab_matrix(),
-        scenario.cloud_matrix(),
+        np.stack([w.global_vector() for w in worlds]),
+        np.stack([w.lab_matrix() for w in worlds]),
+        np.stack([w.cloud_matrix() for w in worlds]),
+        out.world,
         seeds,
         months,
         scenario.n_enterprises,
@@ -96,11 +134,11 @@ def _run(scenario: Scenario, seeds: np.ndarray, months: int, out: BatchArrays) -
     )
 
 
-def _simulate_reference(scenario: Scenario, out: BatchArrays) -> None:
+def _simulate_reference(scenario: Scenario, worlds: tuple[Scenario, ...], out: BatchArrays) -> None:
     from .reference import MarketModel
 
     for j, r in enumerate(out.runs):
-        model = MarketModel(scenario, run=int(r), rng=scenario.seed, collect=False)
+        model = MarketModel(worlds[int(out.world[j])], run=int(r), rng=scenario.seed, collect=False)
         model.run_model()
         out.end_states[j] = END_STATES.index(model.end_state)
         out.indicators[j] = model.indicators

@@ -194,10 +194,19 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
 
 # nogil: a batch's background thread builds and writes the previous chunk's tables meanwhile
 @njit(cache=True, parallel=True, nogil=True, error_model="numpy")
-def run_batch(P, LP, CP, seeds, months, n_ent, n_dev, traj, logs, log_n, ends, inds, dropped):
-    """Run ``len(seeds)`` independent runs in parallel into preallocated outputs."""
+def run_batch(
+    P, LP, CP, world, seeds, months, n_ent, n_dev, traj, logs, log_n, ends, inds, dropped
+):
+    """Run ``len(seeds)`` independent runs in parallel into preallocated outputs.
+
+    ``P``, ``LP`` and ``CP`` hold one parameter set per world (stacked on a first axis); run
+    ``r`` simulates world ``world[r]`` (a row of the stack: no copy, no loss of speed).
+    """
     for r in prange(seeds.shape[0]):
-        e, n, d = run_one(P, LP, CP, seeds[r], months, n_ent, n_dev, traj[r], logs[r], inds[r])
+        w = world[r]
+        e, n, d = run_one(
+            P[w], LP[w], CP[w], seeds[r], months, n_ent, n_dev, traj[r], logs[r], inds[r]
+        )
         ends[r] = e
         log_n[r] = n
         dropped[r] = d
