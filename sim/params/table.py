@@ -120,7 +120,8 @@ def _kind(f: _File, key: str, row: dict, allowed: set[str], labs: tuple[str, ...
     if kind not in KINDS:
         raise f.err(f"{key}.kind", f"one of {', '.join(KINDS)}", describe(kind))
     if kind == "bool":
-        return {"kind": kind, "choices": (), "unit": row.get("unit", "0/1"), "lo": 0.0, "hi": 1.0}
+        unit = f.text(key, row, "unit", "0/1")
+        return {"kind": kind, "choices": (), "unit": unit, "lo": 0.0, "hi": 1.0}
     if kind == "categorical":
         vocab = f.text(key, row, "choices")
         names = labs if vocab == "lab" else _VOCABULARIES.get(vocab)
@@ -214,7 +215,8 @@ def _defaults(
         texts[actor] = {name: f.text(where, row, name) for name in extra}
         unknown = sorted(set(row) - set(by_key) - set(extra))
         if unknown:
-            raise f.err(f"{where}.{unknown[0]}", f"a column of [{table[:-1]}_columns]", "none")
+            columns_table = f"[{table[:-1]}_columns]"
+            raise f.err(f"{where}.{unknown[0]}", f"a column of {columns_table}", "an unknown key")
         missing = [k for k in by_key if k not in row]
         if missing:
             raise f.err(f"{where}.{missing[0]}", "a default for every column", "nothing")
