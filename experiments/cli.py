@@ -13,6 +13,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.params.errors import ScenarioError
+
 from .progress import catch_interrupts
 
 __all__ = ["main", "build_parser"]
@@ -465,6 +467,14 @@ def _interrupted(args: argparse.Namespace) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except ScenarioError as exc:  # the parameter table's data files, read on first import
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     catch_interrupts()
     try:

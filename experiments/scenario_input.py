@@ -2,8 +2,8 @@
 run count and seed flags, and a warning when a file starts from the documented defaults.
 
 A scenario without ``extends`` takes every parameter it does not set from the parameter
-table's defaults (sim/params/spec.py), not from the calibrated baseline; that is rarely what
-a user copying an example wants, so the command line says so.
+table's defaults (sim/params/parameters.toml and actors.toml), not from the calibrated
+baseline; that is rarely what a user copying an example wants, so the command line says so.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def defaults_warning(scenario: Scenario) -> str | None:
         return None
     return (
         f"warning: {scenario.path} has no [scenario] extends: the {len(unset)} parameters it "
-        f"does not set take the parameter table's documented defaults (sim/params/spec.py), "
+        f"does not set take the parameter table's documented defaults "
+        f"(sim/params/parameters.toml), "
         f'not the calibrated baseline; add extends = "baseline.toml" (a path relative to the '
         f"file's folder) to start from the baseline"
     )

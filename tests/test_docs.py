@@ -54,6 +54,7 @@ def test_baseline_is_the_defaults_with_the_fitted_values():
         return node
 
     assert text == render_baseline({k: get(k) for k in fitted}), (
-        "scenarios/baseline.toml is rendered from the spec: edit sim/params/spec.py, then "
+        "scenarios/baseline.toml is rendered from the parameter table: edit "
+        "sim/params/parameters.toml or actors.toml, then "
         "uv run aimarket calibrate (or render_baseline with the fitted values)"
     )

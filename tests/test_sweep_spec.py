@@ -1,5 +1,6 @@
 """Sweep specs: validation errors name file, key, expected and found; samples are SALib's and
-reproducible; every shipped spec loads."""
+reproducible; every shipped spec loads; bool and categorical parameters take discrete values,
+drawn equally often, never a range."""
 
 from __future__ import annotations
 
@@ -143,3 +144,58 @@ def test_distributions_shape_the_sample(tmp_path: Path) -> None:
 def test_shipped_specs_load(name: str) -> None:
     spec = load_spec(ROOT / "experiments" / "sweeps" / name)
     assert spec.n_runs > 0 and spec.parameters
+
+
+_DISCRETE = (
+    '"labs.meta.open" = { values = [true, false] }\n'
+    '"labs.mistral.funding" = { values = ["venture", "cloud", "sponsor"] }\n'
+    '"drivers.ecosystem.strength" = { range = [0.0, 2.0] }\n'
+)
+
+
+@pytest.mark.parametrize(("sampler", "points", "n"), [("latin", 12, 12), ("sobol", 8, 40)])
+def test_sweep_discrete_values_are_drawn_equally_and_reproducibly(sampler, points, n):
+    spec = parse_spec(spec_text(sampler=sampler, points=points, parameters=_DISCRETE), "s.toml")
+    again = parse_spec(spec_text(sampler=sampler, points=points, parameters=_DISCRETE), "s.toml")
+    assert spec.n_points == n and np.array_equal(spec.sample, again.sample)
+    opened, opened_count = np.unique(spec.sample[:, 0], return_counts=True)
+    funding, funding_count = np.unique(spec.sample[:, 1], return_counts=True)
+    assert list(opened) == [0.0, 1.0] and list(funding) == [0.0, 1.0, 2.0]
+    if sampler == "latin":  # a Latin hypercube takes each value exactly equally often
+        assert list(opened_count) == [6, 6] and list(funding_count) == [4, 4, 4]
+    assert (spec.sample[:, 2] % 1 != 0).any()  # the continuous one keeps its fractions
+    sc = spec.point_scenario(0)
+    assert sc.values["labs.mistral.funding"] == spec.sample[0, 1]
+    assert spec.problem()["bounds"][:2] == [[0.0, 1.0], [0.0, 2.0]]
+
+
+def test_sweep_full_factorial_takes_every_listed_value():
+    spec = parse_spec(spec_text(sampler="full_factorial", points=3, parameters=_DISCRETE), "s")
+    assert spec.n_points == 2 * 3 * 3
+    assert {tuple(r) for r in spec.sample[:, :2]} == {(o, f) for o in (1, 0) for f in (0, 1, 2)}
+
+
+@pytest.mark.parametrize(
+    ("parameters", "sampler", "key", "expected"),
+    [
+        ('"labs.meta.open" = { range = [0, 1] }\n', "latin", "open.range", "values = [true, "),
+        ('"labs.meta.funding" = { range = [0, 2] }\n', "latin", "funding.range", "discrete"),
+        ('"clouds.aws.partner_lab" = {}\n', "latin", "partner_lab.range", "discrete values"),
+        ('"labs.meta.open" = { values = [0.5, 1] }\n', "latin", "open.values", "true or false"),
+        ('"labs.meta.funding" = { values = ["x", "cloud"] }\n', "latin", "values", "one of"),
+        ('"labs.meta.open" = { values = [true] }\n', "latin", "open.values", "at least two"),
+        ('"labs.meta.open" = { values = [true, 1] }\n', "latin", "open.values", "distinct"),
+        (
+            '"labs.meta.open" = { values = [true, false], range = [0, 1] }\n',
+            "latin",
+            "open.range",
+            "no range",
+        ),
+        ('"labs.meta.open" = { values = [true, false] }\n', "morris", "open.values", "morris"),
+    ],
+)
+def test_sweep_refuses_a_range_over_a_discrete_parameter(parameters, sampler, key, expected):
+    with pytest.raises(SpecError) as info:
+        parse_spec(spec_text(sampler=sampler, points=4, parameters=parameters), "bad.toml")
+    assert info.value.file == "bad.toml" and info.value.key.endswith(key), info.value
+    assert expected in info.value.expected

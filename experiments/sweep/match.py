@@ -18,15 +18,8 @@ import polars as pl
 
 from sim.vocab import END_STATES
 
-from .analyze import (
-    AnalysisError,
-    Rule,
-    _find_box,
-    _load,
-    _sampled_bounds,
-    _tree_rules,
-    _write_table,
-)
+from .analysis_files import AnalysisError, load, write_table
+from .rules import Rule, find_box, sampled_bounds, tree_rules
 
 __all__ = ["Match", "parse_target", "match", "render_match"]
 
@@ -79,7 +72,7 @@ def match(folder: str | Path, target: dict[str, float], tolerance: float = 0.1) 
     folder = Path(folder)
     if not 0.0 < tolerance <= 1.0:
         raise AnalysisError(f"--tolerance: expected a number in (0, 1], found {tolerance!r}")
-    manifest, points, keys = _load(folder)
+    manifest, points, keys = load(folder)
     shares = points.select([f"share_{s}" for s in END_STATES]).to_numpy()
     goal = np.array([target[s] for s in END_STATES])
     distance = 0.5 * np.abs(shares - goal).sum(axis=1)
@@ -88,7 +81,7 @@ def match(folder: str | Path, target: dict[str, float], tolerance: float = 0.1) 
     table = points.select("point", *keys, *[f"share_{s}" for s in END_STATES]).with_columns(
         pl.Series("distance", distance), pl.Series("matches", ok)
     )
-    files = _write_table(folder, "match_points", table.sort("distance"))
+    files = write_table(folder, "match_points", table.sort("distance"))
     base = manifest["scenario"]["values"] if "scenario" in manifest else {}
     shift_rows = []
     for k in keys:
@@ -106,12 +99,12 @@ def match(folder: str | Path, target: dict[str, float], tolerance: float = 0.1) 
             }
         )
     shifts = pl.DataFrame(shift_rows)
-    files += _write_table(folder, "match_shifts", shifts)
+    files += write_table(folder, "match_shifts", shifts)
     box_rule, rules = None, []
     if 0 < ok.sum() < len(ok):
-        bounds = _sampled_bounds(manifest, x, keys)
-        _, box_rule, _, _ = _find_box(x, ok, keys, bounds, mass_min=0.05)
-        _, rules, _ = _tree_rules(x, ok, keys, depth=2)
+        bounds = sampled_bounds(manifest, x, keys)
+        _, box_rule, _, _ = find_box(x, ok, keys, bounds, mass_min=0.05)
+        _, rules, _ = tree_rules(x, ok, keys, depth=2)
     return Match(
         target,
         tolerance,

@@ -17,16 +17,22 @@ enterprises = 300
 [parameters]
 "counterforces.liability.strength" = { range = [0.0, 2.0] }
 "drivers.ecosystem.strength" = { range = [0.0, 2.0], distribution = "triangular", mode = 1.0 }
+"labs.meta.open" = { values = [true, false] }  # discrete: see experiments.sweep.parameter
 ```
 
 The sample is drawn once by SALib (or, for the full factorial, the grid of evenly spaced
-levels) from the spec's seed, so a spec always yields the same points.
+levels) from the spec's seed, so a spec always yields the same points. A parameter with
+discrete ``values`` is drawn uniformly on [0, n) and takes value i on [i, i + 1): each value
+equally often (exactly so in a Latin hypercube whose points are a multiple of n); the full
+factorial takes every listed value as a level; Morris's elementary effects need a continuous
+range, so a Morris sweep takes no discrete values.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +40,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.params.scenario import ACTOR_KEYS, GLOBAL_KEYS, Scenario, ScenarioError, load_scenario
+from sim.params.errors import describe as _describe
+from sim.params.scenario import Scenario, ScenarioError, load_scenario
+
+from .parameter import DISTRIBUTIONS, SpecError, SweepParameter, param_tables, parse_parameter
 
 __all__ = [
     "SweepSpec",
@@ -48,7 +57,6 @@ __all__ = [
 ]
 
 SAMPLERS = ("full_factorial", "latin", "sobol", "morris")
-DISTRIBUTIONS = ("uniform", "loguniform", "triangular", "normal")
 POINTS_MEANING = {
     "full_factorial": "levels per parameter (levels ** parameters points)",
     "latin": "points of the Latin hypercube",
@@ -68,37 +76,7 @@ _SWEEP_KEYS = {
     "common_random_numbers",
     "second_order",
 }
-_PARAM_KEYS = {"range", "distribution", "mode", "mean", "sd"}
 _MAX_POINTS = 1_000_000
-
-
-class SpecError(ScenarioError):
-    """A malformed sweep spec: which file, which key, what was expected, what was found."""
-
-
-@dataclass(frozen=True)
-class SweepParameter:
-    """One uncertain parameter: its scenario key, range and distribution."""
-
-    key: str
-    lo: float
-    hi: float
-    distribution: str = "uniform"
-    mode: float | None = None
-    mean: float | None = None
-    sd: float | None = None
-
-    def salib_bounds(self) -> tuple[list[float], str]:
-        """SALib's ``bounds`` entry and ``dists`` name for this parameter."""
-        if self.distribution == "triangular":
-            assert self.mode is not None
-            return [self.lo, self.hi, (self.mode - self.lo) / (self.hi - self.lo)], "triang"
-        if self.distribution == "normal":
-            assert self.mean is not None and self.sd is not None
-            return [self.lo, self.hi, self.mean, self.sd], "truncnorm"
-        if self.distribution == "loguniform":
-            return [self.lo, self.hi], "logunif"
-        return [self.lo, self.hi], "unif"
 
 
 @dataclass(frozen=True)
@@ -143,9 +121,16 @@ class SweepSpec:
         h.update(np.ascontiguousarray(self.sample).tobytes())
         return h.hexdigest()
 
-    def problem(self) -> dict[str, Any]:
-        """The SALib problem dict."""
-        bounds, dists = zip(*(p.salib_bounds() for p in self.parameters), strict=True)
+    def problem(self, sampling: bool = False) -> dict[str, Any]:
+        """The SALib problem dict (``sampling``: a discrete parameter spans [0, n), the
+        draws :meth:`SweepParameter.pick` maps to its values)."""
+        bounds, dists = zip(
+            *(
+                ([0.0, float(len(p.values))], "unif") if sampling and p.values else p.salib_bounds()
+                for p in self.parameters
+            ),
+            strict=True,
+        )
         return {
             "num_vars": len(self.parameters),
             "names": self.keys,
@@ -181,13 +166,6 @@ def point_scenario(
     return base.with_values(**over)
 
 
-def _describe(value: Any) -> str:
-    kind = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array"}
-    if isinstance(value, dict):
-        return "a table"
-    return f"{value!r} ({kind.get(type(value), type(value).__name__)})"
-
-
 def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in table.items():
@@ -196,20 +174,6 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
             out.update(_flatten(v, key + "."))
         else:
             out[key] = v
-    return out
-
-
-def _param_tables(table: dict, prefix: str = "") -> dict[str, dict]:
-    """Parameter tables by dotted key, whether written quoted ("a.b.c" = {...}) or nested."""
-    out: dict[str, dict] = {}
-    for k, v in table.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict) and (set(v) & _PARAM_KEYS or not v):
-            out[key] = v
-        elif isinstance(v, dict):
-            out.update(_param_tables(v, key + "."))
-        else:
-            out[key] = v  # not a table: reported by the caller
     return out
 
 
@@ -231,80 +195,31 @@ class _Reader:
             raise self.err(name, f"an integer >= {lo}", _describe(v))
         return int(v)
 
-    def number(self, key: str, value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.err(key, "a number", _describe(value))
-        v = float(value)
-        if not np.isfinite(v):
-            raise self.err(key, "a finite number", _describe(value))
-        return v
 
-
-def _parameter(r: _Reader, key: str, table: Any) -> SweepParameter:
-    where = f"parameters.{key}"
-    if not isinstance(table, dict):
-        raise r.err(where, "a table such as { range = [0.0, 2.0] }", _describe(table))
-    if key not in GLOBAL_KEYS and key not in ACTOR_KEYS:
-        raise r.err(
-            where, "a numeric scenario parameter (see docs/model.md)", "an unknown parameter"
-        )
-    unknown = sorted(set(table) - _PARAM_KEYS)
-    if unknown:
-        raise r.err(
-            f"{where}.{unknown[0]}", f"one of {', '.join(sorted(_PARAM_KEYS))}", "an unknown key"
-        )
-    dist = table.get("distribution", "uniform")
-    if dist not in DISTRIBUTIONS:
-        raise r.err(f"{where}.distribution", f"one of {', '.join(DISTRIBUTIONS)}", _describe(dist))
-    rng = table.get("range")
-    if rng is None:
-        raise r.err(f"{where}.range", "[low, high]", "nothing (the key is required)")
-    if not isinstance(rng, list) or len(rng) != 2:
-        raise r.err(f"{where}.range", "[low, high]", _describe(rng))
-    lo, hi = (r.number(f"{where}.range", v) for v in rng)
-    if not lo < hi:
-        raise r.err(f"{where}.range", "low < high", f"[{lo:g}, {hi:g}]")
-    if dist == "loguniform" and lo <= 0:
-        raise r.err(f"{where}.range", "low > 0 for a loguniform distribution", f"[{lo:g}, {hi:g}]")
-    mode = mean = sd = None
-    if dist == "triangular":
-        if "mode" not in table:
-            raise r.err(f"{where}.mode", "the peak of the triangle", "nothing")
-        mode = r.number(f"{where}.mode", table["mode"])
-        if not lo <= mode < hi:
-            raise r.err(f"{where}.mode", f"a number in [{lo:g}, {hi:g})", _describe(table["mode"]))
-    if dist == "normal":
-        for name in ("mean", "sd"):
-            if name not in table:
-                raise r.err(f"{where}.{name}", "a number (normal truncated to range)", "nothing")
-        mean = r.number(f"{where}.mean", table["mean"])
-        sd = r.number(f"{where}.sd", table["sd"])
-        if sd <= 0:
-            raise r.err(f"{where}.sd", "a number > 0", _describe(table["sd"]))
-    for name in sorted({"mode", "mean", "sd"} & set(table)):
-        if (name == "mode" and dist != "triangular") or (name != "mode" and dist != "normal"):
-            raise r.err(f"{where}.{name}", f"no '{name}' for a {dist} distribution", "one")
-    return SweepParameter(key, lo, hi, dist, mode, mean, sd)
-
-
-def _draw(
-    sampler: str, problem: dict, points: int, levels: int, seed: int, second_order: bool
-) -> np.ndarray:
-    """The sample: SALib's samplers, or the full factorial grid of evenly spaced levels."""
-    if sampler == "full_factorial":
-        axes = [np.linspace(b[0], b[1], points) for b in problem["bounds"]]
+def _draw(spec: SweepSpec) -> np.ndarray:
+    """The sample: SALib's samplers, or the full factorial grid of evenly spaced levels (every
+    listed value of a discrete parameter); discrete draws mapped to their values."""
+    points, seed, params = spec.points, spec.seed, spec.parameters
+    if spec.sampler == "full_factorial":
+        axes = [p.values or np.linspace(p.lo, p.hi, points) for p in params]
         return np.array(list(itertools.product(*axes)), dtype=np.float64)
-    if sampler == "latin":
+    problem = spec.problem(sampling=True)
+    if spec.sampler == "latin":
         from SALib.sample import latin
 
-        return latin.sample(problem, points, seed=seed)
-    if sampler == "sobol":
+        sample = latin.sample(problem, points, seed=seed)
+    elif spec.sampler == "sobol":
         from SALib.sample import sobol
 
-        return sobol.sample(problem, points, calc_second_order=second_order, seed=seed)
-    from SALib.sample import morris
+        sample = sobol.sample(problem, points, calc_second_order=spec.second_order, seed=seed)
+    else:
+        from SALib.sample import morris
 
-    return morris.sample(problem, points, num_levels=levels, seed=seed)
+        return morris.sample(problem, points, num_levels=spec.levels, seed=seed)
+    for j, p in enumerate(params):
+        if p.values:
+            sample[:, j] = p.pick(sample[:, j])
+    return sample
 
 
 def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) -> SweepSpec:
@@ -377,7 +292,15 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
     tables = raw.get("parameters")
     if not isinstance(tables, dict) or not tables:
         raise r.err("parameters", "a table of at least one parameter", "nothing")
-    params = tuple(_parameter(r, k, v) for k, v in _param_tables(tables).items())
+    params = tuple(parse_parameter(file, k, v) for k, v in param_tables(tables).items())
+    for p in params:
+        if p.values and sampler == "morris":
+            raise r.err(
+                f"parameters.{p.key}.values",
+                "a range with the morris sampler (elementary effects need a continuous range; "
+                "use latin, sobol or full_factorial for discrete values)",
+                _describe(list(p.values)),
+            )
     if sampler in ("full_factorial", "morris"):
         for p in params:
             if p.distribution != "uniform":
@@ -387,7 +310,7 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
                     _describe(p.distribution),
                 )
     n_expected = {
-        "full_factorial": points ** len(params),
+        "full_factorial": math.prod(len(p.values) or points for p in params),
         "latin": points,
         "sobol": points * ((2 if second else 1) * len(params) + 2),
         "morris": points * (len(params) + 1),
@@ -396,7 +319,7 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
         raise r.err("sweep.points", f"at most {_MAX_POINTS} points in all", f"{n_expected}")
     # each bound must be admissible for its parameter: validated by the scenario loader
     for p in params:
-        for v in (p.lo, p.hi):
+        for v in p.values or (p.lo, p.hi):
             try:
                 scenario.with_values(**{p.key.replace(".", "__"): v})
             except ScenarioError as exc:
@@ -418,8 +341,7 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
         parameters=params,
         sample=np.empty((0, len(params))),
     )
-    sample = _draw(sampler, spec.problem(), points, levels, seed, second)
-    spec = _with_sample(spec, sample)
+    spec = _with_sample(spec, _draw(spec))
     # every point must make a valid scenario (e.g. regional shares summing to at most 1)
     for i in range(spec.n_points):
         try:

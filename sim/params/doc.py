@@ -84,7 +84,8 @@ def parameter_table_markdown() -> str:
         "| key | unit | " + " | ".join(LAB_NAMES) + " | meaning |",
         "|---|---|" + "---|" * len(LAB_NAMES) + "---|",
     ]
-    for col, (name, unit, _lo, _hi, doc) in LAB_PARAMS.items():
+    for col, spec in LAB_PARAMS.items():
+        name, unit, doc = spec.key, spec.unit, spec.doc
         vals = " | ".join(
             _actor_value(LAB_DEFAULTS[lab][col], base[f"labs.{lab}.{name}"]) for lab in LAB_NAMES
         )
@@ -96,7 +97,8 @@ def parameter_table_markdown() -> str:
         "| key | unit | " + " | ".join(CLOUD_NAMES) + " | meaning |",
         "|---|---|" + "---|" * len(CLOUD_NAMES) + "---|",
     ]
-    for col, (name, unit, _lo, _hi, doc) in CLOUD_PARAMS.items():
+    for col, spec in CLOUD_PARAMS.items():
+        name, unit, doc = spec.key, spec.unit, spec.doc
         if name == "partner_lab":
             vals = " | ".join(_partner(CLOUD_DEFAULTS[c][col]) for c in CLOUD_NAMES)
         else:

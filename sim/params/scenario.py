@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import ScenarioError, describe
+from .kinds import Refused, admit
 from .spec import (
     CLOUD_DEFAULTS,
     CLOUD_NAMES,
@@ -26,26 +28,26 @@ from .spec import (
     LAB_PARAMS,
     RENAMED_KEYS,
     RUN_KEYS,
+    ActorParam,
     G,
+    Param,
 )
 
-__all__ = ["Scenario", "ScenarioError", "load_scenario", "default_values", "parse_scenario"]
-
-
-class ScenarioError(ValueError):
-    """A malformed scenario: which file, which key, what was expected, what was found."""
-
-    def __init__(self, file: str, key: str, expected: str, found: str) -> None:
-        self.file, self.key, self.expected, self.found = file, key, expected, found
-        where = f"{file}: key '{key}'" if key else file
-        super().__init__(f"{where}: expected {expected}, found {found}")
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "default_values",
+    "parse_scenario",
+    "parameter",
+]
 
 
 def _global_keys() -> dict[str, G]:
     return {p.key: g for g, p in GLOBAL_PARAMS.items()}
 
 
-def _actor_keys() -> dict[str, tuple[str, str, int, int, tuple]]:
+def _actor_keys() -> dict[str, tuple[str, str, int, int, ActorParam]]:
     """Map 'labs.meta.ambition' to (table, actor, row, column, spec)."""
     out = {}
     for table, names, cols in (
@@ -54,12 +56,19 @@ def _actor_keys() -> dict[str, tuple[str, str, int, int, tuple]]:
     ):
         for row, name in enumerate(names):
             for col, spec in cols.items():
-                out[f"{table}.{name}.{spec[0]}"] = (table, name, row, int(col), spec)
+                out[f"{table}.{name}.{spec.key}"] = (table, name, row, int(col), spec)
     return out
 
 
 GLOBAL_KEYS = _global_keys()
 ACTOR_KEYS = _actor_keys()
+
+
+def parameter(key: str) -> Param | ActorParam | None:
+    """The spec of a model parameter key (``market.price_elasticity``, ``labs.meta.open``)."""
+    if key in GLOBAL_KEYS:
+        return GLOBAL_PARAMS[GLOBAL_KEYS[key]]
+    return ACTOR_KEYS[key][4] if key in ACTOR_KEYS else None
 
 
 def default_values() -> dict[str, Any]:
@@ -70,19 +79,6 @@ def default_values() -> dict[str, Any]:
         defaults = LAB_DEFAULTS if table == "labs" else CLOUD_DEFAULTS
         vals[key] = float(defaults[name][[c for c in defaults[name] if int(c) == col][0]])
     return vals
-
-
-def _describe(value: Any) -> str:
-    kind = {
-        bool: "boolean",
-        int: "integer",
-        float: "number",
-        str: "string",
-        dict: "table",
-        list: "array",
-    }.get(type(value), type(value).__name__)
-    text = repr(value) if not isinstance(value, dict) else "a table"
-    return f"{text} ({kind})"
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
@@ -102,51 +98,34 @@ def _check(file: str, key: str, value: Any) -> Any:
         typ = RUN_KEYS[key][0]
         if typ is int:
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ScenarioError(file, key, "an integer", _describe(value))
+                raise ScenarioError(file, key, "an integer", describe(value))
             lo = 0 if key == "run.seed" else 1
             if value < lo or value > 2**62:
-                raise ScenarioError(file, key, f"an integer >= {lo}", _describe(value))
+                raise ScenarioError(file, key, f"an integer >= {lo}", describe(value))
             if key == "run.months" and not 12 <= value <= 600:
-                raise ScenarioError(file, key, "an integer from 12 to 600", _describe(value))
+                raise ScenarioError(file, key, "an integer from 12 to 600", describe(value))
             if key == "run.enterprises" and value < 10:
-                raise ScenarioError(file, key, "an integer >= 10", _describe(value))
+                raise ScenarioError(file, key, "an integer >= 10", describe(value))
             if key == "run.developers" and value < 10:
-                raise ScenarioError(file, key, "an integer >= 10", _describe(value))
+                raise ScenarioError(file, key, "an integer >= 10", describe(value))
             return int(value)
         if not isinstance(value, str):
-            raise ScenarioError(file, key, "a string", _describe(value))
+            raise ScenarioError(file, key, "a string", describe(value))
         return value
-    if key in GLOBAL_KEYS:
-        p = GLOBAL_PARAMS[GLOBAL_KEYS[key]]
-        lo, hi, unit = p.lo, p.hi, p.unit
-    elif key in ACTOR_KEYS:
-        _, _, lo, hi, _ = ACTOR_KEYS[key][4]
-        unit = ACTOR_KEYS[key][4][1]
-        if isinstance(value, bool) and unit == "0/1":  # a switch: true or false
-            return float(value)
-        if key.endswith(".partner_lab") and isinstance(value, str):
-            if value == "none":
-                return -1.0
-            if value not in LAB_NAMES:
-                raise ScenarioError(
-                    file, key, f"one of {', '.join(LAB_NAMES)} or none", repr(value)
-                )
-            return float(LAB_NAMES.index(value))
-    elif key in RENAMED_KEYS:
+    p = parameter(key)
+    if p is None and key in RENAMED_KEYS:
         where = RENAMED_KEYS[key]
         if where.startswith("nothing"):
             raise ScenarioError(file, key, f"no such key any more ({where[9:]})", "a removed key")
         raise ScenarioError(file, key, f"'{where}' (the key moved there)", "the old key")
-    else:
+    if p is None:
         raise ScenarioError(
             file, key, "a known parameter (see docs/model.md)", "an unknown key" + _suggest(key)
         )
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScenarioError(file, key, f"a number in [{lo:g}, {hi:g}] ({unit})", _describe(value))
-    v = float(value)
-    if not np.isfinite(v) or v < lo or v > hi:
-        raise ScenarioError(file, key, f"a number in [{lo:g}, {hi:g}] ({unit})", _describe(value))
-    return v
+    try:
+        return admit(p, value)
+    except Refused as exc:
+        raise ScenarioError(file, key, exc.expected, exc.found) from None
 
 
 def _suggest(key: str) -> str:
@@ -270,7 +249,7 @@ def parse_scenario(
     extends = flat.get("scenario.extends", "")
     if extends:
         if not isinstance(extends, str):
-            raise ScenarioError(file, "scenario.extends", "a path string", _describe(extends))
+            raise ScenarioError(file, "scenario.extends", "a path string", describe(extends))
         parent_path = (base_dir or Path(".")) / extends
         if not parent_path.is_file():
             raise ScenarioError(
