@@ -38,7 +38,7 @@ from .store import (
     code_version,
     dependency_versions,
 )
-from .tables import events_frame, runs_frame, trajectories_frame
+from .tables import events_frame, runs_frame, started_open, trajectories_frame
 
 __all__ = [
     "BatchResult",
@@ -139,8 +139,9 @@ class _Finisher:
     runs part is written after its other parts, so its presence marks the chunk as kept.
     """
 
-    def __init__(self, P: np.ndarray, out: Path | None, parts: Path | None, progress) -> None:
-        self._P = P
+    def __init__(self, scenario: Scenario, out: Path | None, parts: Path | None, progress) -> None:
+        self._P = scenario.global_vector()
+        self._values = scenario.values
         self._out = out
         self._parts = parts
         self._final = (
@@ -167,7 +168,10 @@ class _Finisher:
         if self._parts is None:
             self.summarise_seconds += time.perf_counter() - t0
             return runs_df
-        tables = {"trajectories": trajectories_frame(arrays), "events": events_frame(arrays)}
+        tables = {
+            "trajectories": trajectories_frame(arrays),
+            "events": events_frame(arrays, started_open(arrays, self._values)),
+        }
         t1 = time.perf_counter()
         self.summarise_seconds += t1 - t0
         # parts are lz4 (read back only on resuming): faster both ways than zstd
@@ -304,7 +308,7 @@ def run_scenario(
     sim_seconds = 0.0
     kernels_ready = engine != "fast"
     kernel_seconds = None
-    finisher = _Finisher(scenario.global_vector(), out_path, parts, progress)
+    finisher = _Finisher(scenario, out_path, parts, progress)
     try:
         for k, runs in chunk_ranges(n_runs, chunk_size):
             if parts is not None and _chunk_files(parts, k)["runs"].exists():
