@@ -98,7 +98,6 @@ def test_a_license_switch_against_its_net_value_says_it_was_a_draw():
         "(a draw)",
         "switches to closed releases (net value of open -0.5 USD B a month)",
         "switches to open-weight releases (net value of open 0.3 USD B a month)",
-        "switches to closed releases despite a net value of open of 0.07 USD B a month "
-        "(a draw)",
+        "switches to closed releases despite a net value of open of 0.07 USD B a month (a draw)",
         "investors force the flagship closed",
     ]
