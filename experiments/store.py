@@ -28,6 +28,9 @@ __all__ = [
     "inspect_folder",
     "claim_folder",
     "atomic_write_bytes",
+    "temp_file_in",
+    "folder_kind",
+    "kind_refusal",
     "atomic_write_json",
     "atomic_write_parquet",
     "AtomicParquetWriter",
@@ -52,7 +55,10 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
-def _tmp_in(path: Path) -> Path:
+def temp_file_in(path: Path) -> Path:
+    """A new empty temporary file beside ``path`` (to be renamed onto it), with the mode the
+    umask gives new files (0644 under 022), not mkstemp's private 0600. Every atomic write
+    of results goes through here."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -93,13 +99,41 @@ class FolderState:
 
     ``status`` is 'new' (missing or empty), 'resume' (this plan's unfinished parts),
     'complete' (this plan's finished results), 'other' (another plan's results),
-    'foreign' (files aimarket did not write) or 'file' (not a folder); ``found`` says what
-    makes it so.
+    'foreign' (files aimarket did not write), 'sweep' (a sweep's results: never replaced by
+    a batch) or 'file' (not a folder); ``found`` says what makes it so.
     """
 
     path: Path
     status: str
     found: str = ""
+
+
+def folder_kind(out: Path) -> str | None:
+    """'sweep' or 'batch' if ``out`` holds (finished or unfinished) results of that kind,
+    from its manifest or its plan; ``None`` otherwise. Neither may write into the other's."""
+    out = Path(out)
+    doc = _read_json(out / "manifest.json") if (out / "manifest.json").is_file() else None
+    if isinstance(doc, dict):
+        if doc.get("kind") == "sweep":
+            return "sweep"
+        if isinstance(doc.get("plan"), dict) and "engine" in doc["plan"]:
+            return "batch"
+    plan = _read_json(out / PARTS / "plan.json") if (out / PARTS / "plan.json").is_file() else None
+    if isinstance(plan, dict):
+        if "spec_hash" in plan:
+            return "sweep"
+        if "engine" in plan:
+            return "batch"
+    return None
+
+
+def kind_refusal(out: Path, found: str, wanted: str) -> str:
+    """The one-line message refusing to write ``wanted`` results over ``found`` ones."""
+    command = {"sweep": "aimarket sweep", "batch": "aimarket run"}
+    return (
+        f"{out}: holds a {found}'s results ({command[found]}), not a {wanted}'s; nothing was "
+        f"changed, and --force does not mix them. Choose another folder for the {wanted}"
+    )
 
 
 def _plan_difference(old: Any, plan: dict) -> str:
@@ -116,6 +150,8 @@ def inspect_folder(out: Path, plan: dict, own: Sequence[str] = RESULT_FILES) -> 
         return FolderState(out, "new")
     if not out.is_dir():
         return FolderState(out, "file", "a file, not a folder")
+    if folder_kind(out) == "sweep":
+        return FolderState(out, "sweep", "a sweep's results")
     try:
         names = sorted(os.listdir(out))
     except OSError as exc:
@@ -164,8 +200,8 @@ def claim_folder(
     """
     out = Path(out)
     state = inspect_folder(out, plan, own)
-    if state.status in ("other", "foreign", "file"):
-        if not force or state.status == "file":
+    if state.status in ("other", "foreign", "file", "sweep"):
+        if not force or state.status in ("file", "sweep"):
             raise StoreError(refusal(state))
         try:
             for name in ("manifest.json", *own):  # the manifest first: no half-old folder
@@ -199,6 +235,8 @@ def refusal(state: FolderState) -> str:
     """The one-line message refusing ``state``'s folder."""
     if state.status == "file":
         return f"{state.path}: expected a results folder, found a file; nothing was changed"
+    if state.status == "sweep":
+        return kind_refusal(state.path, "sweep", "batch")
     return (
         f"{state.path}: holds {state.found}; nothing was changed. Choose another folder, "
         f"or pass --force to replace aimarket's results there"
@@ -213,7 +251,7 @@ def _reason(exc: OSError) -> str:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new, never half."""
-    tmp = _tmp_in(path)
+    tmp = temp_file_in(path)
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
@@ -249,7 +287,7 @@ class AtomicParquetWriter:
 
         table = df.to_arrow()
         if self._writer is None:
-            self._tmp = _tmp_in(self.path)
+            self._tmp = temp_file_in(self.path)
             # dictionaries for text only (numbers gain nothing and cost time), zstd at
             # polars' level, so the file is as polars would write it
             text = [f.name for f in table.schema if pa.types.is_large_string(f.type)]
@@ -290,7 +328,7 @@ class AtomicParquetWriter:
 def atomic_write_parquet(path: Path, df: pl.DataFrame, compression: str = "zstd") -> None:
     """Parquet written to a temporary file in the same folder, then renamed into place
     (``compression="lz4"`` for parts read back soon: faster to write and to read)."""
-    tmp = _tmp_in(path)
+    tmp = temp_file_in(path)
     try:
         try:
             df.write_parquet(tmp, compression=compression, statistics=False)

@@ -51,6 +51,7 @@ class SweepResult:
     backend: str
     workers: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    reused: bool = False  # the folder already held this sweep's results: nothing ran
 
 
 def chunks_of(spec: SweepSpec) -> list[range]:
@@ -160,21 +161,30 @@ def run_sweep(
     threads: int | None = None,
     progress: Callable[[int], None] | None = None,
     cluster: object | None = None,
+    force: bool = False,
+    on_start: Callable[[], None] | None = None,
 ) -> SweepResult:
     """Run every point of ``spec`` into ``out`` (resumable with ``resume``).
 
     ``backend="dask"`` runs on ``cluster`` if given (e.g. a dask-jobqueue SLURMCluster), else
-    on the scheduler at ``scheduler``, else on a LocalCluster of ``workers`` processes."""
+    on the scheduler at ``scheduler``, else on a LocalCluster of ``workers`` processes.
+    A folder holding this sweep's finished results is reused (nothing runs); ``force``
+    replaces another sweep's results (see :func:`store.prepare`). ``on_start`` is called
+    once the folder is ready (before that, a refusal is the only output)."""
     if backend not in BACKENDS:
         raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, found {backend!r}")
     t0 = time.perf_counter()
     out = Path(out)
-    parts = store.prepare(out, spec, resume)
+    parts = store.prepare(out, spec, resume, force)
+    if on_start:
+        on_start()
     chunks = chunks_of(spec)
-    if (out / "manifest.json").exists():  # resumed a finished sweep: nothing to do
+    if (out / "manifest.json").exists():  # this sweep's finished results: nothing to do
         if progress:
             progress(spec.n_runs)
-        return SweepResult(out, spec.n_points, spec.n_runs, len(chunks), len(chunks), 0.0, backend)
+        return SweepResult(
+            out, spec.n_points, spec.n_runs, len(chunks), len(chunks), 0.0, backend, reused=True
+        )
     done = store.finished_chunks(parts, len(chunks))
     if progress:
         progress(sum(len(chunks[k]) for k in done) * spec.replications)
@@ -198,6 +208,7 @@ def run_sweep(
         "spec_path": spec.path,
         "spec_text": spec.text,
         "spec_hash": spec.hash,
+        "plan": store.sweep_plan(spec),
         "sampler": spec.sampler,
         "parameters": [p.__dict__ for p in spec.parameters],
         "problem": spec.problem(),
