@@ -163,12 +163,12 @@ def _version() -> str:
 
 
 def _load(path: str, runs: int | None, seed: int | None, sets: Sequence[str] = ()):
-    from .scenario_input import defaults_warning, load_for_cli
+    from .scenario_input import defaults_warning, load_for_cli, short_run_warning
 
     scenario = load_for_cli(path, runs, seed, list(sets))
-    warning = defaults_warning(scenario)
-    if warning:
-        print(warning, file=sys.stderr)
+    for warning in (defaults_warning(scenario), short_run_warning(scenario)):
+        if warning:
+            print(warning, file=sys.stderr)
     return scenario
 
 
@@ -180,6 +180,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .store import StoreError
     from .summary import render_table, summarize
 
+    if args.ci_width is not None:
+        for flag, given in (("--runs", args.runs is not None), ("--engine", args.engine != "fast")):
+            if given:
+                print(
+                    f"error: --ci-width: adds fast-engine runs until every interval is narrow "
+                    f"enough, found {flag} too; drop one of them",
+                    file=sys.stderr,
+                )
+                return 2
     try:
         scenario = _load(args.scenario, args.runs, args.seed, args.set)
     except ScenarioError as exc:
@@ -271,6 +280,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(json.dumps(cmp, indent=2))
     else:
         print(render_comparison(cmp))
+        if args.out:
+            from .compare import compare_folders
+
+            names = ", ".join(f.name for f in compare_folders(args.out, scenarios))
+            print(f"\nresults written to {args.out}: {names}, compare.json")
     return 0
 
 

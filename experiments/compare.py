@@ -7,6 +7,7 @@ in the draws.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,12 @@ __all__ = ["compare_scenarios", "render_comparison", "compare_folders"]
 
 
 def compare_folders(out: str | Path, scenarios: list[Scenario]) -> list[Path]:
-    """One results folder per scenario inside ``out``: ``NN-name``."""
-    return [Path(out) / f"{i:02d}-{sc.name}" for i, sc in enumerate(scenarios)]
+    """One results folder per scenario inside ``out``: ``NN-name`` (characters other than
+    letters, digits and ``.+=-`` in the name, e.g. its overrides' spaces, read ``_``)."""
+    return [
+        Path(out) / f"{i:02d}-{re.sub(r'[^\w.+=-]+', '_', sc.name).strip('_')}"
+        for i, sc in enumerate(scenarios)
+    ]
 
 
 def _check_compare_folder(
