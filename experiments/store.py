@@ -30,6 +30,8 @@ __all__ = [
     "atomic_write_bytes",
     "temp_file_in",
     "folder_kind",
+    "FolderLock",
+    "LOCK",
     "kind_refusal",
     "atomic_write_json",
     "atomic_write_parquet",
@@ -42,6 +44,7 @@ __all__ = [
 
 RESULT_FILES = ("runs.parquet", "trajectories.parquet", "events.parquet", "manifest.json")
 PARTS = ".parts"
+LOCK = ".aimarket.lock"  # held (flock) by the batch or sweep writing the folder
 _DEPENDENCIES = ("numpy", "numba", "polars", "mesa", "simpy", "networkx", "SALib", "dask")
 
 
@@ -84,6 +87,82 @@ PLAN_LABELS = {
 
 def _is_temp(name: str) -> bool:
     return name.startswith(".") and name.endswith(".tmp")
+
+
+def _ignored(name: str) -> bool:
+    """Temporary files and the lock: never results, never strangers."""
+    return name == LOCK or _is_temp(name)
+
+
+class FolderLock:
+    """An exclusive lock on a results folder for a batch's or sweep's whole life: a second
+    writer into the same folder is refused in one line instead of deleting the first's
+    files in flight. ``flock`` on ``OUT/.aimarket.lock``: the kernel releases it when the
+    process dies, so a killed batch never leaves the folder locked."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(out)
+        self._fd: int | None = None
+        self._created = False
+
+    def acquire(self) -> FolderLock:
+        import fcntl
+
+        path = self.out / LOCK
+        if self.out.exists() and not self.out.is_dir():
+            raise StoreError(
+                f"{self.out}: expected a results folder, found a file; nothing was changed"
+            )
+        try:
+            if not self.out.exists():
+                self.out.mkdir(parents=True)
+                self._created = True
+            while True:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, _FILE_MODE)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    os.close(fd)
+                    self._drop_folder()
+                    raise StoreError(
+                        f"{self.out}: another aimarket batch or sweep is writing there "
+                        f"(it holds {LOCK}); nothing was changed. Wait for it to finish, "
+                        f"or choose another folder"
+                    ) from None
+                try:
+                    same = os.fstat(fd).st_ino == os.stat(path).st_ino
+                except FileNotFoundError:
+                    same = False
+                if same:  # not a lock file its last holder removed meanwhile
+                    self._fd = fd
+                    return self
+                os.close(fd)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.out}: cannot create the results folder ({_reason(exc)})"
+            ) from None
+
+    def _drop_folder(self) -> None:
+        if self._created:
+            try:
+                self.out.rmdir()
+            except OSError:
+                pass
+
+    def release(self) -> None:
+        """Remove the lock file and unlock (an empty folder this lock created goes too)."""
+        if self._fd is None:
+            return
+        (self.out / LOCK).unlink(missing_ok=True)
+        os.close(self._fd)
+        self._fd = None
+        self._drop_folder()
+
+    def __enter__(self) -> FolderLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 def _read_json(path: Path) -> Any:
@@ -157,12 +236,12 @@ def inspect_folder(out: Path, plan: dict, own: Sequence[str] = RESULT_FILES) -> 
     except OSError as exc:
         raise StoreError(f"{out}: cannot read the folder ({exc.strerror or exc})") from None
     mine = set(own) | {PARTS}
-    strangers = [n for n in names if n not in mine and not _is_temp(n)]
+    strangers = [n for n in names if n not in mine and not _ignored(n)]
     if strangers:
         shown = [n + ("/" if (out / n).is_dir() else "") for n in strangers[:4]]
         more = f" and {len(strangers) - 4} more" if len(strangers) > 4 else ""
         return FolderState(out, "foreign", ", ".join(shown) + more + " (not written by aimarket)")
-    if not [n for n in names if not _is_temp(n)]:
+    if not [n for n in names if not _ignored(n)]:
         return FolderState(out, "new")
     parts_plan = out / PARTS / "plan.json"
     if parts_plan.exists():
@@ -175,7 +254,7 @@ def inspect_folder(out: Path, plan: dict, own: Sequence[str] = RESULT_FILES) -> 
         return FolderState(out, "foreign", f"{PARTS}/ without a plan")
     manifest = out / "manifest.json"
     if not manifest.exists():
-        present = ", ".join(n for n in names if not _is_temp(n))
+        present = ", ".join(n for n in names if not _ignored(n))
         return FolderState(out, "foreign", f"{present} without a manifest.json")
     doc = _read_json(manifest)
     if not isinstance(doc, dict):
@@ -200,6 +279,14 @@ def claim_folder(
     """
     out = Path(out)
     state = inspect_folder(out, plan, own)
+    if state.status == "complete" and "runs.parquet" in own:
+        try:  # the runs table is read back for the summary: a damaged one is refused here
+            pl.read_parquet(out / "runs.parquet")
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            why = _first_line(exc)[:100]
+            state = FolderState(
+                out, "other", f"finished results whose runs.parquet is damaged ({why})"
+            )
     if state.status in ("other", "foreign", "file", "sweep"):
         if not force or state.status in ("file", "sweep"):
             raise StoreError(refusal(state))

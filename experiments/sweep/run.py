@@ -24,7 +24,8 @@ import polars as pl
 
 from sim.params.scenario import Scenario
 
-from ..store import code_version
+from ..capacity import CapacityError, check_capacity
+from ..store import FolderLock, StoreError, code_version
 from . import store
 from .spec import SweepSpec, point_scenario
 
@@ -173,8 +174,48 @@ def run_sweep(
     once the folder is ready (before that, a refusal is the only output)."""
     if backend not in BACKENDS:
         raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, found {backend!r}")
-    t0 = time.perf_counter()
     out = Path(out)
+    try:  # a point's replications run as one batch: refused before the folder is touched
+        check_capacity(spec.point_scenario(0), None, spec.replications)
+    except CapacityError as exc:
+        raise store.SweepStoreError(str(exc)) from None
+    try:
+        lock = FolderLock(out).acquire()
+    except StoreError as exc:
+        raise store.SweepStoreError(str(exc)) from None
+    try:
+        return _run_locked(
+            spec,
+            out,
+            backend,
+            workers,
+            scheduler,
+            resume,
+            threads,
+            progress,
+            cluster,
+            force,
+            on_start,
+        )
+    finally:
+        lock.release()
+
+
+def _run_locked(
+    spec: SweepSpec,
+    out: Path,
+    backend: str,
+    workers: int | None,
+    scheduler: str | None,
+    resume: bool,
+    threads: int | None,
+    progress: Callable[[int], None] | None,
+    cluster: object | None,
+    force: bool,
+    on_start: Callable[[], None] | None,
+) -> SweepResult:
+    """:func:`run_sweep` once the folder is locked."""
+    t0 = time.perf_counter()
     parts = store.prepare(out, spec, resume, force)
     if on_start:
         on_start()

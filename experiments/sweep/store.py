@@ -28,6 +28,7 @@ from sim.rules.classify import INDICATOR_NAMES
 from sim.vocab import END_STATES
 
 from ..store import (
+    LOCK,
     atomic_write_json,
     atomic_write_parquet,
     code_version,
@@ -179,7 +180,7 @@ def prepare(out: Path, spec: SweepSpec, resume: bool, force: bool = False) -> Pa
             )
         _replace(out)
     if out.exists() and not force:
-        own = {p.name for p in _own(out)} | {".parts"}
+        own = {p.name for p in _own(out)} | {".parts", LOCK}
         strangers = sorted(n.name for n in out.iterdir() if n.name not in own)
         if strangers:
             raise SweepStoreError(

@@ -60,6 +60,10 @@ def _actor_keys() -> dict[str, tuple[str, str, int, int, tuple]]:
 
 GLOBAL_KEYS = _global_keys()
 ACTOR_KEYS = _actor_keys()
+# bounds on what a scenario file may hold: a device or a runaway file is refused, not read
+MAX_FILE_BYTES = 4_000_000
+MAX_EXTENDS = 64
+MAX_DESCRIPTION = 10_000  # characters: a paragraph, copied into every results manifest
 
 
 def default_values() -> dict[str, Any]:
@@ -81,7 +85,11 @@ def _describe(value: Any) -> str:
         dict: "table",
         list: "array",
     }.get(type(value), type(value).__name__)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return f"an integer of {len(str(abs(value)))} digits"
     text = repr(value) if not isinstance(value, dict) else "a table"
+    if len(text) > 80:  # a long string or array: its start, not the terminal full
+        text = text[:60] + f"... ({len(text)} characters)"
     return f"{text} ({kind})"
 
 
@@ -105,7 +113,8 @@ def _check(file: str, key: str, value: Any) -> Any:
                 raise ScenarioError(file, key, "an integer", _describe(value))
             lo = 0 if key == "run.seed" else 1
             if value < lo or value > 2**62:
-                raise ScenarioError(file, key, f"an integer >= {lo}", _describe(value))
+                expected = f"an integer from {lo} to 2**62" if value > 0 else f"an integer >= {lo}"
+                raise ScenarioError(file, key, expected, _describe(value))
             if key == "run.months" and not 12 <= value <= 600:
                 raise ScenarioError(file, key, "an integer from 12 to 600", _describe(value))
             if key == "run.enterprises" and value < 10:
@@ -115,6 +124,10 @@ def _check(file: str, key: str, value: Any) -> Any:
             return int(value)
         if not isinstance(value, str):
             raise ScenarioError(file, key, "a string", _describe(value))
+        if len(value) > MAX_DESCRIPTION:
+            raise ScenarioError(
+                file, key, f"at most {MAX_DESCRIPTION:,} characters", f"{len(value):,}"
+            )
         return value
     if key in GLOBAL_KEYS:
         p = GLOBAL_PARAMS[GLOBAL_KEYS[key]]
@@ -143,7 +156,10 @@ def _check(file: str, key: str, value: Any) -> Any:
         )
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ScenarioError(file, key, f"a number in [{lo:g}, {hi:g}] ({unit})", _describe(value))
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # an integer beyond any float
+        v = float("inf")
     if not np.isfinite(v) or v < lo or v > hi:
         raise ScenarioError(file, key, f"a number in [{lo:g}, {hi:g}] ({unit})", _describe(value))
     return v
@@ -263,9 +279,15 @@ def parse_scenario(
     """Parse and validate scenario TOML text (following ``extends``)."""
     try:
         raw = tomllib.loads(text)
+        flat = _flatten(raw)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(file, "", "valid TOML", f"a syntax error ({exc})") from None
-    flat = _flatten(raw)
+    except ValueError:  # an integer past Python's 4300-digit limit for conversion
+        raise ScenarioError(file, "", "numbers of at most 4300 digits", "a longer one") from None
+    except RecursionError:
+        raise ScenarioError(
+            file, "", "tables and arrays nested at most a few hundred deep", "deeper nesting"
+        ) from None
     texts = {file: text}
     extends = flat.get("scenario.extends", "")
     if extends:
@@ -283,6 +305,13 @@ def parse_scenario(
         if str(parent_path.resolve()) in _seen:
             raise ScenarioError(
                 file, "scenario.extends", "no cycle of extends", f"'{extends}' again"
+            )
+        if len(_seen) >= MAX_EXTENDS:
+            raise ScenarioError(
+                file,
+                "scenario.extends",
+                f"a chain of at most {MAX_EXTENDS} scenario files",
+                "a longer one",
             )
         parent = load_scenario(parent_path, _seen + (str(Path(file).resolve()),))
         vals = dict(parent.values)
@@ -306,6 +335,13 @@ def load_scenario(path: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
     """Load and validate a scenario file."""
     p = Path(path)
     try:
+        if p.exists() and not p.is_file():
+            raise ScenarioError(str(path), "", "a regular scenario file", "a special file")
+        if p.exists() and p.stat().st_size > MAX_FILE_BYTES:
+            size = p.stat().st_size
+            raise ScenarioError(
+                str(path), "", f"a scenario file of at most {MAX_FILE_BYTES:,} bytes", f"{size:,}"
+            )
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(str(path), "", "an existing scenario file", "no such file") from None
