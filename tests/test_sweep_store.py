@@ -100,3 +100,29 @@ def test_sweep_files_follow_the_umask(tmp_path):
     assert proc.returncode == 0, proc.stderr
     for name in FILES:
         assert stat.S_IMODE(os.stat(out / name).st_mode) == 0o640, name
+
+
+def test_a_stale_temporary_file_does_not_block_resume(tmp_path, capsys):
+    spec = write_spec(tmp_path, points=4, replications=2, chunk=2)
+    out = tmp_path / "sweep"
+    out.mkdir()
+    (out / ".samples.parquet.k1ll3d.tmp").write_bytes(b"half a file")  # killed mid-write
+    assert main(["sweep", str(spec), "--out", str(out), "--resume"]) == 0
+    capsys.readouterr()
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+
+
+def test_an_unreachable_scheduler_leaves_nothing(tmp_path, capsys, monkeypatch):
+    import dask.distributed
+
+    def refused(*args, **kwargs):
+        raise OSError("Timed out trying to connect to tcp://127.0.0.1:1 after 30 s")
+
+    monkeypatch.setattr(dask.distributed, "Client", refused)
+    spec = write_spec(tmp_path, points=4, replications=2, chunk=2)
+    out = tmp_path / "sweep"
+    args = ["sweep", str(spec), "--out", str(out), "--backend", "dask"]
+    assert main([*args, "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    err = _one_line_error(capsys)
+    assert "--scheduler tcp://127.0.0.1:1: expected a running Dask scheduler" in err
+    assert not out.exists()

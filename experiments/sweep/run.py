@@ -105,9 +105,24 @@ def _local(spec, todo, chunks, threads, on_done) -> None:
         on_done(k, run_chunk(*_chunk_args(spec, chunks[k]), threads=threads))
 
 
-def _dask(spec, todo, chunks, workers, scheduler, on_done, cluster=None) -> int:
-    """Run the chunks on Dask: a given cluster (SLURM, ...), a running ``scheduler``, or a
-    LocalCluster of ``workers`` single-threaded processes."""
+def _connect(scheduler: str):
+    """A client of the running Dask scheduler at ``scheduler``, or a clear error."""
+    from dask.distributed import Client
+
+    try:
+        return Client(scheduler, timeout="30s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
+        raise SweepRunError(
+            f"--scheduler {scheduler}: expected a running Dask scheduler, found none ({reason}); "
+            "nothing was written"
+        ) from None
+
+
+def _dask(spec, todo, chunks, workers, scheduler, on_done, cluster=None, client=None) -> int:
+    """Run the chunks on Dask: a given cluster (SLURM, ...), a running ``scheduler`` (its
+    ``client`` already connected), or a LocalCluster of ``workers`` single-threaded
+    processes."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     own = None
@@ -115,12 +130,7 @@ def _dask(spec, todo, chunks, workers, scheduler, on_done, cluster=None) -> int:
     if cluster is not None:
         client = Client(cluster)
     elif scheduler:
-        try:
-            client = Client(scheduler, timeout="30s")
-        except (OSError, TimeoutError) as exc:
-            raise SweepRunError(
-                f"--scheduler {scheduler}: expected a running Dask scheduler, found none ({exc})"
-            ) from None
+        client = client if client is not None else _connect(scheduler)
         threads = None  # the workers' own thread settings decide
     else:
         n = workers or max(1, os.cpu_count() or 1)
@@ -179,9 +189,13 @@ def run_sweep(
         check_capacity(spec.point_scenario(0), None, spec.replications)
     except CapacityError as exc:
         raise store.SweepStoreError(str(exc)) from None
+    # reach the scheduler before the folder is touched: an unreachable one leaves nothing
+    client = _connect(scheduler) if backend == "dask" and scheduler and cluster is None else None
     try:
         lock = FolderLock(out).acquire()
     except StoreError as exc:
+        if client is not None:
+            client.close()
         raise store.SweepStoreError(str(exc)) from None
     try:
         return _run_locked(
@@ -196,9 +210,12 @@ def run_sweep(
             cluster,
             force,
             on_start,
+            client,
         )
     finally:
         lock.release()
+        if client is not None and client.status != "closed":
+            client.close()
 
 
 def _run_locked(
@@ -213,8 +230,9 @@ def _run_locked(
     cluster: object | None,
     force: bool,
     on_start: Callable[[], None] | None,
+    client: object | None = None,
 ) -> SweepResult:
-    """:func:`run_sweep` once the folder is locked."""
+    """:func:`run_sweep` once the folder is locked (``client``: connected to ``scheduler``)."""
     t0 = time.perf_counter()
     parts = store.prepare(out, spec, resume, force)
     if on_start:
@@ -238,7 +256,7 @@ def _run_locked(
 
     n_workers = None
     if todo and backend == "dask":
-        n_workers = _dask(spec, todo, chunks, workers, scheduler, on_done, cluster)
+        n_workers = _dask(spec, todo, chunks, workers, scheduler, on_done, cluster, client)
     elif todo:
         _local(spec, todo, chunks, threads, on_done)
     sim_seconds = time.perf_counter() - t0
