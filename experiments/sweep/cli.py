@@ -144,7 +144,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         cluster = slurm_cluster(_slurm_options(args))
         cluster.scale(jobs=args.jobs)
         backend = "dask"
-    from tqdm import tqdm
+    from ..progress import Progress
 
     def header() -> None:
         print(
@@ -153,9 +153,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
 
-    bar = tqdm(
-        total=spec.n_runs, unit="run", file=sys.stderr, dynamic_ncols=True, leave=False, delay=0.5
-    )
+    if backend == "local":  # compiled before the clock starts (workers compile on their own)
+        from ..kernels import prepare_kernels
+
+        prepare_kernels(spec.scenario, lambda m: print(m, file=sys.stderr, flush=True))
+    bar = Progress(spec.n_runs)  # a bar on a terminal, a line per chunk in a log file
     try:
         result = run_sweep(
             spec,

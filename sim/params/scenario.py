@@ -29,7 +29,14 @@ from .spec import (
     G,
 )
 
-__all__ = ["Scenario", "ScenarioError", "load_scenario", "default_values", "parse_scenario"]
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "default_values",
+    "parse_scenario",
+    "printable",
+]
 
 
 class ScenarioError(ValueError):
@@ -38,7 +45,15 @@ class ScenarioError(ValueError):
     def __init__(self, file: str, key: str, expected: str, found: str) -> None:
         self.file, self.key, self.expected, self.found = file, key, expected, found
         where = f"{file}: key '{key}'" if key else file
-        super().__init__(f"{where}: expected {expected}, found {found}")
+        super().__init__(printable(f"{where}: expected {expected}, found {found}"))
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x1b``, ``\\n``): a key or value from a
+    file cannot move the cursor, recolour the terminal or break the message's one line."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
 
 
 def _global_keys() -> dict[str, G]:
