@@ -49,11 +49,11 @@ def _check_compare_folder(
                 f"{out}: holds {shown} (not this comparison's); nothing was changed. Choose "
                 f"another folder, or pass --force to write the comparison beside them"
             )
-    if force:
-        return
     for folder, sc in zip(folders, scenarios, strict=True):
         state = inspect_folder(folder, batch_plan(sc, chunk_size, "fast"))
-        if state.status in ("other", "foreign", "file"):
+        if state.status in ("file", "sweep") or (
+            not force and state.status in ("other", "foreign")
+        ):  # a sweep's folder is never replaced, even with --force
             raise StoreError(refusal(state))
 
 

@@ -8,7 +8,9 @@ a user copying an example wants, so the command line says so.
 
 from __future__ import annotations
 
+import sys
 import tomllib
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +23,7 @@ __all__ = [
     "short_run_warning",
     "describe_scenario",
     "overrides_label",
+    "load_and_warn",
 ]
 
 # what a file says of itself: a --set of these is taken as given, not shown as an override
@@ -83,6 +86,17 @@ def load_for_cli(
     if seed is not None:
         overrides["run__seed"] = seed
     return scenario.with_values(**overrides) if overrides else scenario
+
+
+def load_and_warn(
+    path: str, runs: int | None = None, seed: int | None = None, sets: Sequence[str] = ()
+) -> Scenario:
+    """:func:`load_for_cli`, printing its warnings (defaults, short runs) on stderr."""
+    scenario = load_for_cli(path, runs, seed, list(sets))
+    for warning in (defaults_warning(scenario), short_run_warning(scenario)):
+        if warning:
+            print(warning, file=sys.stderr)
+    return scenario
 
 
 def overrides_label(name: str, sets: list[str]) -> str:

@@ -126,3 +126,17 @@ def test_an_unreachable_scheduler_leaves_nothing(tmp_path, capsys, monkeypatch):
     err = _one_line_error(capsys)
     assert "--scheduler tcp://127.0.0.1:1: expected a running Dask scheduler" in err
     assert not out.exists()
+
+
+def test_compare_never_writes_into_a_sweep_folder(swept, tiny_toml, tmp_path, capsys):
+    spec, sweep = swept
+    out = tmp_path / "cmp"
+    out.mkdir()
+    sweep.rename(out / "01-other")  # the second scenario's: refused before the first runs
+    before = _snapshot(out / "01-other")
+    other = tmp_path / "other.toml"
+    other.write_text(tiny_toml.read_text().replace('name = "tiny"', 'name = "other"'))
+    assert main(["compare", str(tiny_toml), str(other), "--out", str(out), "--force"]) == 2
+    _one_line_error(capsys)
+    assert _snapshot(out / "01-other") == before
+    assert sorted(p.name for p in out.iterdir()) == ["01-other"]
