@@ -59,6 +59,12 @@ def run_until_narrow(
     narrower than ``width`` (checked after each step); at most ``max_runs`` runs."""
     if not 0.0 < width < 1.0:
         raise AdaptiveError(f"--ci-width: expected a number in (0, 1), found {width!r}")
+    from .capacity import CapacityError, check_capacity
+
+    try:
+        check_capacity(scenario.with_values(run__runs=max_runs), None, step)
+    except CapacityError as exc:
+        raise AdaptiveError(str(exc)) from None
     frames: list[pl.DataFrame] = []
     ends: list[np.ndarray] = []
     n = 0

@@ -13,10 +13,17 @@ from pathlib import Path
 
 from sim.params.scenario import Scenario
 from sim.rules.classify import N_CONDITIONS, N_INDICATORS
+from sim.state import DEV_DTYPE, ENT_DTYPE, S
 
 from .sensitivity import THRESHOLD_VARIANTS
 
-__all__ = ["CapacityError", "check_capacity", "memory_available", "disk_bytes_per_run"]
+__all__ = [
+    "CapacityError",
+    "check_capacity",
+    "memory_available",
+    "disk_bytes_per_run",
+    "population_bytes",
+]
 
 # measured: the baseline (108 months) writes about 49 kB per run (runs, trajectories and
 # events, lz4 parquet), i.e. 455 bytes per run-month, and its chunk parts (lz4) about 48 kB,
@@ -71,18 +78,37 @@ def _free_disk(out: Path) -> int | None:
     return usage.free if usage.total else None  # /proc and the like: no disk to measure
 
 
-def check_capacity(scenario: Scenario, out: Path | None) -> None:
+def population_bytes(scenario: Scenario) -> int:
+    """Bytes one run's enterprises and developers take while it simulates (the fast engine
+    holds one run per thread at once; the chunk's trajectories are counted too)."""
+    return scenario.n_enterprises * ENT_DTYPE.itemsize + scenario.n_developers * DEV_DTYPE.itemsize
+
+
+def check_capacity(scenario: Scenario, out: Path | None, chunk: int = 250) -> None:
     """Raise :class:`CapacityError` naming the count, the need and what is available, if
-    ``scenario.runs`` runs cannot fit in memory (or on the disk of ``out``)."""
+    ``scenario.runs`` runs cannot fit in memory (their runs table, a ``chunk`` of runs'
+    trajectories, the populations of a run per thread) or on the disk of ``out``."""
+    import numba
+
     n = scenario.runs
     what = f"{scenario.path}: runs (run.runs or --runs)"
-    need = n * _MEMORY_BYTES_PER_RUN
     have = memory_available()
+    per_run = _MEMORY_BYTES_PER_RUN + min(chunk, n) / n * (scenario.months + 1) * int(S.N) * 8
+    need = int(n * per_run)
     if need > have:
         raise CapacityError(
-            f"{what}: expected at most {have // _MEMORY_BYTES_PER_RUN:,} on this machine, "
-            f"found {n:,}: the runs table alone would need about {_size(need)} of memory, "
-            f"{_size(have)} are available"
+            f"{what}: expected at most {int(have // per_run):,} on this machine, "
+            f"found {n:,}: their runs table and trajectories would need about {_size(need)} "
+            f"of memory, {_size(have)} are available"
+        )
+    at_once = max(1, min(numba.get_num_threads(), n))
+    need += 2 * at_once * population_bytes(scenario)
+    if need > have:
+        raise CapacityError(
+            f"{scenario.path}: run.enterprises and run.developers: expected populations "
+            f"that fit in memory, found {scenario.n_enterprises:,} enterprises and "
+            f"{scenario.n_developers:,} developers: {at_once} runs at once would need about "
+            f"{_size(need)}, {_size(have)} are available"
         )
     if out is None:
         return

@@ -9,21 +9,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from sim.params.errors import ScenarioError
 
 from .progress import catch_interrupts
+from .report_commands import cmd_ablate, cmd_calibrate
 
 __all__ = ["main", "build_parser"]
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit code 2 with usage, as argparse does
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+    def error(self, message: str) -> None:
+        """One line naming the command and what is wrong, exit 2 (not argparse's usage)."""
+        from sim.params.scenario import printable
+
+        self.exit(2, f"error: {self.prog}: {printable(message)}; see {self.prog} --help\n")
 
 
 def _positive(text: str) -> int:
@@ -127,7 +129,18 @@ def build_parser() -> argparse.ArgumentParser:
     abl.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     story = sub.add_parser("story", help="tell the story of one run of a results folder")
     story.add_argument("folder", help="a results folder written by 'aimarket run --out'")
-    story.add_argument("--run", type=int, default=0, help="run index (default 0)")
+    which = story.add_mutually_exclusive_group()
+    which.add_argument("--run", type=int, default=None, help="run index (default 0)")
+    which.add_argument(
+        "--typical",
+        metavar="END_STATE",
+        help="the typical run of an end state (closest to its median final indicators, as "
+        "the viewer's story page picks it)",
+    )
+    exp = sub.add_parser("export", help="write a finished batch's or sweep's tables as CSV")
+    exp.add_argument("folder", help="a results folder of 'aimarket run --out' or 'aimarket sweep'")
+    exp.add_argument("--csv", required=True, metavar="OUT_DIR", help="folder for the CSV files")
+    exp.add_argument("--force", action="store_true", help="replace CSV files already in OUT_DIR")
     val = sub.add_parser("validate", help="check scenario files without running them")
     val.add_argument("files", nargs="+", help="scenario TOML files")
     val.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=_SET_HELP)
@@ -166,13 +179,18 @@ def _version() -> str:
 
 
 def _load(path: str, runs: int | None, seed: int | None, sets: Sequence[str] = ()):
-    from .scenario_input import defaults_warning, load_for_cli
+    from .scenario_input import load_and_warn
 
-    scenario = load_for_cli(path, runs, seed, list(sets))
-    warning = defaults_warning(scenario)
-    if warning:
-        print(warning, file=sys.stderr)
-    return scenario
+    return load_and_warn(path, runs, seed, sets)
+
+
+def _compile_first(scenario, engine: str = "fast") -> None:
+    """Compile the fast engine's kernels (if not cached) before a progress clock starts:
+    its elapsed time and rate are the batch's, not the compiler's."""
+    if engine == "fast":
+        from .kernels import prepare_kernels
+
+        prepare_kernels(scenario, lambda m: print(m, file=sys.stderr, flush=True))
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -183,6 +201,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .store import StoreError
     from .summary import render_table, summarize
 
+    if args.ci_width is not None:
+        for flag, given in (("--runs", args.runs is not None), ("--engine", args.engine != "fast")):
+            if given:
+                print(
+                    f"error: --ci-width: adds fast-engine runs until every interval is narrow "
+                    f"enough, found {flag} too; drop one of them",
+                    file=sys.stderr,
+                )
+                return 2
     try:
         scenario = _load(args.scenario, args.runs, args.seed, args.set)
     except ScenarioError as exc:
@@ -192,6 +219,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from .adaptive import run_adaptive_command
 
         return run_adaptive_command(args, scenario)
+    _compile_first(scenario, args.engine)
     bar = Progress(scenario.runs)
     try:
         result = run_scenario(
@@ -250,6 +278,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if len(set(names)) != len(names):
         print(f"error: scenario names: expected distinct names, found {names}", file=sys.stderr)
         return 2
+    _compile_first(first)
     bar = Progress(sum(s.runs for s in scenarios))
     try:
         cmp = compare_scenarios(
@@ -274,134 +303,43 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(json.dumps(cmp, indent=2))
     else:
         print(render_comparison(cmp))
-    return 0
+        if args.out:
+            from .compare import compare_folders
 
-
-def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from sim.params.scenario import ScenarioError, load_scenario
-
-    from .calibration import (
-        calibrate,
-        library_table,
-        missing_fit_keys,
-        render_report,
-        validate,
-        write_baseline_values,
-    )
-    from .store import atomic_write_bytes
-
-    try:
-        scenario = load_scenario(args.scenario)
-    except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if not args.dry_run:
-        missing = missing_fit_keys(Path(args.scenario))
-        if missing:
-            print(
-                f"error: {args.scenario}: calibrate writes the fitted values into the file, "
-                f"which must set every fitted key itself (as scenarios/baseline.toml does); "
-                f"missing: {', '.join(missing)}. Use --dry-run to see the fit without writing.",
-                file=sys.stderr,
-            )
-            return 2
-
-    from .kernels import prepare_kernels
-    from .progress import is_terminal
-
-    tty = is_terminal(sys.stderr)
-    prepare_kernels(scenario, lambda m: print(m, file=sys.stderr, flush=True))
-    t0 = time.perf_counter()
-
-    def progress(calls: int, value: float) -> None:
-        text = f"evaluation {calls} of at most {args.evaluations}: loss {value:.3f}"
-        if tty:
-            print(f"\r{text}   ", end="", file=sys.stderr, flush=True)
-        elif calls % 10 == 0:
-            print(text, file=sys.stderr, flush=True)
-
-    print(
-        f"fitting: at most {args.evaluations} evaluations of {args.runs} runs each",
-        file=sys.stderr,
-        flush=True,
-    )
-    result = calibrate(scenario, args.runs, args.evaluations, progress)
-    if tty:
-        print(file=sys.stderr)
-    print(
-        f"fit done in {time.perf_counter() - t0:.0f} s; validating: {args.validation_runs} "
-        f"full-horizon runs of the fitted baseline, then of each scenario in "
-        f"{Path(args.scenario).parent}",
-        file=sys.stderr,
-        flush=True,
-    )
-    t0 = time.perf_counter()
-    fitted = scenario.with_values(**{k.replace(".", "__"): v for k, v in result.fitted.items()})
-    values, ends, yearly = validate(fitted, args.validation_runs)
-    command = "uv run aimarket calibrate"
-    if args.scenario != "scenarios/baseline.toml":
-        command += f" {args.scenario}"
-    for flag, default in (("runs", 48), ("evaluations", 400), ("validation_runs", 1000)):
-        if getattr(args, flag) != default:
-            command += f" --{flag.replace('_', '-')} {getattr(args, flag)}"
-    library = library_table(Path(args.scenario).parent, args.validation_runs, result.fitted)
-    print(f"validation done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
-    report = render_report(result, values, ends, yearly, args.validation_runs, command, library)
-    if args.dry_run:
-        print(report)
-        return 0
-    atomic_write_bytes(Path(args.report), report.encode())
-    write_baseline_values(Path(args.scenario), result.fitted)
-    print(report)
-    print(f"wrote {args.report} and the fitted values into {args.scenario}")
-    return 0
-
-
-def _cmd_ablate(args: argparse.Namespace) -> int:
-    from sim.params.scenario import ScenarioError
-
-    from .ablation import ablate, render_ablation
-    from .store import atomic_write_bytes
-
-    try:
-        scenario = _load(args.scenario, args.runs, args.seed)
-    except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    from .kernels import prepare_kernels
-
-    prepare_kernels(scenario, lambda m: print(m, file=sys.stderr, flush=True))
-
-    def progress(done: int, total: int) -> None:
-        print(f"variant {done}/{total} simulated", file=sys.stderr, flush=True)
-
-    result = ablate(scenario, scenario.runs, threads=args.threads, progress=progress)
-    command = "uv run aimarket ablate"
-    if args.scenario != "scenarios/baseline.toml":
-        command += f" {args.scenario}"
-    if args.runs != 1000:
-        command += f" --runs {args.runs}"
-    if args.seed is not None:
-        command += f" --seed {args.seed}"
-    report = render_ablation(result, command)
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        print(report)
-    if not args.dry_run:
-        atomic_write_bytes(Path(args.report), report.encode())
-        print(f"wrote {args.report}", file=sys.stderr)
+            names = ", ".join(f.name for f in compare_folders(args.out, scenarios))
+            print(f"\nresults written to {args.out}: {names}, compare.json")
     return 0
 
 
 def _cmd_story(args: argparse.Namespace) -> int:
-    from .story import StoryError, tell_story
+    from .story import StoryError, tell_story, typical_run_of
 
     try:
-        print(tell_story(args.folder, args.run))
+        run = args.run if args.run is not None else 0
+        if args.typical is not None:
+            run = typical_run_of(args.folder, args.typical)
+            print(
+                f"run {run}: the typical {args.typical} run (closest to the median final "
+                f"indicators of the runs ending so)",
+                file=sys.stderr,
+            )
+        print(tell_story(args.folder, run))
     except StoryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_csv
+    from .store import StoreError
+
+    try:
+        files = export_csv(args.folder, args.csv, args.force)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {', '.join(f.name for f in files)} in {args.csv}")
     return 0
 
 
@@ -447,9 +385,10 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "run": _cmd_run,
     "compare": _cmd_compare,
-    "calibrate": _cmd_calibrate,
-    "ablate": _cmd_ablate,
+    "calibrate": cmd_calibrate,
+    "ablate": cmd_ablate,
     "story": _cmd_story,
+    "export": _cmd_export,
     "validate": _cmd_validate,
     "scenarios": _cmd_scenarios,
     "plan": _cmd_plan,

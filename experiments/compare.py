@@ -7,6 +7,7 @@ in the draws.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,12 @@ __all__ = ["compare_scenarios", "render_comparison", "compare_folders"]
 
 
 def compare_folders(out: str | Path, scenarios: list[Scenario]) -> list[Path]:
-    """One results folder per scenario inside ``out``: ``NN-name``."""
-    return [Path(out) / f"{i:02d}-{sc.name}" for i, sc in enumerate(scenarios)]
+    """One results folder per scenario inside ``out``: ``NN-name`` (characters other than
+    letters, digits and ``.+=-`` in the name, e.g. its overrides' spaces, read ``_``)."""
+    return [
+        Path(out) / f"{i:02d}-{re.sub(r'[^\w.+=-]+', '_', sc.name).strip('_')}"
+        for i, sc in enumerate(scenarios)
+    ]
 
 
 def _check_compare_folder(
@@ -44,11 +49,11 @@ def _check_compare_folder(
                 f"{out}: holds {shown} (not this comparison's); nothing was changed. Choose "
                 f"another folder, or pass --force to write the comparison beside them"
             )
-    if force:
-        return
     for folder, sc in zip(folders, scenarios, strict=True):
         state = inspect_folder(folder, batch_plan(sc, chunk_size, "fast"))
-        if state.status in ("other", "foreign", "file"):
+        if state.status in ("file", "sweep") or (
+            not force and state.status in ("other", "foreign")
+        ):  # a sweep's folder is never replaced, even with --force
             raise StoreError(refusal(state))
 
 

@@ -90,6 +90,8 @@ class Progress:
     def update(self, n: int) -> None:
         if interrupt_requested():
             raise KeyboardInterrupt
+        if not n:
+            return
         self.done += n
         if self.bar is not None:
             self.bar.update(n)

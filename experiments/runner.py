@@ -31,6 +31,7 @@ from .kernels import REFERENCE_NOTE, kernels_cached, prepare_kernels
 from .store import (
     PARTS,
     AtomicParquetWriter,
+    FolderLock,
     StoreError,
     atomic_write_json,
     atomic_write_parquet,
@@ -38,7 +39,7 @@ from .store import (
     code_version,
     dependency_versions,
 )
-from .tables import events_frame, runs_frame, trajectories_frame
+from .tables import events_frame, runs_frame, started_open, trajectories_frame
 
 __all__ = [
     "BatchResult",
@@ -139,8 +140,9 @@ class _Finisher:
     runs part is written after its other parts, so its presence marks the chunk as kept.
     """
 
-    def __init__(self, P: np.ndarray, out: Path | None, parts: Path | None, progress) -> None:
-        self._P = P
+    def __init__(self, scenario: Scenario, out: Path | None, parts: Path | None, progress) -> None:
+        self._P = scenario.global_vector()
+        self._values = scenario.values
         self._out = out
         self._parts = parts
         self._final = (
@@ -153,6 +155,7 @@ class _Finisher:
         )
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aimarket-finish")
         self._pending: tuple[Future, int] | None = None
+        self._shut = False  # the worker is gone (close() reached the commit)
         self._progress = progress
         self.run_frames: list[pl.DataFrame] = []
         self.summarise_seconds = 0.0
@@ -167,7 +170,10 @@ class _Finisher:
         if self._parts is None:
             self.summarise_seconds += time.perf_counter() - t0
             return runs_df
-        tables = {"trajectories": trajectories_frame(arrays), "events": events_frame(arrays)}
+        tables = {
+            "trajectories": trajectories_frame(arrays),
+            "events": events_frame(arrays, started_open(arrays, self._values)),
+        }
         t1 = time.perf_counter()
         self.summarise_seconds += t1 - t0
         # parts are lz4 (read back only on resuming): faster both ways than zstd
@@ -227,6 +233,7 @@ class _Finisher:
         every chunk's runs)."""
         self._collect()
         self._pool.shutdown()
+        self._shut = True
         if self._parts is None:
             return
         t0 = time.perf_counter()
@@ -256,6 +263,9 @@ class _Finisher:
         file is touched from two threads, and it still does if a second Ctrl-C interrupts
         this wait (the worker is joined at exit)."""
         self._pending = None  # its error, if any, is not the one to report
+        if self._shut:  # failed while committing: no worker left, this thread drops them
+            self._drop_final()
+            return
         self._pool.submit(self._drop_final)
         self._pool.shutdown(wait=True)
 
@@ -281,14 +291,36 @@ def run_scenario(
                 f"--threads: expected 1 to {numba.config.NUMBA_NUM_THREADS}, found {threads}"
             )
         numba.set_num_threads(threads)
-    n_runs = scenario.runs
     t_start = time.perf_counter()
     out_path = Path(out) if out is not None else None
     plan = batch_plan(scenario, chunk_size, engine)
     try:
-        check_capacity(scenario, out_path)
+        check_capacity(scenario, out_path, chunk_size)
     except CapacityError as exc:
         raise BatchError(str(exc)) from None
+    lock = FolderLock(out_path).acquire() if out_path is not None else None
+    try:
+        return _run_claimed(
+            scenario, out_path, plan, chunk_size, progress, engine, force, notify, t_start
+        )
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run_claimed(
+    scenario: Scenario,
+    out_path: Path | None,
+    plan: dict,
+    chunk_size: int,
+    progress: Callable[[int], None] | None,
+    engine: str,
+    force: bool,
+    notify: Callable[[str], None] | None,
+    t_start: float,
+) -> BatchResult:
+    """:func:`run_scenario` once the folder is locked: claim it, run, write."""
+    n_runs = scenario.runs
     parts = None
     if out_path is not None:
         state = claim_folder(out_path, plan, force)
@@ -304,7 +336,7 @@ def run_scenario(
     sim_seconds = 0.0
     kernels_ready = engine != "fast"
     kernel_seconds = None
-    finisher = _Finisher(scenario.global_vector(), out_path, parts, progress)
+    finisher = _Finisher(scenario, out_path, parts, progress)
     try:
         for k, runs in chunk_ranges(n_runs, chunk_size):
             if parts is not None and _chunk_files(parts, k)["runs"].exists():

@@ -8,13 +8,26 @@ baseline; that is rarely what a user copying an example wants, so the command li
 
 from __future__ import annotations
 
+import sys
 import tomllib
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from sim.params.scenario import Scenario, ScenarioError, default_values, load_scenario
 
-__all__ = ["parse_set", "load_for_cli", "defaults_warning", "describe_scenario"]
+__all__ = [
+    "parse_set",
+    "load_for_cli",
+    "defaults_warning",
+    "short_run_warning",
+    "describe_scenario",
+    "overrides_label",
+    "load_and_warn",
+]
+
+# what a file says of itself: a --set of these is taken as given, not shown as an override
+_OWN_TEXT = ("scenario.name", "scenario.description")
 
 
 def parse_set(text: str) -> tuple[str, object]:
@@ -27,6 +40,12 @@ def parse_set(text: str) -> tuple[str, object]:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except ValueError:  # an integer past Python's 4300-digit limit for conversion
+        raise ScenarioError("--set", key, "a number of at most 4300 digits", "more") from None
+    except RecursionError:
+        raise ScenarioError(
+            "--set", key, "a value nested at most a few hundred deep", "deeper"
+        ) from None
     return key, value
 
 
@@ -37,22 +56,65 @@ def load_for_cli(
     sets: list[str] | tuple[str, ...] = (),
 ) -> Scenario:
     """Load ``path``, then apply ``--set`` overrides and the ``--runs``/``--seed`` flags,
-    each validated like a file's keys; errors name the flag and the key."""
+    each validated like a file's keys; errors name the flag and the key. Parameter overrides
+    show in the scenario's name, e.g. 'baseline (+ clouds.push=1.0)', so headers, JSON and
+    the viewer say what ran."""
     scenario = load_scenario(path)
+    shown = []
     for text in sets:
         key, value = parse_set(text)
+        if key == "scenario.extends":
+            raise ScenarioError(
+                "--set",
+                key,
+                "a parameter (extends is read from a scenario file's [scenario] table)",
+                repr(value),
+            )
         try:
             scenario = scenario.with_values(**{key.replace(".", "__"): value})
         except ScenarioError as exc:
             raise ScenarioError("--set", exc.key, exc.expected, exc.found) from None
-        if key in ("scenario.name", "scenario.description"):
+        if key in _OWN_TEXT:
             scenario = replace(scenario, **{key.split(".")[1]: scenario.values[key]})
+        else:
+            shown.append(text.strip())
+    if shown:
+        scenario = replace(scenario, name=overrides_label(scenario.name, shown))
     overrides = {}
     if runs is not None:
         overrides["run__runs"] = runs
     if seed is not None:
         overrides["run__seed"] = seed
     return scenario.with_values(**overrides) if overrides else scenario
+
+
+def load_and_warn(
+    path: str, runs: int | None = None, seed: int | None = None, sets: Sequence[str] = ()
+) -> Scenario:
+    """:func:`load_for_cli`, printing its warnings (defaults, short runs) on stderr."""
+    scenario = load_for_cli(path, runs, seed, list(sets))
+    for warning in (defaults_warning(scenario), short_run_warning(scenario)):
+        if warning:
+            print(warning, file=sys.stderr)
+    return scenario
+
+
+def overrides_label(name: str, sets: list[str]) -> str:
+    """A scenario's name with its ``--set`` overrides: 'baseline (+ clouds.push=1.0)'."""
+    return f"{name} (+ {', '.join(sets)})"
+
+
+def short_run_warning(scenario: Scenario) -> str | None:
+    """A warning when the runs are shorter than the classifier's window (it then classifies
+    every month of the run, so end states mean less)."""
+    months, window = scenario.months, int(scenario.values["classifier.window_months"])
+    if months >= window:
+        return None
+    return (
+        f"warning: {scenario.path}: run.months is {months}, shorter than "
+        f"classifier.window_months ({window}): each run is classified on all its {months} "
+        f"months, not the last {window}"
+    )
 
 
 def _file_keys(text: str) -> set[str]:

@@ -20,7 +20,10 @@ def wilson_interval(count: int, n: int, z: float = Z95) -> tuple[float, float]:
     denom = 1.0 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # at a share of 0 (or 1) the bound is exactly 0 (or 1), not a rounding residue above it
+    low = 0.0 if count <= 0 else max(0.0, centre - half)
+    high = 1.0 if count >= n else min(1.0, centre + half)
+    return (low, high)
 
 
 class PairedDifference(NamedTuple):

@@ -28,6 +28,11 @@ __all__ = [
     "inspect_folder",
     "claim_folder",
     "atomic_write_bytes",
+    "temp_file_in",
+    "folder_kind",
+    "FolderLock",
+    "LOCK",
+    "kind_refusal",
     "atomic_write_json",
     "atomic_write_parquet",
     "AtomicParquetWriter",
@@ -39,6 +44,7 @@ __all__ = [
 
 RESULT_FILES = ("runs.parquet", "trajectories.parquet", "events.parquet", "manifest.json")
 PARTS = ".parts"
+LOCK = ".aimarket.lock"  # held (flock) by the batch or sweep writing the folder
 _DEPENDENCIES = ("numpy", "numba", "polars", "mesa", "simpy", "networkx", "SALib", "dask")
 
 
@@ -52,7 +58,10 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
-def _tmp_in(path: Path) -> Path:
+def temp_file_in(path: Path) -> Path:
+    """A new empty temporary file beside ``path`` (to be renamed onto it), with the mode the
+    umask gives new files (0644 under 022), not mkstemp's private 0600. Every atomic write
+    of results goes through here."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -80,6 +89,82 @@ def _is_temp(name: str) -> bool:
     return name.startswith(".") and name.endswith(".tmp")
 
 
+def _ignored(name: str) -> bool:
+    """Temporary files and the lock: never results, never strangers."""
+    return name == LOCK or _is_temp(name)
+
+
+class FolderLock:
+    """An exclusive lock on a results folder for a batch's or sweep's whole life: a second
+    writer into the same folder is refused in one line instead of deleting the first's
+    files in flight. ``flock`` on ``OUT/.aimarket.lock``: the kernel releases it when the
+    process dies, so a killed batch never leaves the folder locked."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(out)
+        self._fd: int | None = None
+        self._created = False
+
+    def acquire(self) -> FolderLock:
+        import fcntl
+
+        path = self.out / LOCK
+        if self.out.exists() and not self.out.is_dir():
+            raise StoreError(
+                f"{self.out}: expected a results folder, found a file; nothing was changed"
+            )
+        try:
+            if not self.out.exists():
+                self.out.mkdir(parents=True)
+                self._created = True
+            while True:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, _FILE_MODE)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    os.close(fd)
+                    self._drop_folder()
+                    raise StoreError(
+                        f"{self.out}: another aimarket batch or sweep is writing there "
+                        f"(it holds {LOCK}); nothing was changed. Wait for it to finish, "
+                        f"or choose another folder"
+                    ) from None
+                try:
+                    same = os.fstat(fd).st_ino == os.stat(path).st_ino
+                except FileNotFoundError:
+                    same = False
+                if same:  # not a lock file its last holder removed meanwhile
+                    self._fd = fd
+                    return self
+                os.close(fd)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.out}: cannot create the results folder ({_reason(exc)})"
+            ) from None
+
+    def _drop_folder(self) -> None:
+        if self._created:
+            try:
+                self.out.rmdir()
+            except OSError:
+                pass
+
+    def release(self) -> None:
+        """Remove the lock file and unlock (an empty folder this lock created goes too)."""
+        if self._fd is None:
+            return
+        (self.out / LOCK).unlink(missing_ok=True)
+        os.close(self._fd)
+        self._fd = None
+        self._drop_folder()
+
+    def __enter__(self) -> FolderLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text())
@@ -93,13 +178,41 @@ class FolderState:
 
     ``status`` is 'new' (missing or empty), 'resume' (this plan's unfinished parts),
     'complete' (this plan's finished results), 'other' (another plan's results),
-    'foreign' (files aimarket did not write) or 'file' (not a folder); ``found`` says what
-    makes it so.
+    'foreign' (files aimarket did not write), 'sweep' (a sweep's results: never replaced by
+    a batch) or 'file' (not a folder); ``found`` says what makes it so.
     """
 
     path: Path
     status: str
     found: str = ""
+
+
+def folder_kind(out: Path) -> str | None:
+    """'sweep' or 'batch' if ``out`` holds (finished or unfinished) results of that kind,
+    from its manifest or its plan; ``None`` otherwise. Neither may write into the other's."""
+    out = Path(out)
+    doc = _read_json(out / "manifest.json") if (out / "manifest.json").is_file() else None
+    if isinstance(doc, dict):
+        if doc.get("kind") == "sweep":
+            return "sweep"
+        if isinstance(doc.get("plan"), dict) and "engine" in doc["plan"]:
+            return "batch"
+    plan = _read_json(out / PARTS / "plan.json") if (out / PARTS / "plan.json").is_file() else None
+    if isinstance(plan, dict):
+        if "spec_hash" in plan:
+            return "sweep"
+        if "engine" in plan:
+            return "batch"
+    return None
+
+
+def kind_refusal(out: Path, found: str, wanted: str) -> str:
+    """The one-line message refusing to write ``wanted`` results over ``found`` ones."""
+    command = {"sweep": "aimarket sweep", "batch": "aimarket run"}
+    return (
+        f"{out}: holds a {found}'s results ({command[found]}), not a {wanted}'s; nothing was "
+        f"changed, and --force does not mix them. Choose another folder for the {wanted}"
+    )
 
 
 def _plan_difference(old: Any, plan: dict) -> str:
@@ -116,17 +229,19 @@ def inspect_folder(out: Path, plan: dict, own: Sequence[str] = RESULT_FILES) -> 
         return FolderState(out, "new")
     if not out.is_dir():
         return FolderState(out, "file", "a file, not a folder")
+    if folder_kind(out) == "sweep":
+        return FolderState(out, "sweep", "a sweep's results")
     try:
         names = sorted(os.listdir(out))
     except OSError as exc:
         raise StoreError(f"{out}: cannot read the folder ({exc.strerror or exc})") from None
     mine = set(own) | {PARTS}
-    strangers = [n for n in names if n not in mine and not _is_temp(n)]
+    strangers = [n for n in names if n not in mine and not _ignored(n)]
     if strangers:
         shown = [n + ("/" if (out / n).is_dir() else "") for n in strangers[:4]]
         more = f" and {len(strangers) - 4} more" if len(strangers) > 4 else ""
         return FolderState(out, "foreign", ", ".join(shown) + more + " (not written by aimarket)")
-    if not [n for n in names if not _is_temp(n)]:
+    if not [n for n in names if not _ignored(n)]:
         return FolderState(out, "new")
     parts_plan = out / PARTS / "plan.json"
     if parts_plan.exists():
@@ -139,7 +254,7 @@ def inspect_folder(out: Path, plan: dict, own: Sequence[str] = RESULT_FILES) -> 
         return FolderState(out, "foreign", f"{PARTS}/ without a plan")
     manifest = out / "manifest.json"
     if not manifest.exists():
-        present = ", ".join(n for n in names if not _is_temp(n))
+        present = ", ".join(n for n in names if not _ignored(n))
         return FolderState(out, "foreign", f"{present} without a manifest.json")
     doc = _read_json(manifest)
     if not isinstance(doc, dict):
@@ -164,8 +279,16 @@ def claim_folder(
     """
     out = Path(out)
     state = inspect_folder(out, plan, own)
-    if state.status in ("other", "foreign", "file"):
-        if not force or state.status == "file":
+    if state.status == "complete" and "runs.parquet" in own:
+        try:  # the runs table is read back for the summary: a damaged one is refused here
+            pl.read_parquet(out / "runs.parquet")
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            why = _first_line(exc)[:100]
+            state = FolderState(
+                out, "other", f"finished results whose runs.parquet is damaged ({why})"
+            )
+    if state.status in ("other", "foreign", "file", "sweep"):
+        if not force or state.status in ("file", "sweep"):
             raise StoreError(refusal(state))
         try:
             for name in ("manifest.json", *own):  # the manifest first: no half-old folder
@@ -199,6 +322,8 @@ def refusal(state: FolderState) -> str:
     """The one-line message refusing ``state``'s folder."""
     if state.status == "file":
         return f"{state.path}: expected a results folder, found a file; nothing was changed"
+    if state.status == "sweep":
+        return kind_refusal(state.path, "sweep", "batch")
     return (
         f"{state.path}: holds {state.found}; nothing was changed. Choose another folder, "
         f"or pass --force to replace aimarket's results there"
@@ -213,7 +338,7 @@ def _reason(exc: OSError) -> str:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new, never half."""
-    tmp = _tmp_in(path)
+    tmp = temp_file_in(path)
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
@@ -249,7 +374,7 @@ class AtomicParquetWriter:
 
         table = df.to_arrow()
         if self._writer is None:
-            self._tmp = _tmp_in(self.path)
+            self._tmp = temp_file_in(self.path)
             # dictionaries for text only (numbers gain nothing and cost time), zstd at
             # polars' level, so the file is as polars would write it
             text = [f.name for f in table.schema if pa.types.is_large_string(f.type)]
@@ -290,7 +415,7 @@ class AtomicParquetWriter:
 def atomic_write_parquet(path: Path, df: pl.DataFrame, compression: str = "zstd") -> None:
     """Parquet written to a temporary file in the same folder, then renamed into place
     (``compression="lz4"`` for parts read back soon: faster to write and to read)."""
-    tmp = _tmp_in(path)
+    tmp = temp_file_in(path)
     try:
         try:
             df.write_parquet(tmp, compression=compression, statistics=False)

@@ -12,7 +12,7 @@ from sim.calendar import event_day
 
 from .tables import tidy_details
 
-__all__ = ["StoryError", "tell_story"]
+__all__ = ["StoryError", "tell_story", "typical_run", "typical_run_of"]
 
 _NAMES = ACTOR_LABELS
 _AGGREGATE = ("enterprise_reviews", "developer_switches")
@@ -32,6 +32,39 @@ def _unreadable(path: Path, exc: BaseException) -> StoryError:
         f"{path}: expected a results file written by aimarket, found one that "
         f"cannot be read ({reason[:120]}); rerun the batch into a new folder"
     )
+
+
+_TYPICAL = ("final_open_share", "final_gap_months", "final_bigtech_open_share")
+
+
+def typical_run(runs: pl.DataFrame, end_state: str) -> int:
+    """The run of ``end_state`` closest to that end state's median final indicators (each
+    scaled by its spread), i.e. the most ordinary path into it; a StoryError if none ended
+    so. The viewer's story page picks its typical run with this too."""
+    sub = runs.filter(pl.col("end_state").cast(pl.String) == end_state)
+    if sub.height == 0:
+        raise StoryError(f"end state {end_state}: no run of this batch ended in it")
+    dist = pl.lit(0.0)
+    for col in _TYPICAL:
+        spread = sub[col].std() or 1.0
+        dist = dist + ((pl.col(col) - sub[col].median()) / spread) ** 2
+    return int(sub.with_columns(dist.alias("d")).sort("d", "run")["run"][0])
+
+
+def typical_run_of(folder: str | Path, end_state: str) -> int:
+    """:func:`typical_run` of ``end_state`` among the runs of results folder ``folder``."""
+    from sim.vocab import END_STATES
+
+    if end_state not in END_STATES:
+        raise StoryError(f"--typical: expected one of {', '.join(END_STATES)}, found {end_state!r}")
+    path = Path(folder) / "runs.parquet"
+    if not path.is_file():
+        raise StoryError(f"{folder}: expected a results folder with runs.parquet, found none")
+    try:
+        runs = pl.read_parquet(path, columns=["run", "end_state", *_TYPICAL])
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise _unreadable(path, exc) from None
+    return typical_run(runs, end_state)
 
 
 def tell_story(folder: str | Path, run: int) -> str:

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import polars as pl
 
-from sim.actors import ACTOR_NAMES
+from sim.actors import ACTOR_NAMES, LAB_NAMES
 from sim.calendar import START_YEAR
 from sim.engine.batch import BatchArrays
 from sim.events import EVENT_KINDS, EVENT_TABLE, EventKind
 from sim.rules.classify import INDICATOR_NAMES
-from sim.state import SERIES_NAMES
+from sim.state import SERIES_NAMES, lab_series
 from sim.vocab import END_STATES
 
-__all__ = ["runs_frame", "trajectories_frame", "events_frame", "tidy_details", "event_dates"]
+__all__ = [
+    "runs_frame",
+    "trajectories_frame",
+    "events_frame",
+    "tidy_details",
+    "event_dates",
+    "started_open",
+]
 
 _KINDS = pl.Series("kind", EVENT_KINDS, dtype=pl.String)
 _ACTORS = pl.Series("actor", ACTOR_NAMES, dtype=pl.String)
@@ -39,7 +48,9 @@ def tidy_details(details: pl.Expr) -> pl.Expr:
     """Readable gaps: '0.0 months behind' is 'at the frontier', '-2.3 months behind' is
     '2.3 months ahead of' (a model ahead of the best closed one)."""
     return details.str.replace_all(
-        r"-?0\.0 months behind (the \w+ frontier)", "at ${1}"
+        # a whole number 0.0, not the end of 10.0 (no look-behind in polars' regex)
+        r"(^|[^\d.])-?0\.0 months behind (the \w+ frontier)",
+        "${1}at ${2}",
     ).str.replace_all(r"-(\d+(?:\.\d+)?) months behind", "${1} months ahead of")
 
 
@@ -128,34 +139,69 @@ def _kind_details(kind: EventKind) -> pl.Expr:
     return text
 
 
+def started_open(b: BatchArrays, values: Mapping[str, object]) -> dict[str, np.ndarray]:
+    """Per lab, per run of ``b``: whether it started with an open-weight model out (its
+    2023 model exists, scenario ``values``, and its flagship was open in the first month)."""
+    out = {}
+    for k, lab in enumerate(LAB_NAMES):
+        capability = values.get(f"labs.{lab}.capability_2023", 0)
+        has_model = isinstance(capability, int | float) and capability > 0
+        out[lab] = has_model & (b.trajectories[:, 0, lab_series(k, "open")] == 1)
+    return out
+
+
+def _derived(df: pl.DataFrame) -> pl.DataFrame:
+    """The fields templates may use beside the logged ones (see sim.events): a price cut's
+    ``price_before``, a license switch ``against`` its net value (a draw), and whether the
+    lab had ``open_weights`` out (released before, or out from the start: ``_started``)."""
+    kind, value, value2 = pl.col("kind"), pl.col("value"), pl.col("value2")
+    released = kind.is_in(["release", "open_line"]) & (pl.col("target") == 1)
+    return df.with_columns(
+        (value / (1.0 - value2)).alias("price_before"),
+        (((value == 1) & (value2 < 0)) | ((value == 0) & (value2 > 0)))
+        .cast(pl.Float64)
+        .alias("against"),
+        (released.cum_max().over("run", "actor") | pl.col("_started"))
+        .cast(pl.Float64)
+        .alias("open_weights"),
+    )
+
+
 def _with_details(df: pl.DataFrame) -> pl.DataFrame:
     """``df`` with a ``details`` column, each kind's template evaluated on its rows alone."""
     if df.height == 0:
         return df.with_columns(pl.lit("", dtype=pl.String).alias("details"))
     kinds = {kind.name: kind for kind in EVENT_TABLE}
     parts = []
-    for (name,), rows in df.with_row_index("_row").partition_by("kind", as_dict=True).items():
+    extra = _derived(df).with_row_index("_row")
+    for (name,), rows in extra.partition_by("kind", as_dict=True).items():
         text = _kind_details(kinds[name]) if name in kinds else pl.lit("")
         parts.append(rows.with_columns(text.cast(pl.String).alias("details")))
-    return pl.concat(parts).sort("_row").drop("_row")
+    return pl.concat(parts).sort("_row").select(*df.columns, "details")
 
 
-def events_frame(b: BatchArrays) -> pl.DataFrame:
+def events_frame(b: BatchArrays, started: Mapping[str, np.ndarray] | None = None) -> pl.DataFrame:
     """Every logged event: run, time (months), date (its day), kind, actor, numeric fields,
-    details."""
+    details. ``started`` (:func:`started_open`) says which labs had open weights out from
+    the start of each run (for the details; none if not given)."""
     max_events = b.logs.shape[1]
     mask = np.arange(max_events)[None, :] < b.log_n[:, None]
     flat = b.logs[mask]
     run = np.repeat(b.runs, b.log_n)
+    first = np.zeros((len(b.runs), len(ACTOR_NAMES)), dtype=bool)
+    for lab, flags in (started or {}).items():
+        first[:, ACTOR_NAMES.index(lab)] = flags
+    actor = flat["actor"].astype(np.int64)
     df = pl.DataFrame(
         {
             "run": run,
             "time": flat["time"],
             "kind": _KINDS.gather(flat["kind"].astype(np.int64)),
-            "actor": _ACTORS.gather(flat["actor"].astype(np.int64)),
+            "actor": _ACTORS.gather(actor),
             "value": flat["value"],
             "value2": flat["value2"],
             "target": flat["target"],
+            "_started": first[np.repeat(np.arange(len(b.runs)), b.log_n), actor],
         }
     )
     date = pl.Series("date", event_dates(flat["time"]), dtype=pl.Date)

@@ -14,7 +14,9 @@ A row gives an event kind's
   into text by ``experiments.tables``; a condition is ``None`` or ``(field, value)``, a field
   is ``"value"``, ``"value2"`` or ``"target"`` with a format: ``:N`` rounds to N decimals,
   ``%N`` shows a share as a percentage, ``#`` an integer, ``?open`` reads 1/0 as open-weight
-  or closed.
+  or closed. ``experiments.tables`` also derives, from the log, ``price_before`` (a price
+  cut's price before it), ``open_weights`` (1 if the lab had released open weights before
+  the event) and ``against`` (1 if a license switch went against its net value: a draw).
 
 Ids are positions in :data:`EVENT_TABLE`: they are stored in event logs, so new kinds go at
 the end. The fast engine's dispatch, the reference engine's routing, the results' ``details``
@@ -177,8 +179,13 @@ EVENT_TABLE: tuple[EventKind, ...] = (
         (
             (("value2", -1.0), "investors force the flagship closed", ()),
             (
+                ("against", 1.0),
+                "switches to {} releases despite a net value of open of {} USD B a month (a draw)",
+                ("value?open", "value2:2"),
+            ),
+            (
                 None,
-                "switches to {} releases (net value of open {})",
+                "switches to {} releases (net value of open {} USD B a month)",
                 ("value?open", "value2:2"),
             ),
         ),
@@ -191,7 +198,13 @@ EVENT_TABLE: tuple[EventKind, ...] = (
         None,
         None,
         None,
-        ((None, "cuts its API price by {}% to {} USD per M tokens", ("value2%1", "value:2")),),
+        (
+            (
+                None,
+                "cuts its API price by {}% from {} to {} USD per M tokens",
+                ("value2%1", "price_before:2", "value:2"),
+            ),
+        ),
         "a closed vendor cuts its price by more than vendors.price_cut_event",
     ),
     _k(
@@ -211,7 +224,10 @@ EVENT_TABLE: tuple[EventKind, ...] = (
         None,
         None,
         None,
-        ((None, "winds down; its open weights stay available", ()),),
+        (
+            (("open_weights", 1.0), "winds down; its open weights stay available", ()),
+            (None, "winds down", ()),
+        ),
         "a lab out of cash winds down",
     ),
     _k(

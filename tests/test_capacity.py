@@ -59,3 +59,35 @@ def test_the_disk_a_results_folder_needs_is_checked(tiny_toml, tmp_path, monkeyp
     monkeypatch.setattr(capacity, "memory_available", lambda: 10_000)
     with pytest.raises(CapacityError, match="memory"):
         check_capacity(sc, None)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "experiments.cli", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_populations_too_large_for_memory_are_refused_before_the_folder(tiny_toml, tmp_path):
+    out = tmp_path / "res"
+    proc = _cli("run", tiny_toml, "--set", "run.enterprises=10000000000", "--out", out)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "run.enterprises" in proc.stderr and "10,000,000,000 enterprises" in proc.stderr
+    assert not out.exists()  # no plan left behind: a sane rerun goes ahead
+    assert _cli("run", tiny_toml, "--out", out).returncode == 0
+
+
+def test_a_sweep_whose_replications_cannot_fit_is_refused(tmp_path):
+    from .sweep_util import write_spec
+
+    spec = write_spec(tmp_path, points=2, replications=1_000_000_000_000, chunk=1)
+    out = tmp_path / "sweep"
+    proc = _cli("sweep", spec, "--out", out)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "1,000,000,000,000" in proc.stderr and "memory" in proc.stderr
+    assert not out.exists()

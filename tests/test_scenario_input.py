@@ -81,7 +81,7 @@ def test_parse_set():
 
 def test_set_applies_like_a_file(tiny_toml):
     sc = load_for_cli(str(tiny_toml), 2, 9, ["scenario.name=renamed", "labs.meta.open=false"])
-    assert (sc.name, sc.runs, sc.seed) == ("renamed", 2, 9)
+    assert (sc.name, sc.runs, sc.seed) == ("renamed (+ labs.meta.open=false)", 2, 9)
     assert sc.values["labs.meta.open"] == 0.0
     assert sc.hash != load_scenario(tiny_toml).hash
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from experiments.runner import batch_plan, run_scenario
@@ -336,3 +337,69 @@ def test_the_reference_engine_stops_at_the_first_run_after_a_failed_write(
             sc, out=tmp_path / "res", chunk_size=4, engine="reference", progress=done.append
         )
     assert sum(done) == 5  # the first chunk's four runs, then one of the second
+
+
+def test_a_second_writer_into_a_locked_folder_is_refused(tiny_toml, tmp_path):
+    from experiments.store import LOCK, FolderLock
+
+    out = tmp_path / "res"
+    assert aimarket("run", tiny_toml, "--out", out).returncode == 0
+    before = _snapshot(out)
+    with FolderLock(out):  # a batch writing there: its lock held for its whole life
+        for args in (["run", tiny_toml], ["run", tiny_toml, "--force"]):
+            _refused(aimarket(*args, "--out", out), "another aimarket batch or sweep")
+        spec = tmp_path / "spec.toml"
+        from .sweep_util import spec_text
+
+        spec.write_text(spec_text(points=2, replications=1, chunk=1))
+        _refused(aimarket("sweep", spec, "--out", out), "another aimarket batch or sweep")
+    assert _snapshot(out) == before and not (out / LOCK).exists()
+    (out / LOCK).write_text("")  # a lock file nobody holds (a killed batch's) blocks nothing
+    assert aimarket("run", tiny_toml, "--out", out).returncode == 0
+    assert not (out / LOCK).exists()
+
+
+def test_two_batches_into_one_new_folder_one_runs_one_is_refused(tiny_toml, tmp_path):
+    out = tmp_path / "res"
+    cmd = [sys.executable, "-m", "experiments.cli", "run", str(tiny_toml), "--out", str(out)]
+    procs = [subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = sorted((p.wait(timeout=600), p.stderr.read()) for p in procs)
+    assert results[0][0] == 0, results[0][1]
+    assert results[1][0] in (0, 2) and "Traceback" not in results[1][1]
+    if results[1][0] == 2:
+        assert "another aimarket batch or sweep" in results[1][1]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["runs.parquet", "trajectories.parquet", "events.parquet", "manifest.json"]
+    )
+
+
+def test_a_failure_while_committing_the_final_files_is_the_batch_error(
+    tiny_toml, tmp_path, monkeypatch
+):
+    import errno
+
+    from experiments import store
+    from experiments.runner import BatchError
+
+    def full_disk(self, empty=None):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store.AtomicParquetWriter, "commit", full_disk)
+    out = tmp_path / "res"
+    with pytest.raises(BatchError, match="cannot write results .No space left on device"):
+        run_scenario(load_scenario(tiny_toml), out=out, chunk_size=2)
+    left = {p.name for p in out.rglob("*")}
+    assert not [n for n in left if n.endswith(".tmp")], left
+    assert len([n for n in left if n.endswith("-runs.parquet")]) == 2  # every chunk kept
+
+
+def test_a_damaged_runs_table_in_a_finished_folder_is_one_line(tiny_toml, tmp_path):
+    out = tmp_path / "res"
+    assert aimarket("run", tiny_toml, "--out", out).returncode == 0
+    good = (out / "runs.parquet").read_bytes()
+    (out / "runs.parquet").write_bytes(good[: len(good) // 2])
+    before = _snapshot(out)
+    _refused(aimarket("run", tiny_toml, "--out", out), "runs.parquet is damaged", "--force")
+    assert _snapshot(out) == before
+    assert aimarket("run", tiny_toml, "--out", out, "--force").returncode == 0
+    assert pl.read_parquet(out / "runs.parquet").height == 4

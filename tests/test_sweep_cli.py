@@ -31,8 +31,8 @@ def test_sweep_then_analyze(tmp_path: Path, capsys: pytest.CaptureFixture) -> No
     assert main(["sweep", str(spec), "--out", str(out), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["runs"] == 60 and doc["chunks"] == 4 and doc["resumed_chunks"] == 0
-    assert main(["sweep", str(spec), "--out", str(out)]) == 2
-    assert "finished sweep" in capsys.readouterr().err
+    assert main(["sweep", str(spec), "--out", str(out)]) == 0
+    assert "nothing to run" in capsys.readouterr().err
     assert main(["analyze", "sensitivity", str(out), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["index"] for r in rows} == {"S1"}

@@ -104,8 +104,10 @@ def test_store_refuses_another_sweep_and_finished_folders(
     reference: tuple[Path, Path], tmp_path: Path
 ) -> None:
     spec_path, out = reference
+    assert run_sweep(load_spec(spec_path), out).reused  # the same sweep: nothing to run
+    other = write_spec(tmp_path, points=10, replications=3, chunk=3, seed=6)
     with pytest.raises(SweepStoreError, match="finished sweep"):
-        run_sweep(load_spec(spec_path), out)
+        run_sweep(load_spec(other), out)
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("mine")
     with pytest.raises(SweepStoreError, match="other files"):

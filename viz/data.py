@@ -177,20 +177,16 @@ def ensure_batch(
     return folder
 
 
-_TYPICAL = ("final_open_share", "final_gap_months", "final_bigtech_open_share")
-
-
 def typical_run(runs: pl.DataFrame, end_state: str) -> int:
-    """The run of ``end_state`` closest to that end state's median final indicators (each
-    scaled by its spread), i.e. the most ordinary path into it; a ViewError if none ended so."""
-    sub = runs.filter(pl.col("end_state").cast(pl.String) == end_state)
-    if sub.height == 0:
-        raise ViewError(f"end state {end_state}: no run of this batch ended in it")
-    dist = pl.lit(0.0)
-    for col in _TYPICAL:
-        spread = sub[col].std() or 1.0
-        dist = dist + ((pl.col(col) - sub[col].median()) / spread) ** 2
-    return int(sub.with_columns(dist.alias("d")).sort("d", "run")["run"][0])
+    """The typical run of ``end_state`` (:func:`experiments.story.typical_run`, which
+    ``aimarket story --typical`` uses too); a ViewError if no run ended so."""
+    from experiments.story import StoryError
+    from experiments.story import typical_run as _typical
+
+    try:
+        return _typical(runs, end_state)
+    except StoryError as exc:
+        raise ViewError(str(exc)) from None
 
 
 def deciding_indicators(row: dict[str, Any], values: dict[str, Any]) -> pl.DataFrame:

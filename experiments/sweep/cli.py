@@ -43,6 +43,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     sw.add_argument("--workers", type=_positive, help="LocalCluster workers (default: cores)")
     sw.add_argument("--scheduler", help="address of a running Dask scheduler (tcp://host:8786)")
     sw.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
+    sw.add_argument(
+        "--force",
+        action="store_true",
+        help="replace another sweep's results in the --out folder (other files stay)",
+    )
     sw.add_argument("--threads", type=_positive, help="numba threads for --backend local")
     sw.add_argument("--jobs", type=_positive, default=1, help="SLURM jobs to start (1)")
     sw.add_argument("--slurm-cores", type=_positive, default=8, help="cores per SLURM job (8)")
@@ -139,14 +144,20 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         cluster = slurm_cluster(_slurm_options(args))
         cluster.scale(jobs=args.jobs)
         backend = "dask"
-    print(
-        f"sweep {spec.name}: {spec.n_points} points x {spec.replications} replications = "
-        f"{spec.n_runs} runs ({spec.sampler}), backend {args.backend}, results in {out}",
-        file=sys.stderr,
-    )
-    from tqdm import tqdm
+    from ..progress import Progress
 
-    bar = tqdm(total=spec.n_runs, unit="run", file=sys.stderr, dynamic_ncols=True, leave=False)
+    def header() -> None:
+        print(
+            f"sweep {spec.name}: {spec.n_points} points x {spec.replications} replications = "
+            f"{spec.n_runs} runs ({spec.sampler}), backend {args.backend}, results in {out}",
+            file=sys.stderr,
+        )
+
+    if backend == "local":  # compiled before the clock starts (workers compile on their own)
+        from ..kernels import prepare_kernels
+
+        prepare_kernels(spec.scenario, lambda m: print(m, file=sys.stderr, flush=True))
+    bar = Progress(spec.n_runs)  # a bar on a terminal, a line per chunk in a log file
     try:
         result = run_sweep(
             spec,
@@ -158,6 +169,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             threads=args.threads,
             progress=bar.update,
             cluster=cluster,
+            force=args.force,
+            on_start=header,
         )
     except (SweepStoreError, SweepRunError) as exc:
         return _err(str(exc))
@@ -165,6 +178,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         bar.close()
         if cluster is not None:
             cluster.close()
+    if result.reused:
+        print(f"{result.out} already holds this sweep's results: nothing to run", file=sys.stderr)
     doc = {
         "name": spec.name,
         "out": str(result.out),
@@ -176,6 +191,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         "backend": args.backend,
         "workers": result.workers,
         "seconds": result.seconds,
+        "reused": result.reused,
     }
     if args.json:
         print(json.dumps(doc, indent=2))

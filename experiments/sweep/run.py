@@ -24,7 +24,8 @@ import polars as pl
 
 from sim.params.scenario import Scenario
 
-from ..store import code_version
+from ..capacity import CapacityError, check_capacity
+from ..store import FolderLock, StoreError, code_version
 from . import store
 from .spec import SweepSpec, point_scenario
 
@@ -51,6 +52,7 @@ class SweepResult:
     backend: str
     workers: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    reused: bool = False  # the folder already held this sweep's results: nothing ran
 
 
 def chunks_of(spec: SweepSpec) -> list[range]:
@@ -103,9 +105,24 @@ def _local(spec, todo, chunks, threads, on_done) -> None:
         on_done(k, run_chunk(*_chunk_args(spec, chunks[k]), threads=threads))
 
 
-def _dask(spec, todo, chunks, workers, scheduler, on_done, cluster=None) -> int:
-    """Run the chunks on Dask: a given cluster (SLURM, ...), a running ``scheduler``, or a
-    LocalCluster of ``workers`` single-threaded processes."""
+def _connect(scheduler: str):
+    """A client of the running Dask scheduler at ``scheduler``, or a clear error."""
+    from dask.distributed import Client
+
+    try:
+        return Client(scheduler, timeout="30s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
+        raise SweepRunError(
+            f"--scheduler {scheduler}: expected a running Dask scheduler, found none ({reason}); "
+            "nothing was written"
+        ) from None
+
+
+def _dask(spec, todo, chunks, workers, scheduler, on_done, cluster=None, client=None) -> int:
+    """Run the chunks on Dask: a given cluster (SLURM, ...), a running ``scheduler`` (its
+    ``client`` already connected), or a LocalCluster of ``workers`` single-threaded
+    processes."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     own = None
@@ -113,12 +130,7 @@ def _dask(spec, todo, chunks, workers, scheduler, on_done, cluster=None) -> int:
     if cluster is not None:
         client = Client(cluster)
     elif scheduler:
-        try:
-            client = Client(scheduler, timeout="30s")
-        except (OSError, TimeoutError) as exc:
-            raise SweepRunError(
-                f"--scheduler {scheduler}: expected a running Dask scheduler, found none ({exc})"
-            ) from None
+        client = client if client is not None else _connect(scheduler)
         threads = None  # the workers' own thread settings decide
     else:
         n = workers or max(1, os.cpu_count() or 1)
@@ -160,21 +172,78 @@ def run_sweep(
     threads: int | None = None,
     progress: Callable[[int], None] | None = None,
     cluster: object | None = None,
+    force: bool = False,
+    on_start: Callable[[], None] | None = None,
 ) -> SweepResult:
     """Run every point of ``spec`` into ``out`` (resumable with ``resume``).
 
     ``backend="dask"`` runs on ``cluster`` if given (e.g. a dask-jobqueue SLURMCluster), else
-    on the scheduler at ``scheduler``, else on a LocalCluster of ``workers`` processes."""
+    on the scheduler at ``scheduler``, else on a LocalCluster of ``workers`` processes.
+    A folder holding this sweep's finished results is reused (nothing runs); ``force``
+    replaces another sweep's results (see :func:`store.prepare`). ``on_start`` is called
+    once the folder is ready (before that, a refusal is the only output)."""
     if backend not in BACKENDS:
         raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, found {backend!r}")
-    t0 = time.perf_counter()
     out = Path(out)
-    parts = store.prepare(out, spec, resume)
+    try:  # a point's replications run as one batch: refused before the folder is touched
+        check_capacity(spec.point_scenario(0), None, spec.replications)
+    except CapacityError as exc:
+        raise store.SweepStoreError(str(exc)) from None
+    # reach the scheduler before the folder is touched: an unreachable one leaves nothing
+    client = _connect(scheduler) if backend == "dask" and scheduler and cluster is None else None
+    try:
+        lock = FolderLock(out).acquire()
+    except StoreError as exc:
+        if client is not None:
+            client.close()
+        raise store.SweepStoreError(str(exc)) from None
+    try:
+        return _run_locked(
+            spec,
+            out,
+            backend,
+            workers,
+            scheduler,
+            resume,
+            threads,
+            progress,
+            cluster,
+            force,
+            on_start,
+            client,
+        )
+    finally:
+        lock.release()
+        if client is not None and client.status != "closed":
+            client.close()
+
+
+def _run_locked(
+    spec: SweepSpec,
+    out: Path,
+    backend: str,
+    workers: int | None,
+    scheduler: str | None,
+    resume: bool,
+    threads: int | None,
+    progress: Callable[[int], None] | None,
+    cluster: object | None,
+    force: bool,
+    on_start: Callable[[], None] | None,
+    client: object | None = None,
+) -> SweepResult:
+    """:func:`run_sweep` once the folder is locked (``client``: connected to ``scheduler``)."""
+    t0 = time.perf_counter()
+    parts = store.prepare(out, spec, resume, force)
+    if on_start:
+        on_start()
     chunks = chunks_of(spec)
-    if (out / "manifest.json").exists():  # resumed a finished sweep: nothing to do
+    if (out / "manifest.json").exists():  # this sweep's finished results: nothing to do
         if progress:
             progress(spec.n_runs)
-        return SweepResult(out, spec.n_points, spec.n_runs, len(chunks), len(chunks), 0.0, backend)
+        return SweepResult(
+            out, spec.n_points, spec.n_runs, len(chunks), len(chunks), 0.0, backend, reused=True
+        )
     done = store.finished_chunks(parts, len(chunks))
     if progress:
         progress(sum(len(chunks[k]) for k in done) * spec.replications)
@@ -187,7 +256,7 @@ def run_sweep(
 
     n_workers = None
     if todo and backend == "dask":
-        n_workers = _dask(spec, todo, chunks, workers, scheduler, on_done, cluster)
+        n_workers = _dask(spec, todo, chunks, workers, scheduler, on_done, cluster, client)
     elif todo:
         _local(spec, todo, chunks, threads, on_done)
     sim_seconds = time.perf_counter() - t0
@@ -198,6 +267,7 @@ def run_sweep(
         "spec_path": spec.path,
         "spec_text": spec.text,
         "spec_hash": spec.hash,
+        "plan": store.sweep_plan(spec),
         "sampler": spec.sampler,
         "parameters": [p.__dict__ for p in spec.parameters],
         "problem": spec.problem(),

@@ -45,6 +45,15 @@ def job_script(opts: SlurmOptions) -> str:
     here a loopback placeholder), without submitting anything."""
     cluster = slurm_cluster(opts, host="127.0.0.1")
     try:
-        return cluster.job_script()
+        script = cluster.job_script()
     finally:
         cluster.close()
+    head, _, rest = script.partition("\n")
+    note = (
+        "# printed for review: '--name dummy-name' and the scheduler address (tcp://127.0.0.1:"
+        "...)\n# are placeholders; dask-jobqueue fills in each job's name and the running "
+        "scheduler's\n# address when 'aimarket sweep --backend slurm' submits the jobs"
+    )
+    if head.startswith("#!"):
+        return f"{head}\n{note}\n{rest}"
+    return f"{note}\n{script}"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -28,13 +27,23 @@ import polars as pl
 from sim.rules.classify import INDICATOR_NAMES
 from sim.vocab import END_STATES
 
-from ..store import atomic_write_json, atomic_write_parquet, code_version
+from ..store import (
+    LOCK,
+    atomic_write_json,
+    atomic_write_parquet,
+    code_version,
+    folder_kind,
+    kind_refusal,
+    temp_file_in,
+)
 from ..store import dependency_versions as _base_versions
 from .spec import SweepSpec
 
 __all__ = [
     "SweepStoreError",
+    "OWN_FILES",
     "prepare",
+    "sweep_plan",
     "chunk_path",
     "finished_chunks",
     "write_chunk",
@@ -50,7 +59,8 @@ class SweepStoreError(RuntimeError):
     """A results folder that cannot take this sweep (clear message, nothing lost)."""
 
 
-def _plan(spec: SweepSpec) -> dict:
+def sweep_plan(spec: SweepSpec) -> dict:
+    """What a sweep folder's sweep is: the same plan resumes or reuses it."""
     code = code_version()
     return {
         "spec_hash": spec.hash,
@@ -82,41 +92,104 @@ def samples_frame(spec: SweepSpec) -> pl.DataFrame:
     return pl.DataFrame(cols)
 
 
-def prepare(out: Path, spec: SweepSpec, resume: bool) -> Path:
-    """Make ``out`` ready for ``spec``: a new folder, or the same sweep's parts with --resume."""
+# what a sweep and its analyses write: --force replaces these (other files stay)
+OWN_FILES = ("samples.parquet", "runs.parquet", "points.parquet", "manifest.json")
+_ANALYSIS_PATTERNS = ("sensitivity.*", "discover_*", "match_*")
+
+
+def _own(out: Path) -> list[Path]:
+    found = [out / n for n in OWN_FILES if (out / n).exists()]
+    for pattern in _ANALYSIS_PATTERNS:
+        found += [p for p in out.glob(pattern) if p.is_file()]
+    return found
+
+
+def _is_temp(name: str) -> bool:
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def _replace(out: Path) -> None:
+    """--force: remove the sweep files (manifest first: no half-old folder) and parts."""
+    try:
+        (out / "manifest.json").unlink(missing_ok=True)
+        for path in _own(out):
+            path.unlink(missing_ok=True)
+        if (out / ".parts").is_dir():
+            shutil.rmtree(out / ".parts")
+    except OSError as exc:
+        raise SweepStoreError(
+            f"--out {out}: cannot replace the old results ({exc.strerror or exc})"
+        ) from None
+
+
+def _remove_stale_temps(out: Path) -> None:
+    """Temporary files a killed sweep left: nothing reads them, and they block nothing."""
+    for folder in (out, out / ".parts"):
+        if folder.is_dir():
+            for p in folder.iterdir():
+                if _is_temp(p.name) and p.is_file():
+                    p.unlink(missing_ok=True)
+
+
+_FORCE = "or pass --force to replace aimarket's results there"
+
+
+def prepare(out: Path, spec: SweepSpec, resume: bool, force: bool = False) -> Path:
+    """Make ``out`` ready for ``spec``: a new folder, the same sweep's parts with --resume,
+    or the same sweep's finished results (nothing to run: ``manifest.json`` is there).
+    Another sweep's results, or files aimarket did not write, are refused unless ``force``,
+    which removes the sweep files there (other files stay); a batch's folder is refused."""
     if out.exists() and not out.is_dir():
         raise SweepStoreError(f"--out {out}: expected a folder, found a file")
+    if folder_kind(out) == "batch":
+        raise SweepStoreError(kind_refusal(out, "batch", "sweep"))
     parts = out / ".parts"
-    plan = _plan(spec)
+    plan = sweep_plan(spec)
+    _remove_stale_temps(out)
     if (out / "manifest.json").exists():
         done = read_manifest(out)
-        if resume and done.get("spec_hash") == spec.hash:
+        same = done.get("plan") == plan if "plan" in done else done.get("spec_hash") == spec.hash
+        if same:
             return parts
-        raise SweepStoreError(
-            f"--out {out}: expected an empty or new folder, found a finished sweep "
-            f"({done.get('name', '?')}); choose another folder"
-        )
+        if not force:
+            raise SweepStoreError(
+                f"--out {out}: holds a finished sweep ({done.get('name', '?')}) of another "
+                f"spec, sample or code version; nothing was changed. Choose another folder, "
+                f"{_FORCE}"
+            )
+        _replace(out)
     plan_file = parts / "plan.json"
     if plan_file.exists():
         try:
             old = json.loads(plan_file.read_text())
-        except (OSError, json.JSONDecodeError):
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             old = None
-        if not resume:
+        if old == plan and not resume and not force:
             raise SweepStoreError(
                 f"--out {out}: holds an unfinished sweep; add --resume to finish it, "
-                f"or remove {out} to start again"
+                f"{_FORCE} and start again"
             )
-        if old != plan:
+        if old == plan and resume:
+            if not (out / "samples.parquet").exists():
+                atomic_write_parquet(out / "samples.parquet", samples_frame(spec))
+            return parts
+        if not force:
             raise SweepStoreError(
                 f"--out {out}: holds an unfinished sweep of another spec, sample or code "
-                f"version; finish it with its own spec, or remove {parts} to discard it"
+                f"version; finish it with its own spec, {_FORCE}"
             )
-        if not (out / "samples.parquet").exists():
-            atomic_write_parquet(out / "samples.parquet", samples_frame(spec))
-        return parts
-    if out.exists() and any(p.name not in (".parts", "samples.parquet") for p in out.iterdir()):
-        raise SweepStoreError(f"--out {out}: expected an empty or new folder, found other files")
+        _replace(out)
+    if out.exists() and not force:
+        own = {p.name for p in _own(out)} | {".parts", LOCK}
+        strangers = sorted(n.name for n in out.iterdir() if n.name not in own)
+        if strangers:
+            raise SweepStoreError(
+                f"--out {out}: expected an empty or new folder, found other files "
+                f"({', '.join(strangers[:4])}{' ...' if len(strangers) > 4 else ''}); "
+                f"choose another folder, {_FORCE}"
+            )
+    if out.exists():
+        _replace(out)  # a sweep's files without a plan or manifest: start afresh
     parts.mkdir(parents=True, exist_ok=True)
     atomic_write_parquet(out / "samples.parquet", samples_frame(spec))
     atomic_write_json(plan_file, plan)  # last: its presence marks a started sweep
@@ -151,9 +224,7 @@ def points_frame(runs: pl.LazyFrame, samples: pl.LazyFrame) -> pl.LazyFrame:
 
 def _sink(lazy: pl.LazyFrame, path: Path) -> None:
     """Stream a lazy frame to Parquet atomically (memory flat in the number of rows)."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = temp_file_in(path)
     try:
         lazy.sink_parquet(tmp, compression="zstd", statistics=False)
         os.replace(tmp, path)

@@ -76,7 +76,10 @@ def admit(p: Kinded, value: Any) -> float:
         raise refused
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise refused
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # an integer beyond any float
+        raise refused from None
     if not np.isfinite(v) or v < p.lo or v > p.hi:
         raise refused
     if p.kind != "real" and v != int(v):

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ScenarioError, describe
+from .errors import ScenarioError, describe, printable
 from .kinds import Refused, admit
 from .spec import (
     CLOUD_DEFAULTS,
@@ -40,6 +40,7 @@ __all__ = [
     "default_values",
     "parse_scenario",
     "parameter",
+    "printable",
 ]
 
 
@@ -62,6 +63,10 @@ def _actor_keys() -> dict[str, tuple[str, str, int, int, ActorParam]]:
 
 GLOBAL_KEYS = _global_keys()
 ACTOR_KEYS = _actor_keys()
+# bounds on what a scenario file may hold: a device or a runaway file is refused, not read
+MAX_FILE_BYTES = 4_000_000
+MAX_EXTENDS = 64
+MAX_DESCRIPTION = 10_000  # characters: a paragraph, copied into every results manifest
 
 
 def parameter(key: str) -> Param | ActorParam | None:
@@ -101,7 +106,8 @@ def _check(file: str, key: str, value: Any) -> Any:
                 raise ScenarioError(file, key, "an integer", describe(value))
             lo = 0 if key == "run.seed" else 1
             if value < lo or value > 2**62:
-                raise ScenarioError(file, key, f"an integer >= {lo}", describe(value))
+                expected = f"an integer from {lo} to 2**62" if value > 0 else f"an integer >= {lo}"
+                raise ScenarioError(file, key, expected, describe(value))
             if key == "run.months" and not 12 <= value <= 600:
                 raise ScenarioError(file, key, "an integer from 12 to 600", describe(value))
             if key == "run.enterprises" and value < 10:
@@ -111,6 +117,10 @@ def _check(file: str, key: str, value: Any) -> Any:
             return int(value)
         if not isinstance(value, str):
             raise ScenarioError(file, key, "a string", describe(value))
+        if len(value) > MAX_DESCRIPTION:
+            raise ScenarioError(
+                file, key, f"at most {MAX_DESCRIPTION:,} characters", f"{len(value):,}"
+            )
         return value
     p = parameter(key)
     if p is None and key in RENAMED_KEYS:
@@ -242,9 +252,15 @@ def parse_scenario(
     """Parse and validate scenario TOML text (following ``extends``)."""
     try:
         raw = tomllib.loads(text)
+        flat = _flatten(raw)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(file, "", "valid TOML", f"a syntax error ({exc})") from None
-    flat = _flatten(raw)
+    except ValueError:  # an integer past Python's 4300-digit limit for conversion
+        raise ScenarioError(file, "", "numbers of at most 4300 digits", "a longer one") from None
+    except RecursionError:
+        raise ScenarioError(
+            file, "", "tables and arrays nested at most a few hundred deep", "deeper nesting"
+        ) from None
     texts = {file: text}
     extends = flat.get("scenario.extends", "")
     if extends:
@@ -262,6 +278,13 @@ def parse_scenario(
         if str(parent_path.resolve()) in _seen:
             raise ScenarioError(
                 file, "scenario.extends", "no cycle of extends", f"'{extends}' again"
+            )
+        if len(_seen) >= MAX_EXTENDS:
+            raise ScenarioError(
+                file,
+                "scenario.extends",
+                f"a chain of at most {MAX_EXTENDS} scenario files",
+                "a longer one",
             )
         parent = load_scenario(parent_path, _seen + (str(Path(file).resolve()),))
         vals = dict(parent.values)
@@ -285,6 +308,13 @@ def load_scenario(path: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
     """Load and validate a scenario file."""
     p = Path(path)
     try:
+        if p.exists() and not p.is_file():
+            raise ScenarioError(str(path), "", "a regular scenario file", "a special file")
+        if p.exists() and p.stat().st_size > MAX_FILE_BYTES:
+            size = p.stat().st_size
+            raise ScenarioError(
+                str(path), "", f"a scenario file of at most {MAX_FILE_BYTES:,} bytes", f"{size:,}"
+            )
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(str(path), "", "an existing scenario file", "no such file") from None
