@@ -23,7 +23,7 @@ __all__ = ["main", "build_parser"]
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:
         """One line naming the command and what is wrong, exit 2 (not argparse's usage)."""
-        from sim.params.scenario import printable
+        from sim.params.errors import printable
 
         self.exit(2, f"error: {self.prog}: {printable(message)}; see {self.prog} --help\n")
 
