@@ -24,6 +24,7 @@ __all__ = [
     "ViewError",
     "Results",
     "results_dir",
+    "inside_results",
     "scenarios_dir",
     "scenario_files",
     "open_scenario",
@@ -60,6 +61,20 @@ class Results:
 def results_dir() -> Path:
     """Where batches go and results are looked for: $AIMARKET_RESULTS, else ./results."""
     return Path(os.environ.get("AIMARKET_RESULTS", "results"))
+
+
+def inside_results(text: str | Path, root: Path | None = None) -> Path:
+    """The folder ``text`` names, resolved, if it lies under the results root (a relative path
+    is read from the working folder, else from the root); anything else, existing or not, is
+    the same ViewError, so the page tells no folder outside the root from a missing one."""
+    root = (root or results_dir()).resolve()
+    given = Path(text).expanduser()
+    candidates = [given] if given.is_absolute() else [given, root / given]
+    for candidate in candidates:
+        resolved = candidate.resolve()
+        if resolved.is_relative_to(root) and resolved.is_dir():
+            return resolved
+    raise ViewError(f"{text}: expected a folder under {root}, found none")
 
 
 def scenarios_dir() -> Path:
