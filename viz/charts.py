@@ -47,7 +47,13 @@ KIND_COLOURS = (
 )  # fmt: skip
 _SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down")
 # legends: full-strength swatches (the bands' fill is pale), labels never cut
-_LEGEND = {"symbolOpacity": 1.0, "symbolStrokeWidth": 3, "labelLimit": 0, "orient": "bottom"}
+_LEGEND = {
+    "symbolOpacity": 1.0,
+    "symbolStrokeWidth": 3,
+    "labelLimit": 0,
+    "orient": "bottom",
+    "direction": "vertical",
+}
 
 
 def series_label(name: str) -> str:
@@ -189,7 +195,7 @@ def timeline_chart(events: pl.DataFrame, kinds: list[str] | None = None) -> alt.
     n = len(KIND_COLOURS)
     slots = [(k, i) for i, k in enumerate(kinds) if k in present]  # the legend lists these
     colours = [KIND_COLOURS[i % n] for _, i in slots]
-    shapes = [_SHAPES[(i // n) % len(_SHAPES)] for _, i in slots]
+    shapes = [_SHAPES[i % len(_SHAPES)] for _, i in slots]  # 20 x 6 colours: unique to 60
     kinds = [k for k, _ in slots]
     legend = alt.Legend(columns=2, symbolOpacity=1.0, labelLimit=0)
     return (

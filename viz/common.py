@@ -16,6 +16,7 @@ from .data import (
     results_dir,
     scenario_files,
     scenarios_dir,
+    shown_path,
 )
 
 __all__ = ["load_results", "results_picker", "results_or_baseline", "FIRST_RUNS"]
@@ -40,7 +41,10 @@ def results_picker(folders: list[Path], key: str, label: str = "Results folder")
     """A select box of results folders plus a free path under the results root; returns the
     chosen folder (None while no path is typed); a path outside the root is a ViewError."""
     options = [str(f) for f in folders] + ["another folder..."]
-    choice = st.selectbox(label, options, key=key)
+    other = options[-1]
+    choice = st.selectbox(
+        label, options, key=key, format_func=lambda o: o if o == other else shown_path(o)
+    )
     if choice == "another folder...":
         choice = st.text_input(
             f"Path of a {label.lower()} (under the results root)", key=f"{key}_path"

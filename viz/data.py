@@ -25,6 +25,7 @@ __all__ = [
     "Results",
     "results_dir",
     "inside_results",
+    "shown_path",
     "scenarios_dir",
     "scenario_files",
     "open_scenario",
@@ -75,6 +76,13 @@ def inside_results(text: str | Path, root: Path | None = None) -> Path:
         if resolved.is_relative_to(root) and resolved.is_dir():
             return resolved
     raise ViewError(f"{text}: expected a folder under {root}, found none")
+
+
+def shown_path(folder: str | Path, root: Path | None = None) -> str:
+    """A folder as the pages name it: relative to the results root when under it."""
+    root = (root or results_dir()).resolve()
+    path = Path(folder).resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(folder)
 
 
 def scenarios_dir() -> Path:

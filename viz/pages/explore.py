@@ -12,7 +12,7 @@ from experiments.summary import EXPERT_ESTIMATE, summarize
 from sim.actors import LAB_LABELS, LAB_NAMES
 from viz import charts
 from viz.common import load_results
-from viz.data import ViewError, ensure_batch, open_scenario, scenario_files
+from viz.data import ViewError, ensure_batch, open_scenario, scenario_files, shown_path
 
 # the parameters the page lets one change: key, label
 MAIN = (
@@ -112,11 +112,19 @@ def _classifier(summary: dict) -> None:
     if not rows:
         return
     st.markdown("**How the end-state shares move with the classifier**")
-    for sentence in summary.get("hinges") or []:
-        st.warning(sentence)
-    if not summary.get("hinges"):
+    hinges = summary.get("hinges") or []
+    if hinges:
+        st.warning("\n".join(f"- {sentence}" for sentence in hinges))
+    else:
         st.caption("no end-state share moves by 10 points or more under any variant")
-    st.dataframe(charts.sensitivity_frame(rows), hide_index=True, width="stretch")
+    table = charts.sensitivity_frame(rows)
+    # short headers so every column fits: a state's share, then its change beside it
+    config = {
+        c: st.column_config.NumberColumn("Δ points", width="small", format="%+.1f")
+        for c in table.columns
+        if c.endswith(" change, points")
+    }
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     held = summary.get("conditions_held") or {}
     st.dataframe(
         pl.DataFrame(
@@ -143,7 +151,7 @@ def _show(state: dict) -> None:
         ),
         help="share of runs ending in each state, 95% Wilson interval",
     )
-    st.caption(f"results in {res.folder} ({state['seconds']} s)")
+    st.caption(f"results in {shown_path(res.folder)} under the results root ({state['seconds']} s)")
     left, right = st.columns([3, 2])
     left.altair_chart(charts.shares_chart(frame), width="stretch")
     table = frame.with_columns(

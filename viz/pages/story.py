@@ -11,7 +11,7 @@ from sim.actors import ACTOR_LABELS
 from sim.vocab import END_STATES
 from viz import charts
 from viz.common import load_results, results_or_baseline, results_picker
-from viz.data import ViewError, deciding_indicators, typical_run
+from viz.data import ViewError, deciding_indicators, shown_path, typical_run
 from viz.kinds import AGGREGATE_KINDS, SINGLE_KINDS, rare_kinds
 
 
@@ -36,7 +36,7 @@ def _page() -> None:
     if not folder:
         return
     res = load_results(folder)
-    st.caption(f"{res.name}: {res.runs.height} runs from {res.folder}")
+    st.caption(f"{res.name}: {res.runs.height} runs from {shown_path(res.folder)}")
     months = int(res.trajectories["date"].n_unique()) if res.trajectories.height else 0
     rare = rare_kinds(res.events, res.runs.height, months)
     with st.sidebar:
