@@ -18,6 +18,7 @@ __all__ = [
     "QUANTILES",
     "KIND_COLOURS",
     "series_label",
+    "SHORT_LABELS",
     "comparison_table",
     "fan_bands",
     "fan_chart",
@@ -52,7 +53,16 @@ _LEGEND = {
     "symbolStrokeWidth": 3,
     "labelLimit": 0,
     "orient": "bottom",
-    "direction": "vertical",
+    "direction": "horizontal",
+}
+_SYMLOG_TICKS = [-100, -10, 0, 10, 100, 1000, 10000]
+
+
+# names of the shares charted side by side, short enough for a legend in one row
+SHORT_LABELS = {
+    "open_share": "open share of enterprise tokens",
+    "bigtech_open_share": "big tech's share of open usage",
+    "dev_open_share": "developers in open ecosystems",
 }
 
 
@@ -96,10 +106,12 @@ def fan_chart(
 ) -> alt.Chart:
     """Median line with 25-75% and 5-95% bands, one colour per series; ``log`` for a log axis,
     ``symlog`` for one that also takes 0 and negatives (cash spanning orders of magnitude)."""
+    axis = alt.Axis()
     if log:
         scale = alt.Scale(type="log")
     elif symlog:
         scale = alt.Scale(type="symlog", constant=1.0)
+        axis = alt.Axis(values=_SYMLOG_TICKS, format="~s", labelOverlap=False)
     else:
         scale = alt.Scale(zero=False)
     base = alt.Chart(bands).encode(
@@ -107,7 +119,7 @@ def fan_chart(
         color=alt.Color("series:N", title=None, legend=alt.Legend(**_LEGEND)),
     )
     outer = base.mark_area(opacity=0.15).encode(
-        y=alt.Y("q05:Q", title=y_title, scale=scale), y2="q95:Q"
+        y=alt.Y("q05:Q", title=y_title, scale=scale, axis=axis), y2="q95:Q"
     )
     inner = base.mark_area(opacity=0.3).encode(y=alt.Y("q25:Q", scale=scale), y2="q75:Q")
     median = base.mark_line().encode(
@@ -214,9 +226,17 @@ def timeline_chart(events: pl.DataFrame, kinds: list[str] | None = None) -> alt.
     )
 
 
-def run_chart(traj: pl.DataFrame, columns: list[str], events: pl.DataFrame, title: str):
-    """One run's series over time with its events marked as vertical rules."""
-    named = {c: series_label(c) for c in columns}
+def run_chart(
+    traj: pl.DataFrame,
+    columns: list[str],
+    events: pl.DataFrame,
+    title: str,
+    labels: dict[str, str] | None = None,
+) -> alt.LayerChart:
+    """One run's series over time (named by ``labels``, else :func:`series_label`) with its
+    events marked as vertical rules."""
+    labels = labels or {}
+    named = {c: labels.get(c) or series_label(c) for c in columns}
     long = (
         traj.select("date", *columns)
         .rename(named)

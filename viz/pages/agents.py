@@ -127,7 +127,9 @@ def _page() -> None:
         events = model_events(model)
         marked = events.filter(pl.col("kind").is_in(rare_kinds(events, 1, model.months)))
         st.altair_chart(
-            charts.run_chart(series, series.columns[1:], marked, "Shares so far"),
+            charts.run_chart(
+                series, series.columns[1:], marked, "Shares so far", charts.SHORT_LABELS
+            ),
             width="stretch",
         )
         st.caption("dashed lines: events rarer than once in two years (hover for details)")

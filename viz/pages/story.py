@@ -65,7 +65,9 @@ def _page() -> None:
     st.altair_chart(charts.timeline_chart(singles, list(SINGLE_KINDS)), width="stretch")
     c1, c2 = st.columns(2)
     c1.altair_chart(
-        charts.run_chart(traj, ["open_share", "bigtech_open_share"], turns, "Shares"),
+        charts.run_chart(
+            traj, ["open_share", "bigtech_open_share"], turns, "Shares", charts.SHORT_LABELS
+        ),
         width="stretch",
     )
     c2.altair_chart(
