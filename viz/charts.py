@@ -111,7 +111,9 @@ def fan_chart(
         scale = alt.Scale(type="log")
     elif symlog:
         scale = alt.Scale(type="symlog", constant=1.0)
-        axis = alt.Axis(values=_SYMLOG_TICKS, format="~s", labelOverlap=False)
+        axis = alt.Axis(
+            values=_SYMLOG_TICKS, labelExpr="format(datum.value, ',')", labelOverlap=False
+        )
     else:
         scale = alt.Scale(zero=False)
     base = alt.Chart(bands).encode(
@@ -121,9 +123,10 @@ def fan_chart(
     outer = base.mark_area(opacity=0.15).encode(
         y=alt.Y("q05:Q", title=y_title, scale=scale, axis=axis), y2="q95:Q"
     )
-    inner = base.mark_area(opacity=0.3).encode(y=alt.Y("q25:Q", scale=scale), y2="q75:Q")
+    # every layer carries the same axis (merged axes drop explicit tick values)
+    inner = base.mark_area(opacity=0.3).encode(y=alt.Y("q25:Q", scale=scale, axis=axis), y2="q75:Q")
     median = base.mark_line().encode(
-        y=alt.Y("q50:Q", scale=scale),
+        y=alt.Y("q50:Q", scale=scale, axis=axis),
         tooltip=[alt.Tooltip("date:T"), "series:N", alt.Tooltip("q50:Q", format=".3g")],
     )
     return (outer + inner + median).properties(title=title, height=260)
