@@ -131,9 +131,18 @@ def _settle(page) -> None:
 
 
 def _shot(page, name: str) -> None:
+    """A screenshot of the page as tall as its content (Streamlit scrolls inside its main
+    block, so the viewport is sized to it)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     tmp = SHOTS / f".{name}.png"
+    height = page.evaluate(
+        "document.querySelector(\"[data-testid='stMainBlockContainer']\")"
+        ".getBoundingClientRect().bottom"
+    )
+    page.set_viewport_size({"width": 1400, "height": max(900, min(int(height) + 20, 6000))})
+    page.wait_for_timeout(800)  # charts re-laid out
     page.screenshot(path=str(tmp), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 3400})
     shutil.move(tmp, SHOTS / f"{name}.png")
 
 

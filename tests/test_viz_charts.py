@@ -137,6 +137,9 @@ def test_readable_series_labels_and_full_strength_swatches():
     legend = spec["layer"][0]["encoding"]["color"]["legend"]
     assert legend["symbolOpacity"] == 1.0 and legend["labelLimit"] == 0
     assert spec["layer"][0]["encoding"]["y"]["scale"]["type"] == "symlog"
+    # the same tick values on every layer (Vega-Lite's merged axis drops them otherwise)
+    ticks = [layer["encoding"]["y"]["axis"]["values"] for layer in spec["layer"]]
+    assert ticks[0] and all(t == ticks[0] for t in ticks) and 0 in ticks[0]
 
 
 def test_timeline_gives_every_event_kind_its_own_colour_and_shape():
