@@ -9,13 +9,15 @@ import polars as pl
 
 from sim.actors import ACTOR_LABELS
 from sim.calendar import event_day
+from sim.events import EVENT_TABLE
 
 from .tables import tidy_details
 
 __all__ = ["StoryError", "tell_story", "typical_run", "typical_run_of"]
 
 _NAMES = ACTOR_LABELS
-_AGGREGATE = ("enterprise_reviews", "developer_switches")
+# the populations' monthly summaries (told per year), from the event table
+_AGGREGATE = tuple(k.name for k in EVENT_TABLE if k.actor == "population")
 
 
 class StoryError(ValueError):

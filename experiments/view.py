@@ -5,15 +5,26 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+from types import FrameType
 
 __all__ = ["add_view_parser", "cmd_view", "DEFAULT_PORT"]
 
 DEFAULT_PORT = 8501
 HOST = "127.0.0.1"
+GRACE_SECONDS = 15.0  # after a signal, how long the server has to stop before it is killed
+# Host headers the server accepts (a foreign name reaching the loopback port, as in DNS
+# rebinding, is refused); the toolbar without Streamlit's Deploy button
+SERVER_OPTIONS = (
+    ("--server.allowedHosts", "127.0.0.1"),
+    ("--server.allowedHosts", "localhost"),
+    ("--client.toolbarMode", "viewer"),
+)
 
 
 def _port(text: str) -> int:
@@ -82,12 +93,39 @@ def cmd_view(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        *(part for option in SERVER_OPTIONS for part in option),
     ]
     print(f"aimarket viewer on http://{HOST}:{args.port} (results in {results})", flush=True)
+    return _run_child(cmd, env)
+
+
+def _run_child(cmd: list[str], env: dict[str, str]) -> int:
+    """Run ``cmd`` until it ends; SIGTERM, SIGINT and SIGHUP to this process are passed on to it
+    and waited for (then it is killed), so stopping the launcher stops the server."""
     proc = subprocess.Popen(cmd, env=env)
+    received: list[int] = []
+
+    def forward(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM if signum == signal.SIGHUP else signum)
+
+    caught = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    previous = {s: signal.signal(s, forward) for s in caught}
     try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait(timeout=10)
-        return 130
+        deadline = None
+        while True:
+            try:
+                code = proc.wait(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                if received and deadline is None:
+                    deadline = time.monotonic() + GRACE_SECONDS
+                if deadline is not None and time.monotonic() > deadline:
+                    proc.kill()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if received:
+        return 128 + received[0]
+    return code

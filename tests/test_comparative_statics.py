@@ -12,10 +12,13 @@ import pytest
 from experiments.stats import paired_difference
 from sim.engine.batch import simulate
 from sim.events import EV
+from sim.params.spec import LAB_DEFAULTS, L
 from sim.state import S
+from sim.vocab import REGION_NAMES
 
-OPEN_LABS = [0, 1, 2, 6]  # meta, mistral, alibaba, deepseek
-CHINESE_LABS = [2, 6]
+# from the lab table (actor ids are positions in it): labs open at the start, labs in China
+OPEN_LABS = [k for k, d in enumerate(LAB_DEFAULTS.values()) if d[L.OPEN0]]
+CHINESE_LABS = [k for k, d in enumerate(LAB_DEFAULTS.values()) if REGION_NAMES[d[L.HOME]] == "cn"]
 
 
 @pytest.fixture(scope="module")

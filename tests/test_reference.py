@@ -8,11 +8,13 @@ import mesa
 import numpy as np
 import pytest
 
+from sim.actors import CLOUD_NAMES, LAB_NAMES, N_CLOUDS, N_LABS
 from sim.engine.agents import ClosedVendor, Developer, Enterprise, Lab, OpenLab, Regulator
 from sim.engine.batch import simulate
 from sim.engine.differential import batch_differences, engine_differences
 from sim.engine.reference import MarketModel
 from sim.params.scenario import load_scenario
+from sim.params.spec import LAB_DEFAULTS, L
 from sim.state import S
 from sim.vocab import END_STATES
 
@@ -70,19 +72,21 @@ def model() -> MarketModel:
 
 def test_every_actor_is_a_mesa_agent(model):
     by_type = model.agents_by_type
-    assert len(by_type[OpenLab]) == 4 and len(by_type[ClosedVendor]) == 3
+    n_open = sum(1 for d in LAB_DEFAULTS.values() if d[L.OPEN0])  # open at the start
+    assert len(by_type[OpenLab]) == n_open and len(by_type[ClosedVendor]) == N_LABS - n_open
     assert {a.name for a in by_type[Regulator]} == {"eu_regulator", "us_regulator"}
     assert len(by_type[Enterprise]) == 300 and len(by_type[Developer]) == 1500
     names = {c.name for c in model.cloud_agents}
-    assert len(model.cloud_agents) == 5 and {"alibaba_cloud", "inference_hosts"} <= names
+    assert len(model.cloud_agents) == N_CLOUDS and names == set(CLOUD_NAMES)
     mistral = model.labs_by_name["mistral"]
     assert isinstance(mistral, Lab) and mistral.open == 1 and mistral.state["alive"] == 1
     with pytest.raises(AttributeError):
         _ = mistral.no_such_field
     # a record field written on an agent is the state the rules read
-    cash = model.labs[1]["cash"]
+    k = LAB_NAMES.index("mistral")
+    cash = model.labs[k]["cash"]
     mistral.cash = cash + 1.0
-    assert model.labs[1]["cash"] == cash + 1.0 and mistral.cash == cash + 1.0
+    assert model.labs[k]["cash"] == cash + 1.0 and mistral.cash == cash + 1.0
     mistral.cash = cash
 
 
@@ -95,11 +99,14 @@ def test_step_advances_one_month_and_collects(model):
     assert len(frame) == 2 and 0.0 <= frame["open_share"].iloc[-1] <= 1.0
     assert frame["adopted"].iloc[-1] > 0.0 and frame["gap_months"].iloc[-1] > 0.0
     labs = model.datacollector.get_agenttype_vars_dataframe(Lab)
-    assert len(labs) == 2 * 7 and {"cap_open", "markup", "devs"} <= set(labs.columns)
+    assert len(labs) == 2 * N_LABS and {"cap_open", "markup", "devs"} <= set(labs.columns)
     # agents' state is the engine's state: a reviewed enterprise shows its choice
     adopted = [e for e in model.enterprises if e.option >= 0]
     assert adopted and all(e.deployment != "none" for e in adopted)
-    assert sum(d.ecosystem == "meta" for d in model.developers) == model.labs[0]["devs"]
+    assert (
+        sum(d.ecosystem == "meta" for d in model.developers)
+        == model.labs[LAB_NAMES.index("meta")]["devs"]
+    )
 
 
 def test_stepped_model_matches_fast_engine(model):
@@ -132,7 +139,7 @@ def test_mesa_batch_run(small):
         display_progress=False,
     )
     # one row per lab (agent-type reporters) for each of 2 seeds x 2 parameter values
-    assert len(results) == 4 * 7 and len({r["RunId"] for r in results}) == 4
+    assert len(results) == 4 * N_LABS and len({r["RunId"] for r in results}) == 4
     for row in results:
         assert row["Step"] == 36 and 0.0 <= row["open_share"] <= 1.0 and "cap_open" in row
     # each row is the fast engine's run 0 with base seed rng

@@ -77,7 +77,11 @@ def test_licence_frame_is_the_share_of_runs_open():
     meta = frame.filter(pl.col("lab") == "meta")
     assert meta.height == 3 and meta["share_open"].to_list() == pytest.approx([0.4] * 3)
     assert frame.filter(pl.col("lab") == "openai")["share_open"].to_list() == [1.0] * 3
-    assert charts.licence_chart(frame).to_dict()["mark"]["type"] == "line"
+    # one row per lab, a cell per month (lines of always-open and never-open labs would
+    # lie on each other at 1 and at 0)
+    spec = charts.licence_chart(frame).to_dict()
+    assert spec["mark"]["type"] == "rect" and spec["encoding"]["y"]["field"] == "lab"
+    assert spec["encoding"]["color"]["scale"]["domain"] == [0, 1]
     with pytest.raises(KeyError):
         charts.licence_frame(_traj(), ["absent"])
 
@@ -117,8 +121,54 @@ def test_run_and_timeline_charts_carry_the_events():
     chart = charts.run_chart(traj, ["open_share"], events, "run 1")
     rows = _data(chart)
     assert any(r.get("details") == "released an open-weight model" for r in rows)
-    assert sum(1 for r in rows if r.get("series") == "open_share") == 3
+    label = charts.series_label("open_share")
+    assert label == "Share of enterprise tokens on open weights"
+    assert sum(1 for r in rows if r.get("series") == label) == 3
     assert charts.timeline_chart(events).to_dict()["mark"]["type"] == "point"
+
+
+def test_readable_series_labels_and_full_strength_swatches():
+    assert charts.series_label("gap_months").startswith("Months the best open model trails")
+    assert charts.series_label("meta_cash") == "meta: cash of a venture-funded lab"
+    assert charts.series_label("no_such_series") == "no_such_series"
+    bands = charts.fan_bands(_traj(), ["open_share"])
+    assert set(bands["series"]) == {charts.series_label("open_share")}
+    spec = charts.fan_chart(bands, "t", "share", symlog=True).to_dict()
+    legend = spec["layer"][0]["encoding"]["color"]["legend"]
+    assert legend["symbolOpacity"] == 1.0 and legend["labelLimit"] == 0
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["type"] == "symlog"
+    # the same tick values on every layer (Vega-Lite's merged axis drops them otherwise)
+    ticks = [layer["encoding"]["y"]["axis"]["values"] for layer in spec["layer"]]
+    assert ticks[0] and all(t == ticks[0] for t in ticks) and 0 in ticks[0]
+
+
+def test_timeline_gives_every_event_kind_its_own_colour_and_shape():
+    from viz.kinds import SINGLE_KINDS
+
+    kinds = [*SINGLE_KINDS, *(f"new_kind_{i}" for i in range(12))]  # more than 20 colours
+    events = pl.DataFrame(
+        {
+            "date": [dt.date(2023, 1, 1)] * len(kinds),
+            "actor": ["Meta"] * len(kinds),
+            "kind": kinds,
+            "details": [""] * len(kinds),
+        }
+    )
+    enc = charts.timeline_chart(events, kinds).to_dict()["encoding"]
+    pairs = list(zip(enc["color"]["scale"]["range"], enc["shape"]["scale"]["range"], strict=True))
+    assert len(set(pairs)) == len(kinds) == len(enc["color"]["scale"]["domain"])
+    # a kind keeps its colour when another is absent from the run
+    one = charts.timeline_chart(events.filter(pl.col("kind") == kinds[5]), kinds).to_dict()
+    assert one["encoding"]["color"]["scale"]["range"] == [pairs[5][0]]
+
+
+def test_comparison_table_prints_p_values_as_the_cli():
+    frame = charts.comparison_frame(_cmp()).with_columns(
+        pl.when(pl.col("scenario") == "other").then(1.2e-06).otherwise(1.0).alias("p_value")
+    )
+    table = charts.comparison_table(frame)
+    assert set(table["p_value"]) == {"1.2e-06", "1"}
+    assert table["share"].dtype == pl.Float64
 
 
 def test_heatmap_and_bars_encode_their_columns():
@@ -126,9 +176,16 @@ def test_heatmap_and_bars_encode_their_columns():
     spec = charts.heatmap_chart(frame, "a", "b", "share_x").to_dict()
     assert spec["encoding"]["color"]["aggregate"] == "mean"
     assert spec["encoding"]["x"]["bin"]["maxbins"] == 8
+    # dotted parameter names reach Vega-Lite as plain fields (a dot reads as a nested field)
+    dotted = frame.rename({"a": "drivers.ecosystem.strength", "b": "counterforces.x.growth"})
+    spec = charts.heatmap_chart(dotted, *dotted.columns).to_dict()
+    fields = [spec["encoding"][c]["field"] for c in ("x", "y", "color")]
+    assert not any("." in f for f in fields)
+    assert spec["encoding"]["x"]["title"] == "drivers.ecosystem.strength"
+    rows = _data(charts.heatmap_chart(dotted, *dotted.columns))
+    assert all("." not in key for row in rows for key in row)
     counts = pl.DataFrame({"deployment": ["hybrid", "closed_api"], "count": [3, 5]})
     assert len(_data(charts.count_chart(counts, "deployment", "d"))) == 2
     sens = pl.DataFrame({"parameter": ["p", "q"], "value": [0.7, 0.1]})
-    assert charts.bar_chart(sens, "parameter", "value", "S").to_dict()["encoding"]["y"]["sort"] == (
-        "-x"
-    )
+    y = charts.bar_chart(sens, "parameter", "value", "S").to_dict()["encoding"]["y"]
+    assert y["sort"] == "-x" and y["axis"]["labelLimit"] == 0  # full parameter names

@@ -67,7 +67,20 @@ def test_impossible_parameter_is_a_message_not_a_traceback(env):
     at.button(key="run").click().run()
     assert not at.exception
     assert at.error and "drivers.feedback.strength" in at.error[0].value
-    assert "explore" not in at.session_state
+    # the batch shown is still the one the page opened on
+    assert "baseline" in at.session_state["explore"]["folder"]
+
+
+def test_page_opens_on_the_baseline_batch(env):
+    at = _app()  # no button pressed
+    assert not at.error and not at.info
+    assert at.subheader[0].value.startswith("baseline: 200 runs")
+    assert set(at.dataframe[0].value["end_state"]) >= {"open_deepening", "gap_widens"}
+    assert len(at.get("vega_lite_chart")) >= 7
+    # a second visit (a new session) reads the batch back
+    folders = sorted((env / "results" / "view").iterdir())
+    _app()
+    assert sorted((env / "results" / "view").iterdir()) == folders
 
 
 def test_empty_scenarios_folder_is_a_message(tmp_path, monkeypatch):

@@ -42,3 +42,12 @@ def test_one_scenario_is_a_message(app):
     app.button(key="compare").click().run()
     assert not app.exception
     assert app.error and "at least two" in app.error[0].value
+
+
+def test_page_opens_on_the_comparison_of_its_default_choice(app):
+    assert not app.error and not app.info
+    assert app.subheader[0].value == "2 scenarios, 200 runs each"
+    assert len(app.get("vega_lite_chart")) == 2
+    table = app.dataframe[0].value
+    # p-values as `aimarket compare` prints them (2 significant digits), never rounded to 0
+    assert table["p_value"].map(lambda p: p == "nan" or float(p) > 0 or p == "1").all()

@@ -94,3 +94,19 @@ def test_same_axes_and_unfinished_sweeps_are_messages(results):
     at.selectbox(key="sweep").set_value(str(results / "half")).run()
     assert not at.exception
     assert at.error and "points.parquet" in at.error[0].value
+
+
+def test_folders_outside_the_results_root_are_refused_alike(results, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    _sweep(outside / "demo")  # a real sweep, but outside the root
+    _sweep(results / "inside")
+    at = _app()
+    errors = []
+    for text in (str(outside / "demo"), str(outside / "missing"), "../outside", "/tmp/x-none"):
+        at.selectbox(key="sweep").set_value("another folder...").run()
+        at.text_input(key="sweep_path").input(text).run()
+        assert not at.exception and len(at.error) == 1
+        errors.append(at.error[0].value.replace(text, "PATH"))
+    assert len(set(errors)) == 1 and "expected a folder under" in errors[0]
+    at.text_input(key="sweep_path").input("inside").run()  # relative to the root
+    assert not at.error and at.subheader[0].value.startswith("demo: 40 points")

@@ -12,8 +12,14 @@ from typing import Any
 import altair as alt
 import polars as pl
 
+from sim.state import SERIES_DOCS
+
 __all__ = [
     "QUANTILES",
+    "KIND_COLOURS",
+    "series_label",
+    "SHORT_LABELS",
+    "comparison_table",
     "fan_bands",
     "fan_chart",
     "shares_frame",
@@ -34,6 +40,44 @@ __all__ = [
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _Q = ("q05", "q25", "q50", "q75", "q95")
 _STATE_ORDER = ["open_deepening", "bigtech_oligopoly", "gap_widens"]
+# Tableau's 20 colours, dark and light alternating (the event timeline's kinds)
+KIND_COLOURS = (
+    "#4c78a8", "#9ecae9", "#f58518", "#ffbf79", "#54a24b", "#88d27a", "#b79a20", "#f2cf5b",
+    "#439894", "#83bcb6", "#e45756", "#ff9d98", "#79706e", "#bab0ac", "#d67195", "#fcbfd2",
+    "#b279a2", "#d6a5c9", "#9e765f", "#d8b5a5",
+)  # fmt: skip
+_SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down")
+# legends: full-strength swatches (the bands' fill is pale), labels never cut
+_LEGEND = {
+    "symbolOpacity": 1.0,
+    "symbolStrokeWidth": 3,
+    "labelLimit": 0,
+    "orient": "bottom",
+    "direction": "horizontal",
+}
+_SYMLOG_TICKS = [-100, -10, 0, 10, 100, 1000, 10000]
+
+
+# names of the shares charted side by side, short enough for a legend in one row
+SHORT_LABELS = {
+    "open_share": "open share of enterprise tokens",
+    "bigtech_open_share": "big tech's share of open usage",
+    "dev_open_share": "developers in open ecosystems",
+}
+
+
+def series_label(name: str) -> str:
+    """A trajectory column's readable name from sim.state.SERIES_DOCS (its first clause), the
+    per-lab ones (``meta_cash``) with the lab's name; unknown names are returned as they are."""
+    doc = SERIES_DOCS.get(name)
+    prefix = ""
+    if doc is None and "_" in name:
+        lab, rest = name.split("_", 1)
+        doc, prefix = SERIES_DOCS.get(rest), f"{lab}: "
+    if doc is None:
+        return name
+    short = doc.split(",")[0].split(" (")[0].split(":")[0].strip()
+    return prefix + short[:1].upper() + short[1:] if not prefix else prefix + short
 
 
 def fan_bands(traj: pl.DataFrame, columns: list[str], labels: dict[str, str] | None = None):
@@ -52,23 +96,37 @@ def fan_bands(traj: pl.DataFrame, columns: list[str], labels: dict[str, str] | N
                     for q, n in zip(QUANTILES, _Q, strict=True)
                 )
             )
-            .with_columns(pl.lit(labels.get(col, col)).alias("series"))
+            .with_columns(pl.lit(labels.get(col) or series_label(col)).alias("series"))
         )
     return pl.concat(parts).sort("series", "date").select("date", "series", *_Q)
 
 
-def fan_chart(bands: pl.DataFrame, title: str, y_title: str, log: bool = False) -> alt.Chart:
-    """Median line with 25-75% and 5-95% bands, one colour per series."""
-    scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
+def fan_chart(
+    bands: pl.DataFrame, title: str, y_title: str, log: bool = False, symlog: bool = False
+) -> alt.Chart:
+    """Median line with 25-75% and 5-95% bands, one colour per series; ``log`` for a log axis,
+    ``symlog`` for one that also takes 0 and negatives (cash spanning orders of magnitude)."""
+    axis = alt.Axis()
+    if log:
+        scale = alt.Scale(type="log")
+    elif symlog:
+        scale = alt.Scale(type="symlog", constant=1.0)
+        axis = alt.Axis(
+            values=_SYMLOG_TICKS, labelExpr="format(datum.value, ',')", labelOverlap=False
+        )
+    else:
+        scale = alt.Scale(zero=False)
     base = alt.Chart(bands).encode(
-        x=alt.X("date:T", title=None), color=alt.Color("series:N", title=None)
+        x=alt.X("date:T", title=None),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(**_LEGEND)),
     )
     outer = base.mark_area(opacity=0.15).encode(
-        y=alt.Y("q05:Q", title=y_title, scale=scale), y2="q95:Q"
+        y=alt.Y("q05:Q", title=y_title, scale=scale, axis=axis), y2="q95:Q"
     )
-    inner = base.mark_area(opacity=0.3).encode(y=alt.Y("q25:Q", scale=scale), y2="q75:Q")
+    # every layer carries the same axis (merged axes drop explicit tick values)
+    inner = base.mark_area(opacity=0.3).encode(y=alt.Y("q25:Q", scale=scale, axis=axis), y2="q75:Q")
     median = base.mark_line().encode(
-        y=alt.Y("q50:Q", scale=scale),
+        y=alt.Y("q50:Q", scale=scale, axis=axis),
         tooltip=[alt.Tooltip("date:T"), "series:N", alt.Tooltip("q50:Q", format=".3g")],
     )
     return (outer + inner + median).properties(title=title, height=260)
@@ -123,38 +181,69 @@ def licence_frame(traj: pl.DataFrame, labs: list[str]) -> pl.DataFrame:
 
 
 def licence_chart(frame: pl.DataFrame) -> alt.Chart:
+    """One row per lab, one cell per month, coloured by the share of runs in which the lab's
+    flagship is open (lines of labs always open or never would lie on each other at 1 and 0)."""
+    labs = list(dict.fromkeys(frame["lab"].to_list()))
     return (
         alt.Chart(frame)
-        .mark_line()
+        .mark_rect()
         .encode(
-            x=alt.X("date:T", title=None),
-            y=alt.Y("share_open:Q", title="share of runs open", scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("lab:N", title=None),
+            x=alt.X("yearmonth(date):T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+            y=alt.Y("lab:N", title=None, sort=labs),
+            color=alt.Color(
+                "share_open:Q",
+                title="share of runs open",
+                scale=alt.Scale(domain=[0, 1], scheme="blues"),
+            ),
             tooltip=["lab:N", alt.Tooltip("date:T"), alt.Tooltip("share_open:Q", format=".2f")],
         )
-        .properties(title="Licences: flagship released as open weights", height=260)
+        .properties(title="Licences: share of runs with the lab's flagship open weights")
     )
 
 
-def timeline_chart(events: pl.DataFrame) -> alt.Chart:
-    """One point per dated event, one row per actor, the readable details on hover."""
+def timeline_chart(events: pl.DataFrame, kinds: list[str] | None = None) -> alt.Chart:
+    """One point per dated event, one row per actor, the readable details on hover. Each of
+    ``kinds`` (default: those present) has its own colour and shape pair, given by its position
+    there, so a kind keeps its colour from run to run; the legend lists the kinds present."""
+    kinds = kinds or sorted(set(events["kind"].to_list()))
+    present = set(events["kind"].to_list())
+    n = len(KIND_COLOURS)
+    slots = [(k, i) for i, k in enumerate(kinds) if k in present]  # the legend lists these
+    colours = [KIND_COLOURS[i % n] for _, i in slots]
+    shapes = [_SHAPES[i % len(_SHAPES)] for _, i in slots]  # 20 x 6 colours: unique to 60
+    kinds = [k for k, _ in slots]
+    legend = alt.Legend(columns=2, symbolOpacity=1.0, labelLimit=0)
     return (
         alt.Chart(events.select("date", "actor", "kind", "details"))
-        .mark_point(filled=True, size=70)
+        .mark_point(filled=True, size=80, opacity=0.9)
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
             y=alt.Y("actor:N", title=None),
-            color=alt.Color("kind:N", title="event"),
+            color=alt.Color(
+                "kind:N", title="event", scale=alt.Scale(domain=kinds, range=colours), legend=legend
+            ),
+            shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=shapes), legend=None),
             tooltip=[alt.Tooltip("date:T"), "actor:N", "kind:N", "details:N"],
         )
         .properties(title="Event timeline", height=300)
     )
 
 
-def run_chart(traj: pl.DataFrame, columns: list[str], events: pl.DataFrame, title: str):
-    """One run's series over time with its events marked as vertical rules."""
-    long = traj.select("date", *columns).unpivot(
-        index="date", on=columns, variable_name="series", value_name="value"
+def run_chart(
+    traj: pl.DataFrame,
+    columns: list[str],
+    events: pl.DataFrame,
+    title: str,
+    labels: dict[str, str] | None = None,
+) -> alt.LayerChart:
+    """One run's series over time (named by ``labels``, else :func:`series_label`) with its
+    events marked as vertical rules."""
+    labels = labels or {}
+    named = {c: labels.get(c) or series_label(c) for c in columns}
+    long = (
+        traj.select("date", *columns)
+        .rename(named)
+        .unpivot(index="date", on=list(named.values()), variable_name="series", value_name="value")
     )
     lines = (
         alt.Chart(long)
@@ -162,7 +251,7 @@ def run_chart(traj: pl.DataFrame, columns: list[str], events: pl.DataFrame, titl
         .encode(
             x=alt.X("date:T", title=None),
             y=alt.Y("value:Q", title=None),
-            color=alt.Color("series:N", title=None),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(**_LEGEND)),
         )
     )
     rules = (
@@ -207,6 +296,15 @@ def comparison_frame(cmp: dict[str, Any]) -> pl.DataFrame:
             "p_value",
         ],
         orient="row",
+    )
+
+
+def comparison_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """:func:`comparison_frame` for display: shares to 3 decimals, p-values as
+    ``aimarket compare`` prints them (2 significant digits, so 1.2e-06 does not read 0)."""
+    return frame.with_columns(
+        pl.col(pl.Float64).exclude("p_value").round(3),
+        pl.col("p_value").map_elements(lambda p: f"{p:.2g}", return_dtype=pl.String),
     )
 
 
@@ -258,7 +356,7 @@ def bar_chart(frame: pl.DataFrame, label: str, value: str, title: str) -> alt.Ch
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y(f"{label}:N", sort="-x", title=None),
+            y=alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
             x=alt.X(f"{value}:Q", title=value),
             tooltip=[f"{label}:N", alt.Tooltip(f"{value}:Q", format=".3g")],
         )
@@ -268,15 +366,20 @@ def bar_chart(frame: pl.DataFrame, label: str, value: str, title: str) -> alt.Ch
 
 def heatmap_chart(frame: pl.DataFrame, x: str, y: str, value: str, bins: int = 8) -> alt.Chart:
     """Mean of ``value`` over a grid of binned ``x`` and ``y`` (e.g. an end state's probability
-    over two parameters of a sweep)."""
+    over two parameters of a sweep). The columns are renamed for Vega-Lite, which would read a
+    dotted name (``drivers.ecosystem.strength``) as a nested field and draw nothing."""
+    data = frame.select(pl.col(x).alias("x"), pl.col(y).alias("y"), pl.col(value).alias("v"))
     return (
-        alt.Chart(frame.select(x, y, value))
+        alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X(f"{x}:Q", bin=alt.Bin(maxbins=bins)),
-            y=alt.Y(f"{y}:Q", bin=alt.Bin(maxbins=bins)),
-            color=alt.Color(f"mean({value}):Q", scale=alt.Scale(domain=[0, 1])),
-            tooltip=[alt.Tooltip(f"mean({value}):Q", format=".2f"), alt.Tooltip("count():Q")],
+            x=alt.X("x:Q", bin=alt.Bin(maxbins=bins), title=x),
+            y=alt.Y("y:Q", bin=alt.Bin(maxbins=bins), title=y),
+            color=alt.Color("mean(v):Q", title=value, scale=alt.Scale(domain=[0, 1])),
+            tooltip=[
+                alt.Tooltip("mean(v):Q", title=value, format=".2f"),
+                alt.Tooltip("count():Q", title="points"),
+            ],
         )
         .properties(title=f"{value} over {x} and {y}")
     )

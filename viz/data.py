@@ -24,6 +24,8 @@ __all__ = [
     "ViewError",
     "Results",
     "results_dir",
+    "inside_results",
+    "shown_path",
     "scenarios_dir",
     "scenario_files",
     "open_scenario",
@@ -60,6 +62,27 @@ class Results:
 def results_dir() -> Path:
     """Where batches go and results are looked for: $AIMARKET_RESULTS, else ./results."""
     return Path(os.environ.get("AIMARKET_RESULTS", "results"))
+
+
+def inside_results(text: str | Path, root: Path | None = None) -> Path:
+    """The folder ``text`` names, resolved, if it lies under the results root (a relative path
+    is read from the working folder, else from the root); anything else, existing or not, is
+    the same ViewError, so the page tells no folder outside the root from a missing one."""
+    root = (root or results_dir()).resolve()
+    given = Path(text).expanduser()
+    candidates = [given] if given.is_absolute() else [given, root / given]
+    for candidate in candidates:
+        resolved = candidate.resolve()
+        if resolved.is_relative_to(root) and resolved.is_dir():
+            return resolved
+    raise ViewError(f"{text}: expected a folder under {root}, found none")
+
+
+def shown_path(folder: str | Path, root: Path | None = None) -> str:
+    """A folder as the pages name it: relative to the results root when under it."""
+    root = (root or results_dir()).resolve()
+    path = Path(folder).resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(folder)
 
 
 def scenarios_dir() -> Path:

@@ -6,9 +6,9 @@ from typing import Any
 
 import polars as pl
 
-from sim.actors import ACTOR_LABELS, LAB_NAMES
+from sim.actors import ACTOR_LABELS, CLOUD_NAMES, LAB_NAMES
 from sim.calendar import month_date
-from sim.vocab import OPTION_NAMES, REGION_NAMES
+from sim.vocab import FUNDING_NAMES, OPTION_NAMES, REGION_NAMES
 
 __all__ = [
     "enterprises_frame",
@@ -18,13 +18,91 @@ __all__ = [
     "model_events",
     "model_series",
     "filter_enterprises",
+    "readable_state",
     "SECTORS",
+    "HIDDEN_FIELDS",
 ]
 
 # sensitivity of regulated data (finance, health, public sector) starts at 0.5 at setup,
 # that of other firms stays below 0.3 (sim/rules/setup.py)
 _REGULATED_FROM = 0.5
 SECTORS = ("regulated data", "other")
+
+
+# engine bookkeeping left out of the agents' views (RNG counter, smoothing, pending flags)
+HIDDEN_FIELDS = frozenset({"ctr", "rev_slow", "funding_pending"})
+# readable labels of the agents' record fields (sim/state.py's dtypes)
+_LABELS = {
+    "open": "flagship open weights",
+    "alive": "in business",
+    "bigtech": "big-tech sponsored",
+    "funding": "funding",
+    "cap": "flagship capability, log10 effective FLOP",
+    "cap_open": "best open model released, log10 effective FLOP",
+    "cap_closed": "best closed model offered, log10 effective FLOP",
+    "markup": "price / serving cost",
+    "cash": "cash, USD B",
+    "revenue": "revenue last month, USD B",
+    "open_revenue": "revenue on open models last month, USD B",
+    "spend": "training spend, USD B per month",
+    "flop": "training compute for the next release, FLOP",
+    "dev_share": "share of developers in its ecosystem",
+    "compute_pen": "compute lost to export controls, orders of magnitude",
+    "releases": "releases so far",
+    "forced": "flagship forced closed by investors",
+    "line": "keeps a smaller open model line",
+    "budget_cap": "sponsor budget at 2023 terms, USD B per month",
+    "devs": "developers in its ecosystem",
+    "region": "region",
+    "large": "large firm",
+    "cloud": "cloud",
+    "onprem": "runs on premises",
+    "option": "deployment",
+    "family": "open model family",
+    "vendor": "closed API vendor",
+    "next_review": "next review, month",
+    "volume": "M tokens per month at 2023 demand",
+    "sensitivity": "data sensitivity",
+    "skill": "in-house ML skill",
+    "tolerance": "months behind the frontier its median task tolerates",
+    "hybrid": "share of its tokens a hybrid routes to open models",
+    "hybrid_front": "the same for its frontier-bound work",
+    "eco": "ecosystem",
+    "taste": "taste for open tooling",
+}
+_YES_NO = ("open", "alive", "bigtech", "large", "onprem", "forced", "line")
+
+
+def _lab(k: int) -> str:
+    return ACTOR_LABELS[LAB_NAMES[k]]
+
+
+_NAMED = {
+    "region": lambda v: REGION_NAMES[v],
+    "family": _lab,
+    "vendor": _lab,
+    "eco": _lab,
+    "cloud": lambda v: ACTOR_LABELS[CLOUD_NAMES[v]],
+    "funding": lambda v: FUNDING_NAMES[v],
+    "option": lambda v: "not adopted" if v < 0 else OPTION_NAMES[v],
+}
+
+
+def readable_state(state: dict[str, Any]) -> dict[str, Any]:
+    """An agent's record as a reader wants it: ids as names (regions, labs, clouds), flags as
+    yes/no, fields under readable labels, the engine's bookkeeping left out."""
+    out: dict[str, Any] = {}
+    for key, value in state.items():
+        if key in HIDDEN_FIELDS:
+            continue
+        if key in _NAMED:
+            value = _NAMED[key](int(value))
+        elif key in _YES_NO:
+            value = "yes" if value else "no"
+        elif isinstance(value, float):
+            value = float(f"{value:.4g}")
+        out[_LABELS.get(key, key.replace("_", " "))] = value
+    return out
 
 
 def enterprises_frame(model: Any) -> pl.DataFrame:
@@ -55,7 +133,7 @@ def developers_frame(model: Any) -> pl.DataFrame:
         {
             "developer": range(d.shape[0]),
             "region": [REGION_NAMES[r] for r in d["region"]],
-            "ecosystem": [LAB_NAMES[k] for k in d["eco"]],
+            "ecosystem": [_lab(k) for k in d["eco"]],
             "taste": d["taste"],
             "next_review": d["next_review"],
         }
@@ -87,7 +165,10 @@ def labs_frame(model: Any) -> pl.DataFrame:
 
 def clouds_frame(model: Any) -> pl.DataFrame:
     return pl.DataFrame(
-        [{"cloud": ACTOR_LABELS.get(c.name, c.name), **c.state} for c in model.cloud_agents]
+        [
+            {"cloud": ACTOR_LABELS.get(c.name, c.name), **readable_state(c.state)}
+            for c in model.cloud_agents
+        ]
     )
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from sim.actors import LAB_NAMES
+from sim.actors import ACTOR_LABELS, LAB_NAMES
 from sim.calendar import month_date
 from sim.engine.reference import MarketModel
 from sim.vocab import OPTION_NAMES, REGION_NAMES
 from viz import charts
 from viz.data import ViewError, open_scenario, scenario_files
+from viz.kinds import rare_kinds
 from viz.population import (
     SECTORS,
     clouds_frame,
@@ -21,6 +22,7 @@ from viz.population import (
     labs_frame,
     model_events,
     model_series,
+    readable_state,
 )
 
 
@@ -43,8 +45,14 @@ def _sidebar() -> None:
     files = scenario_files()
     name = st.selectbox("Scenario", list(files), key="scenario")
     run = int(st.number_input("Run", 0, 1_000_000, 0, key="run"))
+    # the page opens on the first scenario's run 0 after its first month
+    first = "model" not in st.session_state and not st.session_state.get("agents_opened")
+    st.session_state["agents_opened"] = True
     if st.button("Start model", type="primary", key="start"):
         _start(files[name], run)
+    elif first:
+        _start(files[name], run)
+        _step(1)
     if "model" in st.session_state:
         if st.button("+1 month", key="step1"):
             _step(1)
@@ -56,13 +64,13 @@ def _sidebar() -> None:
 
 def _labs(model) -> None:
     st.dataframe(labs_frame(model), hide_index=True, key="labs")
-    lab = st.selectbox("Lab", list(LAB_NAMES), key="lab")
+    lab = st.selectbox("Lab", list(LAB_NAMES), key="lab", format_func=ACTOR_LABELS.get)
     agent = model.labs_by_name[lab]
     c1, c2 = st.columns([1, 2])
-    c1.json(agent.state)
+    c1.json(readable_state(agent.state))
     events = model_events(model)
-    label = events.filter(pl.col("actor").str.to_lowercase() == lab)
-    c2.dataframe(label, hide_index=True, key="lab_events")
+    own = events.filter(pl.col("actor") == ACTOR_LABELS[lab])
+    c2.dataframe(own, hide_index=True, key="lab_events")
 
 
 def _enterprises(model) -> None:
@@ -81,7 +89,7 @@ def _enterprises(model) -> None:
     if sub.height:
         pick = int(st.selectbox("Enterprise", sub["enterprise"].to_list()[:500], key="enterprise"))
         agent = model.enterprises[pick]
-        st.json({"deployment": agent.deployment, "region": agent.region_name, **agent.state})
+        st.json(readable_state(agent.state))
 
 
 def _developers(model) -> None:
@@ -93,7 +101,7 @@ def _developers(model) -> None:
     last = frame.height - 1
     pick = int(st.number_input(f"Developer (0-{last})", 0, last, 0, key="developer"))
     agent = model.developers[pick]
-    st.json({"ecosystem": agent.ecosystem, **agent.state})
+    st.json(readable_state(agent.state))
 
 
 def _page() -> None:
@@ -116,15 +124,15 @@ def _page() -> None:
     )
     if closed:
         series = model_series(model, ["open_share", "bigtech_open_share", "dev_open_share"])
-        events = model_events(model).filter(
-            pl.col("kind").is_in(
-                ["license_switch", "acquisition", "wind_down", "reg_phase", "liability_shock"]
-            )
-        )
+        events = model_events(model)
+        marked = events.filter(pl.col("kind").is_in(rare_kinds(events, 1, model.months)))
         st.altair_chart(
-            charts.run_chart(series, series.columns[1:], events, "Shares so far"),
+            charts.run_chart(
+                series, series.columns[1:], marked, "Shares so far", charts.SHORT_LABELS
+            ),
             width="stretch",
         )
+        st.caption("dashed lines: events rarer than once in two years (hover for details)")
     labs, clouds, ents, devs = st.tabs(["Labs", "Clouds", "Enterprises", "Developers"])
     with labs:
         _labs(model)

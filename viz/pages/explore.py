@@ -9,10 +9,10 @@ import polars as pl
 import streamlit as st
 
 from experiments.summary import EXPERT_ESTIMATE, summarize
-from sim.actors import LAB_NAMES
+from sim.actors import LAB_LABELS, LAB_NAMES
 from viz import charts
 from viz.common import load_results
-from viz.data import ViewError, ensure_batch, open_scenario, scenario_files
+from viz.data import ViewError, ensure_batch, open_scenario, scenario_files, shown_path
 
 # the parameters the page lets one change: key, label
 MAIN = (
@@ -100,9 +100,9 @@ def _bands(folder: str, columns: tuple[str, ...], labels: tuple[tuple[str, str],
     return charts.fan_bands(load_results(folder).trajectories, list(columns), dict(labels))
 
 
-def _fan(folder: str, columns: list[str], title: str, y: str, labels=None, log=False):
+def _fan(folder: str, columns: list[str], title: str, y: str, labels=None, **scale):
     bands = _bands(folder, tuple(columns), tuple((labels or {}).items()))
-    st.altair_chart(charts.fan_chart(bands, title, y, log=log), width="stretch")
+    st.altair_chart(charts.fan_chart(bands, title, y, **scale), width="stretch")
 
 
 def _classifier(summary: dict) -> None:
@@ -112,14 +112,21 @@ def _classifier(summary: dict) -> None:
     if not rows:
         return
     st.markdown("**How the end-state shares move with the classifier**")
-    for sentence in summary.get("hinges") or []:
-        st.warning(sentence)
-    if not summary.get("hinges"):
+    hinges = summary.get("hinges") or []
+    if hinges:
+        st.warning("\n".join(f"- {sentence}" for sentence in hinges))
+    else:
         st.caption("no end-state share moves by 10 points or more under any variant")
-    left, right = st.columns([3, 2])
-    left.dataframe(charts.sensitivity_frame(rows), hide_index=True)
+    table = charts.sensitivity_frame(rows)
+    # short headers so every column fits: a state's share, then its change beside it
+    config = {
+        c: st.column_config.NumberColumn("Δ points", width="small", format="%+.1f")
+        for c in table.columns
+        if c.endswith(" change, points")
+    }
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     held = summary.get("conditions_held") or {}
-    right.dataframe(
+    st.dataframe(
         pl.DataFrame(
             {"condition held persistently": list(held), "share of runs": list(held.values())}
         ),
@@ -144,7 +151,7 @@ def _show(state: dict) -> None:
         ),
         help="share of runs ending in each state, 95% Wilson interval",
     )
-    st.caption(f"results in {res.folder} ({state['seconds']} s)")
+    st.caption(f"results in {shown_path(res.folder)} under the results root ({state['seconds']} s)")
     left, right = st.columns([3, 2])
     left.altair_chart(charts.shares_chart(frame), width="stretch")
     table = frame.with_columns(
@@ -174,6 +181,11 @@ def _show(state: dict) -> None:
             ["enterprise_spend", "closed_revenue", "cloud_revenue"],
             "Spend and revenue",
             "USD B per month",
+            {
+                "enterprise_spend": "enterprises' spend",
+                "closed_revenue": "paid for closed APIs",
+                "cloud_revenue": "kept by clouds",
+            },
         )
     with c2:
         _fan(f, ["gap_months"], "Open-closed gap", "months")
@@ -182,19 +194,27 @@ def _show(state: dict) -> None:
         _fan(
             f,
             [f"{lab}_cash" for lab in venture],
-            "Labs' cash (venture-funded labs)",
+            "Labs' cash (venture-funded labs), symmetric log axis",
             "USD B",
-            {f"{lab}_cash": lab for lab in venture},
+            {f"{lab}_cash": LAB_LABELS[lab] for lab in venture},
+            symlog=True,
         )
-    lic = charts.licence_frame(res.trajectories, list(LAB_NAMES))
+    lic = charts.licence_frame(res.trajectories, list(LAB_NAMES)).with_columns(
+        pl.col("lab").replace_strict(LAB_LABELS, default=pl.col("lab"))
+    )
     st.altair_chart(charts.licence_chart(lic), width="stretch")
 
 
 st.title("Explore")
 with st.sidebar:
+    slot = st.container()  # Run batch above the settings, in sight
     settings = _controls()
-if settings is not None and st.sidebar.button("Run batch", type="primary", key="run"):
-    _run(*settings)
+if settings is not None:
+    # the page opens on its default settings' batch (the baseline's: read back once made)
+    first = "explore" not in st.session_state and not st.session_state.get("explore_opened")
+    st.session_state["explore_opened"] = True
+    if slot.button("Run batch", type="primary", key="run") or first:
+        _run(*settings)
 if "explore" in st.session_state:
     try:
         _show(st.session_state["explore"])

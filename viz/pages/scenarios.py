@@ -3,7 +3,6 @@ differences from the first scenario (same seeds, so differences reflect the assu
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from experiments.compare import compare_scenarios, render_comparison
@@ -33,7 +32,10 @@ def _page() -> None:
         runs = int(st.number_input("Runs per scenario", 1, 20000, 200, 100, key="runs"))
         seed = int(st.number_input("Seed", 0, 2**53 - 1, 20230101, 1, key="seed"))
         go = st.button("Compare", type="primary", key="compare")
-    if go:
+    # the page opens on the comparison of its default choice (the library's first scenarios)
+    first = "comparison" not in st.session_state and not st.session_state.get("compare_opened")
+    st.session_state["compare_opened"] = True
+    if go or (first and len(names) >= 2):
         if len(names) < 2:
             st.error("Choose at least two scenarios to compare.")
             return
@@ -62,11 +64,7 @@ def _page() -> None:
     c1, c2 = st.columns(2)
     c1.altair_chart(charts.comparison_chart(frame), width="stretch")
     c2.altair_chart(charts.difference_chart(frame, cmp["baseline"]), width="stretch")
-    st.dataframe(
-        frame.with_columns(pl.col(pl.Float64).round(4)),
-        hide_index=True,
-        key="table",
-    )
+    st.dataframe(charts.comparison_table(frame), hide_index=True, key="table")
     with st.expander("As `aimarket compare` prints it"):
         st.code(render_comparison(cmp), language=None)
 

@@ -10,29 +10,19 @@ from experiments.story import StoryError, tell_story
 from sim.actors import ACTOR_LABELS
 from sim.vocab import END_STATES
 from viz import charts
-from viz.common import load_results, results_picker
-from viz.data import ViewError, deciding_indicators, find_results, results_dir, typical_run
-
-# events left out of the timeline (monthly aggregates and routine reviews: in the story text)
-_ROUTINE = ("enterprise_reviews", "developer_switches", "price_review")
-# turning points marked on the trajectories
-_TURNS = (
-    "license_switch",
-    "acquisition",
-    "wind_down",
-    "reg_phase",
-    "liability_shock",
-    "safety_incident",
-    "runway_exhausted",
-)
+from viz.common import load_results, results_or_baseline, results_picker
+from viz.data import ViewError, deciding_indicators, shown_path, typical_run
+from viz.kinds import AGGREGATE_KINDS, SINGLE_KINDS, rare_kinds
 
 
 def _pick_run(runs: pl.DataFrame) -> int:
-    mode = st.radio("Which run", ["by number", "typical run of an end state"], key="mode")
+    mode = st.radio("Which run", ["typical run of an end state", "by number"], key="mode", index=0)
     if mode == "by number":
         last = int(runs["run"].max())
         return int(st.number_input(f"Run (0-{last})", 0, last, 0, key="run"))
-    state = st.selectbox("End state", list(END_STATES), key="end_state")
+    counts = runs["end_state"].cast(pl.String).value_counts(sort=True)
+    present = [s for s in counts["end_state"].to_list() if s in END_STATES]
+    state = st.selectbox("End state (most frequent first)", present, key="end_state")
     run = typical_run(runs, state)
     st.caption(f"run {run}: closest to the median final indicators of {state} runs")
     return run
@@ -40,20 +30,25 @@ def _pick_run(runs: pl.DataFrame) -> int:
 
 def _page() -> None:
     st.title("Story of a run")
-    folders = find_results()
-    if not folders:
-        st.info(
-            f"No results folder under {results_dir()}. Run a batch on **Explore**, or "
-            "`uv run aimarket run scenarios/baseline.toml --out results/base`."
-        )
+    folders = results_or_baseline()
     with st.sidebar:
         folder = results_picker(folders, key="folder")
     if not folder:
         return
     res = load_results(folder)
-    st.caption(f"{res.name}: {res.runs.height} runs from {res.folder}")
+    st.caption(f"{res.name}: {res.runs.height} runs from {shown_path(res.folder)}")
+    months = int(res.trajectories["date"].n_unique()) if res.trajectories.height else 0
+    rare = rare_kinds(res.events, res.runs.height, months)
     with st.sidebar:
         run = _pick_run(res.runs)
+        present = [k for k in SINGLE_KINDS if k in set(res.events["kind"].to_list())]
+        marked = st.multiselect(
+            "Events marked on the charts",
+            present,
+            default=rare,
+            key="marked",
+            help="by default the kinds that happen at most once every two years per run",
+        )
     row = res.runs.filter(pl.col("run") == run).row(0, named=True)
     st.subheader(f"Run {run} ends in {row['end_state']}")
     values = res.manifest["scenario"].get("values", {})
@@ -64,20 +59,22 @@ def _page() -> None:
     events = res.events.filter(pl.col("run") == run).with_columns(
         pl.col("actor").replace_strict(ACTOR_LABELS, default=pl.col("actor"))
     )
-    singles = events.filter(~pl.col("kind").is_in(_ROUTINE))
-    turns = events.filter(pl.col("kind").is_in(_TURNS))
+    singles = events.filter(~pl.col("kind").is_in(AGGREGATE_KINDS))
+    turns = events.filter(pl.col("kind").is_in(marked))
     traj = res.trajectories.filter(pl.col("run") == run)
-    st.altair_chart(charts.timeline_chart(singles), width="stretch")
+    st.altair_chart(charts.timeline_chart(singles, list(SINGLE_KINDS)), width="stretch")
     c1, c2 = st.columns(2)
     c1.altair_chart(
-        charts.run_chart(traj, ["open_share", "bigtech_open_share"], turns, "Shares"),
+        charts.run_chart(
+            traj, ["open_share", "bigtech_open_share"], turns, "Shares", charts.SHORT_LABELS
+        ),
         width="stretch",
     )
     c2.altair_chart(
         charts.run_chart(traj, ["gap_months"], turns, "Open-closed gap, months"),
         width="stretch",
     )
-    st.caption("dashed lines: licence switches, acquisitions, wind-downs, regulation, incidents")
+    st.caption(f"dashed lines: {', '.join(marked) or 'no event kind chosen'}")
     with st.expander("Events", expanded=False):
         st.dataframe(singles.select("date", "actor", "kind", "details"), hide_index=True)
     with st.expander("The story as text", expanded=True):

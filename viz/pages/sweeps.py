@@ -68,7 +68,10 @@ def _page() -> None:
         c1, c2, c3 = st.columns(3)
         x = c1.selectbox("x", sweep.parameters, index=0, key="x")
         y = c2.selectbox("y", sweep.parameters, index=1, key="y")
-        state = c3.selectbox("End state", sweep.states, key="state")
+        # the end state whose probability varies most over the points comes first
+        spread = {s: sweep.points[f"share_{s}"].std() or 0.0 for s in sweep.states}
+        states = sorted(sweep.states, key=lambda s: -spread[s])
+        state = c3.selectbox("End state (most varying first)", states, key="state")
         if x == y:
             st.warning("Choose two different parameters.")
         else:
