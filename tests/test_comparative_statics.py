@@ -18,7 +18,9 @@ from sim.vocab import REGION_NAMES
 
 # from the lab table (actor ids are positions in it): labs open at the start, labs in China
 OPEN_LABS = [k for k, d in enumerate(LAB_DEFAULTS.values()) if d[L.OPEN0]]
-CHINESE_LABS = [k for k, d in enumerate(LAB_DEFAULTS.values()) if REGION_NAMES[d[L.HOME]] == "cn"]
+CHINESE_LABS = [
+    k for k, d in enumerate(LAB_DEFAULTS.values()) if REGION_NAMES[int(d[L.HOME])] == "cn"
+]
 
 
 @pytest.fixture(scope="module")
