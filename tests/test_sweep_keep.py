@@ -144,3 +144,27 @@ def test_sweep_flag_keeps_and_refuses_bad_values(tmp_path: Path) -> None:
     assert not (tmp_path / "k" / "trajectories.parquet").exists()
     no_story = _story(str(tmp_path / "k"), "--point", "0")
     assert no_story.returncode == 0, no_story.stderr
+
+
+def test_keeping_refuses_a_sweep_the_disk_cannot_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import experiments.capacity as capacity
+
+    spec = load_spec(write_spec(tmp_path, points=4, replications=2, chunk=2, extra=KEEP))
+    need = spec.n_runs * capacity.disk_bytes_per_run(spec.scenario)
+    monkeypatch.setattr(capacity, "_free_disk", lambda out: need - 1)
+    with pytest.raises(SweepStoreError, match=r"sweep.keep or --keep: expected at most 7 runs"):
+        run_sweep(spec, tmp_path / "full")
+    assert not (tmp_path / "full").exists()
+    run_sweep(replace(spec, keep=()), tmp_path / "plain")  # nothing kept: no such need
+
+
+@pytest.mark.slow
+def test_dask_keeps_the_same_files(kept: tuple[Path, Path], tmp_path: Path) -> None:
+    """Two worker processes of a LocalCluster return the kept tables to the client, which
+    writes the in-process sweep's files."""
+    spec_path, out = kept
+    run_sweep(load_spec(spec_path), tmp_path / "dask", backend="dask", workers=2)
+    for name in FILES:
+        assert (out / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
