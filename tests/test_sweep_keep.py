@@ -168,3 +168,13 @@ def test_dask_keeps_the_same_files(kept: tuple[Path, Path], tmp_path: Path) -> N
     run_sweep(load_spec(spec_path), tmp_path / "dask", backend="dask", workers=2)
     for name in FILES:
         assert (out / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
+
+
+def test_export_writes_the_kept_tables(kept: tuple[Path, Path], tmp_path: Path) -> None:
+    from experiments.export import export_csv
+
+    _, out = kept
+    written = [p.name for p in export_csv(out, tmp_path / "csv")]
+    assert written == [f"{n}.csv" for n in ("samples", "runs", "points", "trajectories", "events")]
+    csv = pl.read_csv(tmp_path / "csv" / "trajectories.csv")
+    assert csv.height == pl.read_parquet(out / "trajectories.parquet").height
