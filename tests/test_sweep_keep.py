@@ -178,3 +178,13 @@ def test_export_writes_the_kept_tables(kept: tuple[Path, Path], tmp_path: Path) 
     assert written == [f"{n}.csv" for n in ("samples", "runs", "points", "trajectories", "events")]
     csv = pl.read_csv(tmp_path / "csv" / "trajectories.csv")
     assert csv.height == pl.read_parquet(out / "trajectories.parquet").height
+
+
+def test_one_thread_and_other_chunks_keep_the_same_tables(
+    kept: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, out = kept
+    other = write_spec(tmp_path, points=5, replications=3, chunk=3, extra=KEEP)
+    run_sweep(load_spec(other), tmp_path / "t1", threads=1)
+    for name in KEPT:
+        assert (out / name).read_bytes() == (tmp_path / "t1" / name).read_bytes(), name
