@@ -20,6 +20,7 @@ from .sensitivity import THRESHOLD_VARIANTS
 __all__ = [
     "CapacityError",
     "check_capacity",
+    "check_disk",
     "memory_available",
     "disk_bytes_per_run",
     "population_bytes",
@@ -119,4 +120,16 @@ def check_capacity(scenario: Scenario, out: Path | None, chunk: int = 250) -> No
         raise CapacityError(
             f"{what}: expected at most {free // per:,} with --out {out}, found {n:,}: the "
             f"results would need about {_size(need)} on its disk, {_size(free)} are free"
+        )
+
+
+def check_disk(scenario: Scenario, n_runs: int, out: Path, what: str) -> None:
+    """Raise :class:`CapacityError` if ``n_runs`` runs of ``scenario``'s length, at a batch's
+    bytes per run (parts plus assembled files), cannot fit on the disk of ``out``."""
+    per = disk_bytes_per_run(scenario)
+    need, free = n_runs * per, _free_disk(out)
+    if free is not None and need > free:
+        raise CapacityError(
+            f"{what}: expected at most {free // per:,} runs kept with --out {out}, found "
+            f"{n_runs:,}: they would need about {_size(need)} on its disk, {_size(free)} are free"
         )

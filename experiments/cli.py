@@ -128,7 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     abl.add_argument("--dry-run", action="store_true", help="print the report; write no file")
     abl.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     story = sub.add_parser("story", help="tell the story of one run of a results folder")
-    story.add_argument("folder", help="a results folder written by 'aimarket run --out'")
+    story.add_argument(
+        "folder", help="a results folder of 'aimarket run --out', or a sweep's that kept events"
+    )
+    story.add_argument("--point", type=int, default=None, help="a sweep's point (sweeps only)")
     which = story.add_mutually_exclusive_group()
     which.add_argument("--run", type=int, default=None, help="run index (default 0)")
     which.add_argument(
@@ -311,10 +314,36 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep_story(args: argparse.Namespace) -> int:
+    """``aimarket story SWEEP --point P [--run R | --typical END_STATE]``."""
+    from .story import StoryError, typical_run
+    from .sweep.kept import is_sweep, point_runs, sweep_story
+
+    if not is_sweep(args.folder):
+        raise StoryError(f"--point: expected a sweep's results folder, found {args.folder}")
+    if args.point is None:
+        raise StoryError(f"--point: expected a point of the sweep in {args.folder}, found none")
+    run = args.run if args.run is not None else 0
+    if args.typical is not None:
+        from sim.vocab import END_STATES
+
+        if args.typical not in END_STATES:
+            raise StoryError(
+                f"--typical: expected one of {', '.join(END_STATES)}, found {args.typical!r}"
+            )
+        run = typical_run(point_runs(args.folder, args.point), args.typical)
+        print(f"run {run}: the typical {args.typical} run of point {args.point}", file=sys.stderr)
+    print(sweep_story(args.folder, args.point, run))
+    return 0
+
+
 def _cmd_story(args: argparse.Namespace) -> int:
     from .story import StoryError, tell_story, typical_run_of
+    from .sweep.kept import is_sweep
 
     try:
+        if is_sweep(args.folder) or args.point is not None:
+            return _sweep_story(args)
         run = args.run if args.run is not None else 0
         if args.typical is not None:
             run = typical_run_of(args.folder, args.typical)

@@ -36,6 +36,8 @@ def export_csv(folder: str | Path, out: str | Path, force: bool = False) -> list
             "'aimarket sweep', found none"
         )
     names = TABLES[kind]
+    if kind == "sweep":  # the runs' tables a sweep kept (sweep.keep or --keep)
+        names += tuple(n for n in ("trajectories", "events") if (folder / f"{n}.parquet").is_file())
     targets = [out / f"{name}.csv" for name in names]
     if out.exists() and not out.is_dir():
         raise ExportError(f"--csv {out}: expected a folder, found a file")

@@ -13,7 +13,7 @@ from sim.events import EVENT_TABLE
 
 from .tables import tidy_details
 
-__all__ = ["StoryError", "tell_story", "typical_run", "typical_run_of"]
+__all__ = ["StoryError", "narrate", "tell_story", "typical_run", "typical_run_of"]
 
 _NAMES = ACTOR_LABELS
 # the populations' monthly summaries (told per year), from the event table
@@ -96,10 +96,15 @@ def tell_story(folder: str | Path, run: int) -> str:
         )
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise _unreadable(folder / "events.parquet", exc) from None
-    lines = [
-        f"Run {run} of scenario '{manifest['scenario']['name']}' (seed {row['seed'][0]})",
-        "",
-    ]
+    title = f"Run {run} of scenario '{manifest['scenario']['name']}' (seed {row['seed'][0]})"
+    return narrate(title, events, row, values, folder / "runs.parquet")
+
+
+def narrate(title: str, events: pl.DataFrame, row: pl.DataFrame, values: dict, source: Path) -> str:
+    """The story under ``title``: a run's ``events`` (details tidied) by year, then its end
+    state from its runs ``row`` against the classifier's thresholds in scenario ``values``
+    (``source`` is named if the row lacks a column)."""
+    lines = [title, ""]
     singles = events.filter(~pl.col("kind").is_in(_AGGREGATE)).sort("time", maintain_order=True)
     agg = (
         events.filter(pl.col("kind").is_in(_AGGREGATE))
@@ -131,7 +136,7 @@ def tell_story(folder: str | Path, run: int) -> str:
     try:
         return "\n".join(lines + _ending(row.row(0, named=True), values))
     except (KeyError, TypeError, ValueError) as exc:
-        raise _unreadable(folder / "runs.parquet", KeyError(f"no {exc}")) from None
+        raise _unreadable(source, KeyError(f"no {exc}")) from None
 
 
 def _ending(r: dict, values: dict) -> list[str]:

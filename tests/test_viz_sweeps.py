@@ -110,3 +110,38 @@ def test_folders_outside_the_results_root_are_refused_alike(results, tmp_path_fa
     assert len(set(errors)) == 1 and "expected a folder under" in errors[0]
     at.text_input(key="sweep_path").input("inside").run()  # relative to the root
     assert not at.error and at.subheader[0].value.startswith("demo: 40 points")
+
+
+def _kept_sweep(folder, keep: str) -> None:
+    from experiments.sweep.run import run_sweep
+    from experiments.sweep.spec import load_spec
+
+    from .sweep_util import write_spec
+
+    folder.mkdir(parents=True)
+    spec = write_spec(folder, points=3, replications=4, chunk=2, extra=f"keep = {keep}")
+    run_sweep(load_spec(spec), folder / "out")
+
+
+def test_a_point_of_a_kept_sweep_shows_its_fan_charts_and_typical_story(results):
+    from experiments.sweep.kept import point_runs, point_typical_run, sweep_story
+
+    _kept_sweep(results / "kept", '["trajectories", "events"]')
+    folder = results / "kept" / "out"
+    at = _app()
+    at.selectbox(key="sweep").set_value(str(folder)).run()
+    assert not at.exception and not at.error
+    assert len(at.get("vega_lite_chart")) == 5  # heatmap, 3 fans, timeline
+    at.number_input(key="point").set_value(2).run()
+    assert not at.exception and not at.error
+    state, run = point_typical_run(point_runs(folder, 2))
+    assert at.code[0].value == sweep_story(folder, 2, run)
+    assert any(c.value.startswith(f"run {run}: the typical run of {state},") for c in at.caption)
+
+
+def test_a_sweep_without_kept_runs_says_how_to_keep_them(results):
+    _kept_sweep(results / "plain", "[]")
+    at = _app()
+    assert not at.exception and not at.error
+    assert any("--keep trajectories,events" in c.value for c in at.caption)
+    assert not at.code

@@ -60,6 +60,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="with --backend slurm: print the job script and exit, submitting nothing",
     )
+    sw.add_argument(
+        "--keep",
+        help="also keep every run's tables: trajectories,events (adds to the spec's sweep.keep)",
+    )
     sw.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
     an = sub.add_parser("analyze", help="analyse a finished sweep: sensitivity, discovery")
@@ -133,6 +137,13 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         return _err(f"--scheduler: expected --backend dask, found --backend {args.backend}")
     try:
         spec = load_spec(args.spec)
+        if args.keep is not None:
+            from dataclasses import replace
+
+            from .spec import KEEPABLE, parse_keep
+
+            extra = set(parse_keep(args.keep, "--keep")) | set(spec.keep)
+            spec = replace(spec, keep=tuple(k for k in KEEPABLE if k in extra))
     except ScenarioError as exc:
         return _err(str(exc))
     out = Path(args.out) if args.out else Path("results") / "sweeps" / spec.name

@@ -24,7 +24,7 @@ import polars as pl
 
 from sim.params.scenario import Scenario
 
-from ..capacity import CapacityError, check_capacity
+from ..capacity import CapacityError, check_capacity, check_disk
 from ..store import FolderLock, StoreError, code_version
 from . import store
 from .spec import SweepSpec, point_scenario
@@ -68,13 +68,19 @@ def run_chunk(
     seeds: list[int],
     replications: int,
     threads: int | None = None,
-) -> pl.DataFrame:
-    """Simulate ``replications`` runs of each point; one row per (point, replication)."""
+    keep: tuple[str, ...] = (),
+) -> pl.DataFrame | dict[str, pl.DataFrame]:
+    """Simulate ``replications`` runs of each point; one row per (point, replication).
+
+    With ``keep`` (some of :data:`KEEPABLE`), a dict of tables instead: ``runs`` (as a batch
+    tabulates them, with the classifier's conditions and variants, ``run`` renamed
+    ``replication``) and each kept table as ``aimarket run --out`` writes it, with a ``point``
+    column first (its ``run`` is the replication)."""
     from sim.engine.batch import simulate
 
-    from ..tables import runs_frame
+    from ..tables import events_frame, runs_frame, started_open, trajectories_frame
 
-    frames = []
+    frames: dict[str, list[pl.DataFrame]] = {name: [] for name in ("runs", *keep)}
     with _SIM_LOCK:
         if threads is not None:
             import numba
@@ -83,9 +89,17 @@ def run_chunk(
         for p, row, seed in zip(points, values, seeds, strict=True):
             scen = point_scenario(base, keys, row, seed, replications)
             arrays = simulate(scen, range(replications))
-            df = runs_frame(arrays).rename({"run": "replication"})
-            frames.append(df.select(pl.lit(p, dtype=pl.Int64).alias("point"), pl.all()))
-    return pl.concat(frames)
+            point = pl.lit(p, dtype=pl.Int64).alias("point")
+            P = scen.global_vector() if keep else None
+            df = runs_frame(arrays, P).rename({"run": "replication"})
+            frames["runs"].append(df.select(point, pl.all()))
+            if "trajectories" in keep:
+                frames["trajectories"].append(trajectories_frame(arrays).select(point, pl.all()))
+            if "events" in keep:
+                ev = events_frame(arrays, started_open(arrays, scen.values))
+                frames["events"].append(ev.select(point, pl.all()))
+    tables = {name: pl.concat(dfs) for name, dfs in frames.items()}
+    return tables if keep else tables["runs"]
 
 
 def _chunk_args(spec: SweepSpec, pts: range) -> tuple:
@@ -100,9 +114,13 @@ def _chunk_args(spec: SweepSpec, pts: range) -> tuple:
     )
 
 
+def _chunk_kwargs(spec: SweepSpec) -> dict:
+    return {"keep": spec.keep} if spec.keep else {}
+
+
 def _local(spec, todo, chunks, threads, on_done) -> None:
     for k in todo:
-        on_done(k, run_chunk(*_chunk_args(spec, chunks[k]), threads=threads))
+        on_done(k, run_chunk(*_chunk_args(spec, chunks[k]), threads=threads, **_chunk_kwargs(spec)))
 
 
 def _connect(scheduler: str):
@@ -149,7 +167,15 @@ def _dask(spec, todo, chunks, workers, scheduler, on_done, cluster=None, client=
         futures = {}
         for k in todo:
             args = _chunk_args(spec, chunks[k])
-            fut = client.submit(run_chunk, base, *args[1:], threads=threads, retries=3, pure=False)
+            fut = client.submit(
+                run_chunk,
+                base,
+                *args[1:],
+                threads=threads,
+                retries=3,
+                pure=False,
+                **_chunk_kwargs(spec),
+            )
             futures[fut] = k
         for fut in as_completed(futures):
             k = futures.pop(fut)
@@ -187,6 +213,8 @@ def run_sweep(
     out = Path(out)
     try:  # a point's replications run as one batch: refused before the folder is touched
         check_capacity(spec.point_scenario(0), None, spec.replications)
+        if spec.keep:  # kept tables: the batch's bytes per run-month, for every run
+            check_disk(spec.point_scenario(0), spec.n_runs, out, "sweep.keep or --keep")
     except CapacityError as exc:
         raise store.SweepStoreError(str(exc)) from None
     # reach the scheduler before the folder is touched: an unreachable one leaves nothing
@@ -249,7 +277,7 @@ def _run_locked(
         progress(sum(len(chunks[k]) for k in done) * spec.replications)
     todo = [k for k in range(len(chunks)) if k not in done]
 
-    def on_done(k: int, df: pl.DataFrame) -> None:
+    def on_done(k: int, df: pl.DataFrame | dict[str, pl.DataFrame]) -> None:
         store.write_chunk(parts, k, df)
         if progress:
             progress(len(chunks[k]) * spec.replications)
@@ -296,9 +324,15 @@ def _run_locked(
         "code": code_version(),
         "dependencies": store.sweep_versions(),
         "timings": {"simulate_seconds": round(sim_seconds, 3)},
-        "files": ["samples.parquet", "runs.parquet", "points.parquet"],
+        "keep": list(spec.keep),
+        "files": [
+            "samples.parquet",
+            "runs.parquet",
+            "points.parquet",
+            *(f"{name}.parquet" for name in spec.keep),
+        ],
     }
-    store.finish(out, parts, spec, len(chunks), manifest)
+    store.finish(out, parts, spec, len(chunks), manifest, spec.keep)
     return SweepResult(
         out,
         spec.n_points,

@@ -54,6 +54,8 @@ __all__ = [
     "SAMPLERS",
     "DISTRIBUTIONS",
     "POINTS_MEANING",
+    "KEEPABLE",
+    "parse_keep",
 ]
 
 SAMPLERS = ("full_factorial", "latin", "sobol", "morris")
@@ -75,7 +77,9 @@ _SWEEP_KEYS = {
     "levels",
     "common_random_numbers",
     "second_order",
+    "keep",
 }
+KEEPABLE = ("trajectories", "events")  # per-run tables a sweep may keep besides runs
 _MAX_POINTS = 1_000_000
 
 
@@ -98,6 +102,7 @@ class SweepSpec:
     parameters: tuple[SweepParameter, ...]
     sample: np.ndarray  # (n_points, n_parameters)
     second_order: bool = False  # sobol: Saltelli's N * (2D + 2) scheme for second-order indices
+    keep: tuple[str, ...] = ()  # per-run tables kept besides runs (KEEPABLE), in that order
 
     @property
     def keys(self) -> list[str]:
@@ -256,6 +261,7 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
         raise r.err("sweep.points", "a power of 2 for the sobol sampler", _describe(points))
     replications = r.integer(sw, "replications", 1)
     seed = r.integer(sw, "seed", 0)
+    keep = parse_keep(sw.get("keep", []), file, "sweep.keep")
     levels = r.integer(sw, "levels", 2, default=4)
     if "levels" in sw and sampler != "morris":
         raise r.err("sweep.levels", "no 'levels' (it sets the morris grid)", "one")
@@ -340,6 +346,7 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
         second_order=second,
         parameters=params,
         sample=np.empty((0, len(params))),
+        keep=keep,
     )
     spec = _with_sample(spec, _draw(spec))
     # every point must make a valid scenario (e.g. regional shares summing to at most 1)
@@ -353,6 +360,17 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
                 f"{exc.found} at point {i}",
             ) from None
     return spec
+
+
+def parse_keep(value: object, file: str, key: str = "") -> tuple[str, ...]:
+    """The tables to keep from a list (spec) or comma-separated text (CLI), in KEEPABLE order;
+    a SpecError naming ``file`` and ``key`` otherwise."""
+    items = [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+    expected = f"a list of {' and '.join(KEEPABLE)}"
+    if not isinstance(items, list) or any(i not in KEEPABLE for i in items):
+        bad = items if not isinstance(items, list) else [i for i in items if i not in KEEPABLE]
+        raise SpecError(file, key, expected, _describe(bad))
+    return tuple(k for k in KEEPABLE if k in items)
 
 
 def _with_sample(spec: SweepSpec, sample: np.ndarray) -> SweepSpec:

@@ -3,6 +3,9 @@
 Layout of ``OUT``::
 
     samples.parquet     one row per point: point, seed, the swept parameters' values
+    trajectories.parquet, events.parquet
+                        with sweep.keep or --keep: every run's table as a batch writes it,
+                        with ``point`` first and ``run`` the replication
     runs.parquet        one row per (point, replication): seed, end state, final indicators
     points.parquet      one row per point: its values, end-state counts and shares,
                         indicator means and medians
@@ -68,6 +71,7 @@ def sweep_plan(spec: SweepSpec) -> dict:
         "replications": spec.replications,
         "chunk": spec.chunk,
         "code": {k: code.get(k) for k in ("package", "git_commit")},
+        **({"keep": list(spec.keep)} if spec.keep else {}),  # older plans had no keep
     }
 
 
@@ -93,7 +97,14 @@ def samples_frame(spec: SweepSpec) -> pl.DataFrame:
 
 
 # what a sweep and its analyses write: --force replaces these (other files stay)
-OWN_FILES = ("samples.parquet", "runs.parquet", "points.parquet", "manifest.json")
+OWN_FILES = (
+    "samples.parquet",
+    "runs.parquet",
+    "points.parquet",
+    "trajectories.parquet",
+    "events.parquet",
+    "manifest.json",
+)
 _ANALYSIS_PATTERNS = ("sensitivity.*", "discover_*", "match_*")
 
 
@@ -196,16 +207,24 @@ def prepare(out: Path, spec: SweepSpec, resume: bool, force: bool = False) -> Pa
     return parts
 
 
-def chunk_path(parts: Path, k: int) -> Path:
-    return parts / f"chunk-{k:06d}.parquet"
+def chunk_path(parts: Path, k: int, table: str = "runs") -> Path:
+    """Chunk ``k``'s part of ``table`` (runs, or a kept table)."""
+    tail = "" if table == "runs" else f".{table}"
+    return parts / f"chunk-{k:06d}{tail}.parquet"
 
 
 def finished_chunks(parts: Path, n_chunks: int) -> set[int]:
     return {k for k in range(n_chunks) if chunk_path(parts, k).exists()}
 
 
-def write_chunk(parts: Path, k: int, runs: pl.DataFrame) -> None:
-    atomic_write_parquet(chunk_path(parts, k), runs)
+def write_chunk(parts: Path, k: int, runs: pl.DataFrame | dict[str, pl.DataFrame]) -> None:
+    """Write chunk ``k``: kept tables first, its runs part last (that part marks it done, so
+    a chunk killed halfway is run again whole)."""
+    tables = runs if isinstance(runs, dict) else {"runs": runs}
+    for name, df in tables.items():
+        if name != "runs":
+            atomic_write_parquet(chunk_path(parts, k, name), df)
+    atomic_write_parquet(chunk_path(parts, k), tables["runs"])
 
 
 def points_frame(runs: pl.LazyFrame, samples: pl.LazyFrame) -> pl.LazyFrame:
@@ -222,18 +241,30 @@ def points_frame(runs: pl.LazyFrame, samples: pl.LazyFrame) -> pl.LazyFrame:
     return samples.join(agg, on="point", how="left").sort("point")
 
 
-def _sink(lazy: pl.LazyFrame, path: Path) -> None:
+def _sink(lazy: pl.LazyFrame, path: Path, statistics: bool = False) -> None:
     """Stream a lazy frame to Parquet atomically (memory flat in the number of rows)."""
     tmp = temp_file_in(path)
     try:
-        lazy.sink_parquet(tmp, compression="zstd", statistics=False)
+        lazy.sink_parquet(tmp, compression="zstd", statistics=statistics)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def finish(out: Path, parts: Path, spec: SweepSpec, n_chunks: int, manifest: dict) -> None:
-    """Assemble runs.parquet and points.parquet from the parts; manifest last; drop parts."""
+def finish(
+    out: Path,
+    parts: Path,
+    spec: SweepSpec,
+    n_chunks: int,
+    manifest: dict,
+    keep: tuple[str, ...] = (),
+) -> None:
+    """Assemble runs.parquet, points.parquet and the kept tables (one file each, in point
+    order, with statistics so a point's rows are read alone) from the parts; manifest last;
+    drop parts."""
+    for name in keep:
+        kept = pl.concat([pl.scan_parquet(chunk_path(parts, k, name)) for k in range(n_chunks)])
+        _sink(kept, out / f"{name}.parquet", statistics=True)
     files = [chunk_path(parts, k) for k in range(n_chunks)]
     runs = pl.concat([pl.scan_parquet(f) for f in files])
     _sink(runs, out / "runs.parquet")

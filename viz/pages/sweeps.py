@@ -85,6 +85,51 @@ def _page() -> None:
         st.dataframe(box, hide_index=True)
     with st.expander("Points"):
         st.dataframe(sweep.points, hide_index=True)
+    _point_runs(sweep)
+
+
+_FANS = (
+    (["open_share"], "Open share of enterprise tokens", "share"),
+    (["gap_months"], "Open-closed gap", "months"),
+    (["bigtech_open_share"], "Big-tech share of open usage", "share"),
+)
+
+
+def _point_runs(sweep) -> None:
+    """A point's fan charts (kept trajectories) and its typical run's story (kept events)."""
+    from experiments.story import StoryError
+    from experiments.sweep.kept import point_runs, point_table, point_typical_run, sweep_story
+    from viz.kinds import AGGREGATE_KINDS, SINGLE_KINDS
+
+    keep = sweep.manifest.get("keep") or []
+    st.markdown("**A point's runs**")
+    if not keep:
+        st.caption(
+            "This sweep kept no runs' tables: rerun it with `--keep trajectories,events` "
+            "(or `keep` in the spec's [sweep] table) to see a point's fan chart and stories."
+        )
+        return
+    last = sweep.points.height - 1
+    point = int(st.number_input(f"Point (0-{last})", 0, last, 0, key="point"))
+    try:
+        if "trajectories" in keep:
+            traj = point_table(sweep.folder, "trajectories", point)
+            cols = st.columns(len(_FANS))
+            for col, (series, title, y) in zip(cols, _FANS, strict=True):
+                bands = charts.fan_bands(traj, series)
+                col.altair_chart(charts.fan_chart(bands, title, y), width="stretch")
+        if "events" in keep:
+            state, run = point_typical_run(point_runs(sweep.folder, point))
+            st.caption(
+                f"run {run}: the typical run of {state}, the point's most frequent end state"
+            )
+            events = point_table(sweep.folder, "events", point).filter(pl.col("run") == run)
+            singles = events.filter(~pl.col("kind").is_in(AGGREGATE_KINDS))
+            st.altair_chart(charts.timeline_chart(singles, list(SINGLE_KINDS)), width="stretch")
+            with st.expander("The story as text", expanded=True):
+                st.code(sweep_story(sweep.folder, point, run), language=None)
+    except StoryError as exc:
+        st.error(str(exc))
 
 
 try:
