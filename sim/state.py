@@ -272,7 +272,10 @@ SERIES_DOCS = {
     "open_hhi": "Herfindahl index (0-1) of open-weight tokens of both segments over the labs "
     "whose families carry them",
     "gap_months": "months the best open model trails the closed frontier",
-    "frontier_price": "USD per M tokens of the most capable closed API",
+    "frontier_price": (
+        "USD per M tokens of the flagship: the most capable closed API "
+        "(the best open model on a cloud where none is sold)"
+    ),
     "open_price": "USD per M tokens of the best open model on a cloud",
     "price_at_start_frontier": "cheapest USD per M tokens of January 2023's frontier",
     "bigtech_open_share": "share of open tokens on big-tech-sponsored models",

@@ -59,6 +59,19 @@ CAL_PARAMS: tuple[CalParam, ...] = (
         "technology.inference_oom_per_year", 0.1, 1.2, "serving-cost decline at fixed capability"
     ),
     CalParam(
+        "technology.serve_cost_exponent",
+        0.3,
+        1.0,
+        "how a model's serving cost grows with its capability: the flagship's price path "
+        "against a fixed capability's",
+    ),
+    CalParam(
+        "technology.test_time_oom_per_year",
+        0.0,
+        1.5,
+        "how fast reasoning raised the flagship's cost per token: its level price in 2025",
+    ),
+    CalParam(
         "drivers.market_pressure.premium_per_month",
         0.02,
         1.5,

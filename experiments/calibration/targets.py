@@ -90,6 +90,16 @@ MISS_NOTES = {
     "Europe, takes part of it, while DeepSeek's releases take the rest.",
     "closed_price_cut_2024": "frontier list prices fall with serving costs and market "
     "pressure; the model cannot separate the two.",
+    "flagship_price_2023": "the flagship's price is its serving cost (capability, efficiency, "
+    "hardware, test-time reasoning) times the vendor's markup; the levels of 2023-2025 pin "
+    "the serving-cost exponent and the reasoning premium's growth together with the markup.",
+    "flagship_price_2024": "see flagship_price_2023; December 2024's list prices range from "
+    "USD 2 (Gemini 1.5 Pro) to 26 (o1), so a factor 1.6 either side is within the figure's "
+    "spread.",
+    "flagship_price_2025": "see flagship_price_2024.",
+    "fixed_capability_fall_2024_2025": "the capability term of serving cost falls at the "
+    "inference-efficiency and hardware rates and the floor (technology.serve_cost_floor) at "
+    "the hardware rate alone, so the fall slows as January 2023's capability nears the floor.",
     "open_discount_2024_2025": "open prices are serving cost times a cloud markup (at least "
     "clouds.markup_min) and closed prices serving cost times a vendor markup capped by "
     "vendors.markup_max and by market pressure, so at equal capability the model's open "
@@ -194,6 +204,19 @@ def _closed_price_year(tr: np.ndarray, P: np.ndarray) -> float:
     return float(1.0 - tr[DEC[2024], S.FRONTIER_PRICE] / tr[DEC[2023], S.FRONTIER_PRICE])
 
 
+def _flagship_price(year: int, tr: np.ndarray, P: np.ndarray) -> float:
+    """log10 of the flagship's price in December of ``year``, USD per M tokens."""
+    return float(np.log10(max(tr[DEC[year], S.FRONTIER_PRICE], 1e-12)))
+
+
+def _fixed_capability_fall(tr: np.ndarray, P: np.ndarray) -> float:
+    """log10 of how many times cheaper January 2023's frontier capability got from December
+    2023 to December 2025 (the cheapest offer reaching it)."""
+    a = tr[DEC[2023], S.PRICE_AT_START_FRONTIER]
+    b = tr[DEC[2025], S.PRICE_AT_START_FRONTIER]
+    return float(np.log10(max(a, 1e-12) / max(b, 1e-12)))
+
+
 def _open_discount(tr: np.ndarray, P: np.ndarray) -> float:
     """How much cheaper open inference is than a closed API at equal capability (2024-2025)."""
     e = P[G.SERVE_COST_EXP]
@@ -283,6 +306,51 @@ TARGETS: tuple[Target, ...] = (
         "AI Newspaper Today, 'Meta's Open-Source AI Gambit': per-token prices down 60-80% across "
         "the industry in about a year",
         _closed_price_year,
+    ),
+    Target(
+        "flagship_price_2023",
+        "the flagship's price (most capable closed API), Dec 2023, log10 USD per M tokens",
+        math.log10(15.0),
+        0.15,
+        "OpenAI price list: GPT-4 Turbo (November 2023) USD 10/30 per M input/output tokens, "
+        "USD 15 blended at three input tokens per output token (the ratio of chat and RAG "
+        "workloads, whose prompts carry context: OpenRouter and a16z, 'State of AI', December "
+        "2025, report prompt tokens several times completion tokens)",
+        partial(_flagship_price, 2023),
+    ),
+    Target(
+        "flagship_price_2024",
+        "the flagship's price, Dec 2024, log10 USD per M tokens",
+        math.log10(6.0),
+        0.2,
+        "vendors' price lists, December 2024, blended 3:1: OpenAI o1 USD 15/60 (26), GPT-4o "
+        "2.5/10 (4.4); Anthropic Claude 3.5 Sonnet 3/15 (6); Google Gemini 1.5 Pro 1.25/5 "
+        "(2.2): the three frontier labs' flagships at a median of about USD 6",
+        partial(_flagship_price, 2024),
+    ),
+    Target(
+        "flagship_price_2025",
+        "the flagship's price, Dec 2025, log10 USD per M tokens",
+        math.log10(4.5),
+        0.2,
+        "vendors' price lists, December 2025, blended 3:1: OpenAI GPT-5.1 USD 1.25/10 (3.4); "
+        "Anthropic Claude Opus 4.5 5/25 (10), Sonnet 4.5 3/15 (6); Google Gemini 3 Pro 2/12 "
+        "(4.5): a median of about USD 4.5, level with 2024 although serving a fixed capability "
+        "got about tenfold cheaper a year (reasoning flagships spend more compute per token)",
+        partial(_flagship_price, 2025),
+    ),
+    Target(
+        "fixed_capability_fall_2024_2025",
+        "how many times cheaper January 2023's frontier capability got, Dec 2023 - Dec 2025, log10",
+        math.log10(20.0),
+        0.3,
+        "a16z, 'LLMflation' (November 2024): the price of a fixed capability falls about 10x a "
+        "year; Epoch AI, 'LLM inference prices have fallen rapidly but unequally across tasks' "
+        "(March 2025): 9x-900x a year by threshold. GPT-3.5-level capability: gpt-3.5-turbo-1106 "
+        "USD 1/2 per M tokens (November 2023), hosted 7-8 B open models (Llama 3.1 8B, Qwen 2.5 "
+        "7B) USD 0.02-0.05 in 2025: some 20-40x in two years, slowing as prices near the cost "
+        "of serving the smallest models",
+        _fixed_capability_fall,
     ),
     Target(
         "open_discount_2024_2025",

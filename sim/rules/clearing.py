@@ -36,7 +36,7 @@ from .platform import platform_targets, update_platform
 from .record import record_month
 from .regulation import export_control_prob, incident_prob, liability_prob, pressure_decay
 from .rng import stream_id, uniform
-from .technology import log_flop_per_usd, phase_in_hardware, token_demand
+from .technology import log_flop_per_usd, phase_in_hardware, spend_budget, token_demand
 from .views import compute_views
 from .workload import frontier_work_share, work_mix
 
@@ -106,7 +106,11 @@ def step_demand(s):
     t = float(m.month)
     n_labs = s.labs.shape[0]
     phase_in_hardware(P, m)
-    m.demand = token_demand(P, m.frontier - m.start_frontier, m.price_avg / m.price0)
+    # last month's spend per unit of demand: what the budget bounds
+    per_unit = (m.spend + m.platform_spend) / m.demand if m.demand > 0 else 0.0
+    m.demand = token_demand(
+        P, m.frontier - m.start_frontier, m.price_avg / m.price0, per_unit, spend_budget(P, t)
+    )
     w = frontier_work_share(P, t)
     if w != m.work_share:
         dw = w - m.work_share

@@ -348,6 +348,8 @@ def on_runway_exhausted(s, lab: int, t: float) -> None:
         lb.alive = 0
         lb.spend = 0.0
         lb.open = 0
+        # liquidation writes off the unpaid bills (the shortfall is in the runway event)
+        lb.cash = 0.0
         log_event(s, t, EV.WIND_DOWN, lab, 0.0, 0.0, 0)
 
 

@@ -12,7 +12,7 @@ from .developer import ecosystem_appeal
 from .geopolitics import origin_utility
 from .jit import kernel
 from .pricing import cloud_markup
-from .technology import gap_months, lab_serve_cost
+from .technology import gap_months, lab_serve_cost, test_time_oom
 
 __all__ = ["open_share_now", "compute_views", "NO_GAP"]
 
@@ -53,10 +53,14 @@ def compute_views(s, t):
     month = m.month
     rate = P[G.FRONTIER_OOM_PER_MONTH]
     n_labs = labs.shape[0]
+    # every lab's best model, closed or open, is sold with the era's test-time reasoning
+    reasoning = 10.0 ** test_time_oom(P, t)
     for k in range(n_labs):
         lb = labs[k]
-        lv[k, LV.PRICE] = lab_serve_cost(P, LP, k, lb.cap_closed, t, m.hw_oom) * lb.markup
-        lv[k, LV.OCOST] = lab_serve_cost(P, LP, k, lb.cap_open, t, m.hw_oom)
+        lv[k, LV.PRICE] = (
+            lab_serve_cost(P, LP, k, lb.cap_closed, t, m.hw_oom) * reasoning * lb.markup
+        )
+        lv[k, LV.OCOST] = lab_serve_cost(P, LP, k, lb.cap_open, t, m.hw_oom) * reasoning
         lv[k, LV.GAP_OPEN] = (
             gap_months(hist, month, m.frontier, lb.cap_open, rate) if lb.cap_open > 0 else NO_GAP
         )
