@@ -178,6 +178,7 @@ MKT_DTYPE = np.dtype(
         ("new_open_acc", np.float64),  # exponentially weighted tallies of both (12 months)
         ("new_total_acc", np.float64),
         ("platform_spend", np.float64),  # platform segment's spend last month, USD B
+        ("token_spend", np.float64),  # both segments' spend on tokens last month (no fixed costs)
         ("dev_open_next", np.float64),  # developers' open share after this month's reviews
         ("dev_reviewed", np.int64),  # this month's review tallies, logged at month end
         ("dev_switched", np.int64),

@@ -106,8 +106,9 @@ def step_demand(s):
     t = float(m.month)
     n_labs = s.labs.shape[0]
     phase_in_hardware(P, m)
-    # last month's spend per unit of demand: what the budget bounds
-    per_unit = (m.spend + m.platform_spend) / m.demand if m.demand > 0 else 0.0
+    # last month's spend on tokens per unit of demand: what the budget bounds (in-house fixed
+    # costs are staff and security, not model spend)
+    per_unit = m.token_spend / m.demand if m.demand > 0 else 0.0
     m.demand = token_demand(
         P, m.frontier - m.start_frontier, m.price_avg / m.price0, per_unit, spend_budget(P, t)
     )

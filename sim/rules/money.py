@@ -92,9 +92,16 @@ def settle_money(s, t):
         fees = fee_rate * deployed
         spend += fees
         # the platform segment: closed APIs bought directly, open families from the hosts
-        plat_closed = s.pv[0, k] * m.plat_tokens * lv[k, LV.PRICE] * scale
-        plat_closed += s.pv[2, k] * m.plat_tokens * lv[k, LV.SMALL_PRICE] * scale
-        plat_open = s.pv[1, k] * m.plat_tokens * lv[k, LV.OCOST] * clouds[HOSTS].markup * scale
+        # (platform shares are moving averages: a share that has decayed to nothing may
+        # round below zero, and buys nothing)
+        pv_flag, pv_open, pv_small = (
+            max(0.0, s.pv[0, k]),
+            max(0.0, s.pv[1, k]),
+            max(0.0, s.pv[2, k]),
+        )
+        plat_closed = pv_flag * m.plat_tokens * lv[k, LV.PRICE] * scale
+        plat_closed += pv_small * m.plat_tokens * lv[k, LV.SMALL_PRICE] * scale
+        plat_open = pv_open * m.plat_tokens * lv[k, LV.OCOST] * clouds[HOSTS].markup * scale
         plat_total += plat_closed + plat_open
         clouds[HOSTS].open_revenue += plat_open
         cut = min(rate, 1.0 - 1.0 / clouds[HOSTS].markup)
@@ -111,8 +118,9 @@ def settle_money(s, t):
         if lb.funding == Funding.VENTURE and lb.alive:
             lb.cash += lb.revenue - LP[k, L.OPEX] - lb.spend
     # average price per token paid (variable costs, fees included): what demand answers
-    if tokens > 0:
+    if tokens > 0 and scale > 0:
         m.price_avg = spend / (tokens * scale)
+    m.token_spend = spend + plat_total
     # in-house fixed costs: staff, security, half a GPU of rounding per self-hoster, the
     # integration of managed models and the coordination of hybrids
     fixed = (

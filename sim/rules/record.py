@@ -97,9 +97,10 @@ def record_month(s, t):
     plat_open = 0.0
     plat_all = 0.0
     for k in range(n_labs):
-        closed_tok = max(0.0, vol[R_CLOSED, k]) + s.pv[0, k] * m.plat_tokens
+        closed_tok = max(0.0, vol[R_CLOSED, k]) + max(0.0, s.pv[0, k]) * m.plat_tokens
         closed_rev += closed_tok * lv[k, LV.PRICE] * m.weight * m.demand / 1e9
-        closed_rev += s.pv[2, k] * m.plat_tokens * lv[k, LV.SMALL_PRICE] * m.weight * m.demand / 1e9
+        small = max(0.0, s.pv[2, k]) * m.plat_tokens
+        closed_rev += small * lv[k, LV.SMALL_PRICE] * m.weight * m.demand / 1e9
         plat_open += s.pv[1, k]
         plat_all += s.pv[0, k] + s.pv[1, k] + s.pv[2, k]
     row[S.CLOSED_REVENUE] = closed_rev

@@ -172,10 +172,10 @@ def compute_views(s, t):
     selfv = 0.0
     n_clouds = clouds.shape[0]
     for k in range(n_labs):
-        onprem += vol[R_ONPREM, k]
+        onprem += max(0.0, vol[R_ONPREM, k])
         for c in range(n_clouds):
-            selfv += vol[n_clouds + c, k]
+            selfv += max(0.0, vol[n_clouds + c, k])
     selfv += onprem
-    share = onprem / selfv if selfv > 0 else P[G.ONPREM_SHARE]
+    share = min(1.0, onprem / selfv) if selfv > 0 else P[G.ONPREM_SHARE]
     for c in range(n_clouds):
         clouds[c].markup = cloud_markup(P, CP[c, C.PUSH] + P[G.CLOUD_PUSH], share)
