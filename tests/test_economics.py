@@ -15,8 +15,10 @@ from sim.rules.technology import (
     phase_in_hardware,
     serve_cost,
     spend_budget,
-    test_time_oom as reasoning_oom,
     token_demand,
+)
+from sim.rules.technology import (
+    test_time_oom as reasoning_oom,
 )
 from sim.state import MKT_DTYPE, S, lab_series
 from sim.vocab import N_TERMS, Funding, T
