@@ -59,6 +59,12 @@ CAL_PARAMS: tuple[CalParam, ...] = (
         "technology.inference_oom_per_year", 0.1, 1.2, "serving-cost decline at fixed capability"
     ),
     CalParam(
+        "technology.serve_cost_2023",
+        2.0,
+        50.0,
+        "the level of serving costs (GPT-4 class, 2023): the flagship's list price in 2023",
+    ),
+    CalParam(
         "technology.serve_cost_exponent",
         0.3,
         1.0,
@@ -121,6 +127,13 @@ CAL_PARAMS: tuple[CalParam, ...] = (
         0.0,
         1.0,
         "DeepSeek's research efficiency (V3/R1 near the frontier at low cost): its rank",
+    ),
+    CalParam(
+        "labs.anthropic.frontier_work_edge",
+        0.0,
+        5.0,
+        "what Anthropic's models are good at (programming, agents): its share of the closed "
+        "labs' revenue in 2025",
     ),
     CalParam(
         "counterforces.enablers.maturity_months",

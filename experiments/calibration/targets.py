@@ -97,6 +97,11 @@ MISS_NOTES = {
     "USD 2 (Gemini 1.5 Pro) to 26 (o1), so a factor 1.6 either side is within the figure's "
     "spread.",
     "flagship_price_2025": "see flagship_price_2024.",
+    "anthropic_share_mid_2025": "Anthropic's edge on frontier-bound work "
+    "(labs.anthropic.frontier_work_edge, fitted) weighs only on the share of work that is "
+    "frontier-bound, and which lab leads the frontier in a given month moves enterprise and "
+    "platform choices more than that edge does; Menlo's shares count usage, the target "
+    "revenue.",
     "fixed_capability_fall_2024_2025": "the capability term of serving cost falls at the "
     "inference-efficiency and hardware rates and the floor (technology.serve_cost_floor) at "
     "the hardware rate alone, so the fall slows as January 2023's capability nears the floor.",
@@ -215,6 +220,17 @@ def _fixed_capability_fall(tr: np.ndarray, P: np.ndarray) -> float:
     a = tr[DEC[2023], S.PRICE_AT_START_FRONTIER]
     b = tr[DEC[2025], S.PRICE_AT_START_FRONTIER]
     return float(np.log10(max(a, 1e-12) / max(b, 1e-12)))
+
+
+def _anthropic_share(tr: np.ndarray, P: np.ndarray) -> float:
+    """Anthropic's share of the three closed frontier labs' revenue, May-July 2025."""
+    rows = tr[DEC[2024] + 5 : DEC[2024] + 8]
+    own = rows[:, lab_series(LAB_NAMES.index("anthropic"), "revenue")].sum()
+    tot = sum(
+        rows[:, lab_series(LAB_NAMES.index(lab), "revenue")].sum()
+        for lab in ("openai", "anthropic", "google")
+    )
+    return float(own / tot) if tot > 0 else 0.0
 
 
 def _open_discount(tr: np.ndarray, P: np.ndarray) -> float:
@@ -351,6 +367,17 @@ TARGETS: tuple[Target, ...] = (
         "7B) USD 0.02-0.05 in 2025: some 20-40x in two years, slowing as prices near the cost "
         "of serving the smallest models",
         _fixed_capability_fall,
+    ),
+    Target(
+        "anthropic_share_mid_2025",
+        "Anthropic's share of the three closed frontier labs' revenue, May-Jul 2025",
+        0.42,
+        0.1,
+        "Menlo Ventures, 2025 Mid-Year LLM Market Update (July 2025): enterprise LLM usage "
+        "Anthropic 32%, OpenAI 25%, Google 20% (Anthropic 0.42 of the three), on coding and "
+        "agents (42% of enterprise code generation against OpenAI's 21%); a year earlier "
+        "OpenAI led with about half",
+        _anthropic_share,
     ),
     Target(
         "open_discount_2024_2025",

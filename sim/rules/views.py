@@ -104,6 +104,7 @@ def compute_views(s, t):
             if lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0:
                 u = (
                     LP[k, L.ENTERPRISE_APPEAL]
+                    + m.work_share * LP[k, L.WORK_EDGE]
                     - a * np.log(lv[k, LV.PRICE])
                     - qw * max(lv[k, LV.GAP_CLOSED], 0.0)
                     + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
@@ -131,6 +132,7 @@ def compute_views(s, t):
             if lb.cap_open > 0:
                 u = (
                     -a * np.log(lv[k, LV.OCOST])
+                    + m.work_share * LP[k, L.WORK_EDGE]
                     - qw * max(lv[k, LV.GAP_OPEN], 0.0)
                     + eco_w * lb.dev_share
                     + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
