@@ -261,6 +261,9 @@ def validate(scenario: Scenario, runs: int) -> tuple[dict[str, np.ndarray], np.n
         ("gap_months", S.GAP_MONTHS),
         ("frontier_price", S.FRONTIER_PRICE),
         ("price_at_start_frontier", S.PRICE_AT_START_FRONTIER),
+        ("enterprise_spend", S.ENTERPRISE_SPEND),
+        ("platform_spend", S.PLATFORM_SPEND),
+        ("closed_revenue", S.CLOSED_REVENUE),
     ):
         yearly[name] = {
             month_label(m): float(np.median(batch.trajectories[:, m, s]))
