@@ -97,6 +97,10 @@ MISS_NOTES = {
     "USD 2 (Gemini 1.5 Pro) to 26 (o1), so a factor 1.6 either side is within the figure's "
     "spread.",
     "flagship_price_2025": "see flagship_price_2024.",
+    "open_never_leads_2023_2025": "a release's capability is its compute, talent and free "
+    "catch-up; an open lab with a large research edge (DeepSeek's fitted talent) can land "
+    "ahead of a closed frontier that has not released for months, which Epoch's measurements "
+    "never saw.",
     "anthropic_share_mid_2025": "Anthropic's edge on frontier-bound work "
     "(labs.anthropic.frontier_work_edge, fitted) weighs only on the share of work that is "
     "frontier-bound, and which lab leads the frontier in a given month moves enterprise and "
@@ -156,6 +160,12 @@ class Target:
 
 def _gap_mean(tr: np.ndarray, P: np.ndarray) -> float:
     return float(np.mean(tr[:34, S.GAP_MONTHS]))  # January 2023 - October 2025
+
+
+def _open_lead(tr: np.ndarray, P: np.ndarray) -> float:
+    """The most months the best open model led the closed frontier in 2023-2025 (0 if it
+    never did)."""
+    return float(max(0.0, -np.min(tr[: DEC[2025] + 1, S.GAP_MONTHS])))
 
 
 def _gap_mean_2026(tr: np.ndarray, P: np.ndarray) -> float:
@@ -286,6 +296,18 @@ TARGETS: tuple[Target, ...] = (
         "(Edwards and Emberson, May 2026): four months on average, January - May 2026, "
         "slightly more than the three of 2023-2025",
         _gap_mean_2026,
+    ),
+    Target(
+        "open_never_leads_2023_2025",
+        "the most months the best open model led the closed frontier, 2023-2025 (a bound: at "
+        "most 0)",
+        0.0,
+        0.5,
+        "Epoch AI data insights (October 2025, May 2026): open-weight models trailed the "
+        "closed state of the art throughout 2023-2025; the closest, DeepSeek-R1 (January "
+        "2025), still trailed OpenAI's o1",
+        _open_lead,
+        bound=-1,
     ),
     Target(
         "open_share_end_2024",
