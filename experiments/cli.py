@@ -7,13 +7,13 @@ Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from sim.params.errors import ScenarioError
 
+from .jsontext import json_text
 from .progress import catch_interrupts
 from .report_commands import cmd_ablate, cmd_calibrate
 
@@ -246,7 +246,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     summary["out"] = str(result.out) if result.out else None
     summary["timings"] = result.timings
     if args.json:
-        print(json.dumps(summary, indent=2))
+        print(json_text(summary, indent=2))
     else:
         print(render_table(summary))
         if result.out:
@@ -303,7 +303,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     if args.json:
-        print(json.dumps(cmp, indent=2))
+        print(json_text(cmp, indent=2))
     else:
         print(render_comparison(cmp))
         if args.out:
