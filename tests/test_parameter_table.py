@@ -141,7 +141,7 @@ def test_actors_round_trip():
     ("file", "old", "new", "key", "expected"),
     [
         ("parameters", "g = 1,", "g = 0,", "market.price_elasticity.g", "a new index"),
-        ("parameters", "g = 129,", "g = 130,", "g", "without gaps"),
+        ("parameters", "g = 133,", "g = 134,", "g", "without gaps"),
         ("parameters", "default = 6.0,", "default = 600.0,", "demand_growth_start.default", "in"),
         ("parameters", "default = 6.0,", "default = 6.0, kind = 'int',", "start.kind", "one of"),
         ("actors", 'choices = "funding"', 'choices = "money"', "funding.choices", "vocabulary"),

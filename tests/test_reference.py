@@ -27,7 +27,7 @@ DIFFERENTIAL_CASES = [
     ("baseline.toml", OPEN_WORLD, [11]),  # open_deepening
     ("meta_retreat.toml", {}, [0, 1]),
     ("strict_liability.toml", {}, [0, 5]),  # liability shock in force
-    ("frontier_cost_explosion.toml", {}, [8]),  # gap_widens
+    ("frontier_cost_explosion.toml", {}, [9]),  # gap_widens (clear-cut)
 ]
 
 
