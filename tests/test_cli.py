@@ -133,6 +133,24 @@ def test_run_reports_how_the_classifier_moves_the_shares(tiny_toml, tmp_path):
     assert set(doc["conditions_held"]) == set(CONDITIONS)
 
 
+def test_horizon_runs_to_its_december_and_answers_by_horizon(tiny_toml):
+    """--horizon 2029 runs 84 months: the answer as of December 2029 is the headline."""
+    proc = aimarket("run", tiny_toml, "--horizon", "2029", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert [r["year"] for r in doc["by_horizon"]] == [2029]
+    row = doc["by_horizon"][0]
+    assert row["shares"] == {k: v["share"] for k, v in doc["end_states"].items()}
+    assert "run.months=84" in doc["scenario"]
+    for args, what in (
+        (("--horizon", "2019"), "expected a year from 2023"),
+        (("--horizon", "2033", "--set", "run.months=24"), "found --set run.months too"),
+    ):
+        proc = aimarket("run", tiny_toml, *args)
+        _clean_error(proc)
+        assert what in proc.stderr
+
+
 def test_out_folder_contents(tiny_toml, tmp_path):
     out = tmp_path / "res"
     proc = aimarket("run", tiny_toml, "--out", out)
