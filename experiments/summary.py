@@ -83,7 +83,7 @@ CONDITION_LABELS = {
     "selfhost_material": "self-hosting a material share",
     "open_spread": "open usage spread over families",
     "independent": "an independent lab releasing openly",
-    "gap_not_rising": "the gap not rising",
+    "gap_not_widening": "the gap not widening (low or not rising)",
     "bigtech_led": "big-tech sponsors carry most open usage",
     "open_concentrated": "open usage in a few families",
     "gap_close": "the gap below its widening level",

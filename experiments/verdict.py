@@ -49,10 +49,13 @@ CONDITION_TESTS: dict[str, tuple[str, str, Callable[[Row, Values], str]]] = {
         "final_independent_open",
         lambda r, v: ">= 1",
     ),
-    "gap_not_rising": (
-        "gap trend, months per year",
-        "final_gap_trend",
-        lambda r, v: f"< {v['classifier.gap_trend_min']:g}",
+    "gap_not_widening": (
+        "gap, months (window mean)",
+        "final_gap_months",
+        lambda r, v: (
+            f"< {_level(r, v):.1f}, or its trend {r['final_gap_trend']:+.2f} "
+            f"< {v['classifier.gap_trend_min']:g} months a year"
+        ),
     ),
     "bigtech_led": (
         "big-tech share of open usage",

@@ -182,7 +182,21 @@ def test_a_condition_must_persist(P):
 def test_gap_trend_is_months_per_year():
     tr = np.zeros((36, S.N))
     tr[:, S.GAP_MONTHS] = 2.0 + 0.5 * np.arange(36)  # half a month more every month
-    assert gap_trend(tr, 12, 36) == pytest.approx(6.0)
+    assert gap_trend(tr, 12, 36) == pytest.approx(6.0)  # against the 12 months before
+    assert gap_trend(tr, 0, 36) == pytest.approx(6.0)  # nothing before: the halves
+
+
+@pytest.mark.parametrize("phase", range(0, 8, 2))
+def test_a_saw_tooth_without_drift_has_no_trend_whenever_its_last_release_fell(phase):
+    """The gap grows a month a month and drops at each open release (every 8 months): with
+    no drift its trend is near 0 whatever the phase of the last release, where a least-squares
+    slope over the window swings by months a year."""
+    months = 72
+    tr = np.zeros((months, S.N))
+    tr[:, S.GAP_MONTHS] = 2.0 + (np.arange(months) + phase) % 8
+    assert abs(gap_trend(tr, months - 24, months)) < 0.05
+    slope = 12 * np.polyfit(np.arange(24), tr[-24:, S.GAP_MONTHS], 1)[0]
+    assert abs(gap_trend(tr, months - 24, months)) < abs(slope) or abs(slope) < 0.05
 
 
 def test_final_indicators_average_the_window(P):

@@ -61,7 +61,7 @@ CLASSIFIER_STATISTICS: tuple[ReplayStatistic, ...] = (
         "gap_reference",
         "months the best open model trails the closed frontier, mean Jan 2023 - Dec 2025 "
         "(the classifier's reference for the gap)",
-        "gap_wide, gap_close (level: classifier.gap_ratio times this)",
+        "gap_wide, gap_close, gap_not_widening (level: classifier.gap_ratio times this)",
         lambda tr: float(gap_reference(tr, REFERENCE_MONTHS)),
         target="gap_months_2023_2025",
         reason="Epoch AI's mean lag of open weights, January 2023 - October 2025 (figure and "
@@ -69,12 +69,13 @@ CLASSIFIER_STATISTICS: tuple[ReplayStatistic, ...] = (
     ),
     ReplayStatistic(
         "gap_trend_2023_2025",
-        "least-squares trend of the gap over 2023-2025, months per year",
-        "gap_rising, gap_not_rising (against classifier.gap_trend_min)",
+        "how fast the gap moved over 2023-2025 (its mean over July 2024 - December 2025 "
+        "against January 2023 - June 2024), months per year",
+        "gap_rising, gap_not_widening (against classifier.gap_trend_min)",
         lambda tr: float(gap_trend(tr, 0, REFERENCE_MONTHS)),
         reason="untargeted: Epoch's lag was roughly level (about three months over 2023-2025, "
         "four in early 2026); both levels are targets already (gap_months_2023_2025, "
-        "gap_months_2026), so a target on the slope between them would count them twice",
+        "gap_months_2026), so a target on the trend between them would count them twice",
     ),
     ReplayStatistic(
         "new_open_share_late_2025",

@@ -4,12 +4,14 @@ An end state is a condition that persists. Each definition is a set of condition
 trajectory over the last ``classifier.window_months`` of the classified horizon: a condition
 on shares holds when it holds in at least ``classifier.persistence`` of those months; the gap,
 a saw-tooth that grows a month a month until the next open release, is judged by its mean over
-the window (level) and its least-squares slope (trend):
+the window (level) and how fast that mean moved from the window's length before (trend,
+:func:`gap_trend`):
 
 - ``open_deepening``: open weights the default for new deployments (``open_default``),
   self-hosting a material share of enterprise tokens (``selfhost_material``), open usage
   spread over families (``open_spread``), an independent lab releasing open weights
-  (``independent``), the gap not rising (``gap_not_rising``);
+  (``independent``), the gap not widening: below its widening level or not rising
+  (``gap_not_widening``, the negation of ``gap_widens``' two conditions together);
 - ``bigtech_oligopoly``: big-tech sponsors' models carry most open usage (``bigtech_led``),
   open usage in a few families (``open_concentrated``), the gap below the widening level, so
   open weights stay close to the frontier on the surface (``gap_close``);
@@ -59,8 +61,8 @@ __all__ = [
 REFERENCE_MONTHS = 36
 
 # each final indicator is the window average of one trajectory series (independent_open: the
-# last month's value); its name is the series' prefixed with final_; gap_trend is the gap's
-# least-squares slope over the window, months per year; gap_reference its 2023-2025 mean
+# last month's value); its name is the series' prefixed with final_; gap_trend how fast the gap
+# moved into the window (gap_trend), months per year; gap_reference its 2023-2025 mean
 INDICATOR_SERIES = (
     S.OPEN_SHARE,
     S.GAP_MONTHS,
@@ -91,7 +93,7 @@ _MONTHLY = (
     "bigtech_led",
     "open_concentrated",
 )
-CONDITIONS = (*_MONTHLY, "gap_not_rising", "gap_close", "gap_wide", "gap_rising")
+CONDITIONS = (*_MONTHLY, "gap_not_widening", "gap_close", "gap_wide", "gap_rising")
 _N_MONTHLY = len(_MONTHLY)
 COND = enum_of("COND", CONDITIONS, "Classifier conditions, in the order of CONDITIONS.")
 N_CONDITIONS = len(CONDITIONS)
@@ -103,7 +105,7 @@ DEFINITIONS = {
         "selfhost_material",
         "open_spread",
         "independent",
-        "gap_not_rising",
+        "gap_not_widening",
     ),
     "bigtech_oligopoly": ("bigtech_led", "open_concentrated", "gap_close"),
     "gap_widens": ("gap_wide", "gap_rising"),
@@ -143,22 +145,31 @@ def _months_needed(persistence: float, w: int) -> int:
 
 
 @kernel
+def _mean_gap(traj: np.ndarray, start: int, end: int) -> float:
+    acc = 0.0
+    for m in range(start, end):
+        acc += traj[m, S.GAP_MONTHS]
+    return acc / (end - start)
+
+
+@kernel
 def gap_trend(traj: np.ndarray, start: int, end: int) -> float:
-    """Least-squares slope of the gap over months [start, end), months per year."""
+    """How fast the gap moved into months [start, end), months per year: the change of its
+    mean over those months from its mean over as many months before them (those of them the
+    run has; with none, the change from the span's first half to its second). The gap is a
+    saw-tooth whose least-squares slope over two years is mostly the phase of the last
+    release; means over whole spans average the teeth out."""
     n = end - start
-    if n < 2:
-        return 0.0
-    mx = 0.5 * (start + end - 1)
-    my = 0.0
-    for m in range(start, end):
-        my += traj[m, S.GAP_MONTHS]
-    my /= n
-    sxy = 0.0
-    sxx = 0.0
-    for m in range(start, end):
-        sxy += (m - mx) * (traj[m, S.GAP_MONTHS] - my)
-        sxx += (m - mx) * (m - mx)
-    return 12.0 * sxy / sxx
+    a = max(start - n, 0)
+    b = start
+    if b - a < 1:  # nothing before the span: its halves
+        if n < 2:
+            return 0.0
+        a, b, start = start, start + n // 2, start + n // 2
+    centre_before = 0.5 * (a + b - 1)
+    centre = 0.5 * (start + end - 1)
+    change = _mean_gap(traj, start, end) - _mean_gap(traj, a, b)
+    return 12.0 * change / (centre - centre_before)
 
 
 @kernel
@@ -174,7 +185,7 @@ def gap_reference(traj: np.ndarray, end: int) -> float:
 @kernel
 def final_indicators(P: np.ndarray, traj: np.ndarray, end: int, out: np.ndarray) -> None:
     """Window averages of the deciding indicators over the months before ``end``
-    (independent_open: the last month's value; gap_trend: the slope; gap_reference: the
+    (independent_open: the last month's value; gap_trend: how fast it moved; gap_reference: the
     2023-2025 mean)."""
     w = _window(P, end)
     for j in range(_COLS.shape[0]):
@@ -208,12 +219,13 @@ def condition_margins(P: np.ndarray, traj: np.ndarray, end: int, out: np.ndarray
     for j in range(_N_MONTHLY):
         out[j] = np.sort(monthly[j])[w - k]  # the k-th best month
     # the gap is a saw-tooth (it grows a month a month until the next open release): its
-    # level is the window's mean, its trend the least-squares slope over the window
+    # level is the window's mean, its trend how fast that mean moved (gap_trend)
     out[COND.GAP_CLOSE] = _below(mean_gap, level)
     out[COND.GAP_WIDE] = _above(mean_gap, level)
     trend = gap_trend(traj, end - w, end)
     out[COND.GAP_RISING] = _above(trend, P[G.CLASS_GAP_TREND])
-    out[COND.GAP_NOT_RISING] = _below(trend, P[G.CLASS_GAP_TREND])
+    # not widening: below the widening level or not rising (either suffices)
+    out[COND.GAP_NOT_WIDENING] = max(out[COND.GAP_CLOSE], _below(trend, P[G.CLASS_GAP_TREND]))
 
 
 @kernel
