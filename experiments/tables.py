@@ -106,7 +106,7 @@ def _no_negative_zero(col: pl.Expr) -> pl.Expr:
 
 def _field(spec: str) -> pl.Expr:
     """One field of an event table template (see sim.events) as text."""
-    for mark in (":", "%", "#", "?"):
+    for mark in (":", "~", "%", "#", "?"):
         if mark in spec:
             name, arg = spec.split(mark, 1)
             break
@@ -115,6 +115,8 @@ def _field(spec: str) -> pl.Expr:
     col = pl.col(name)
     if mark == ":":
         return _no_negative_zero(col.round(int(arg))).cast(pl.String)
+    if mark == "~":
+        return _no_negative_zero(col.round_sig_figs(int(arg))).cast(pl.String)
     if mark == "%":
         return _no_negative_zero((100 * col).round(int(arg))).cast(pl.String)
     if mark == "#":

@@ -13,6 +13,7 @@ A row gives an event kind's
 - ``details``: how its numeric fields read, as cases of (condition, template, fields), turned
   into text by ``experiments.tables``; a condition is ``None`` or ``(field, value)``, a field
   is ``"value"``, ``"value2"`` or ``"target"`` with a format: ``:N`` rounds to N decimals,
+  ``~N`` to N significant digits (prices, which span orders of magnitude),
   ``%N`` shows a share as a percentage, ``#`` an integer, ``?open`` reads 1/0 as open-weight
   or closed. ``experiments.tables`` also derives, from the log, ``price_before`` (a price
   cut's price before it), ``open_weights`` (1 if the lab had released open weights before
@@ -156,8 +157,16 @@ EVENT_TABLE: tuple[EventKind, ...] = (
         "on_funding_round",
         "lab",
         "raise_funds",
-        ((None, "raises USD {} B (cash USD {} B)", ("value:2", "value2:2")),),
-        "a venture-funded lab raises money",
+        (
+            (
+                ("target", 2.0),
+                "its cloud partner invests USD {} B (cash USD {} B)",
+                ("value:2", "value2:2"),
+            ),
+            (None, "raises USD {} B (cash USD {} B)", ("value:2", "value2:2")),
+        ),
+        "a venture-funded lab raises money (from investors, or from its cloud partner when a "
+        "round fails while it is near the frontier)",
     ),
     _k(
         "runway_exhausted",
@@ -202,7 +211,7 @@ EVENT_TABLE: tuple[EventKind, ...] = (
             (
                 None,
                 "cuts its API price by {}% from {} to {} USD per M tokens",
-                ("value2%1", "price_before:2", "value:2"),
+                ("value2%1", "price_before~3", "value~3"),
             ),
         ),
         "a closed vendor cuts its price by more than vendors.price_cut_event",

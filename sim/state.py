@@ -116,6 +116,7 @@ ENT_DTYPE = np.dtype(
         ("tolerance", np.float64),  # months behind the frontier its median task tolerates
         ("hybrid", np.float64),  # share of its own tasks' tokens a hybrid routes to open models
         ("hybrid_front", np.float64),  # the same for its frontier-bound work (workload.py)
+        ("hybrid_self", np.int64),  # 1 if a hybrid self-hosts its open part, 0 managed
     ]
 )
 
@@ -173,11 +174,12 @@ MKT_DTYPE = np.dtype(
         ("dev_stay", np.float64),  # exp(developer inertia), this month's review context
         ("dev_stay_open", np.float64),  # exp(the part of inertia lost between open families)
         ("plat_tokens", np.float64),  # platform tokens, M per month at 2023 demand
-        ("new_open", np.float64),  # this month's new deployments on open weights (hybrids: h)
-        ("new_total", np.float64),  # this month's new deployments (adoptions and switches)
+        ("new_open", np.float64),  # this month's new deployments using open weights, M tokens
+        ("new_total", np.float64),  # this month's new deployments (adoptions, switches), M tokens
         ("new_open_acc", np.float64),  # exponentially weighted tallies of both (12 months)
         ("new_total_acc", np.float64),
         ("platform_spend", np.float64),  # platform segment's spend last month, USD B
+        ("token_spend", np.float64),  # both segments' spend on tokens last month (no fixed costs)
         ("dev_open_next", np.float64),  # developers' open share after this month's reviews
         ("dev_reviewed", np.int64),  # this month's review tallies, logged at month end
         ("dev_switched", np.int64),
@@ -266,13 +268,16 @@ SERIES_DOCS = {
     "open_share": "share of enterprise tokens on open weights",
     "platform_open_share": "share of platform tokens (developers and start-ups buying through "
     "APIs, routers and inference hosts) on open weights",
-    "new_open_share": "share of enterprises' new deployments (adoptions and switches of option) "
-    "that use open weights, a hybrid counting its routed share; weighted over about a year "
-    "(exponential, 12-month time constant)",
+    "new_open_share": "share of enterprises' new deployments (adoptions, switches of option and "
+    "hybrids moving their open part), by tokens, that use open weights (any hybrid routing to "
+    "them counts whole); weighted over about a year (exponential, 12-month time constant)",
     "open_hhi": "Herfindahl index (0-1) of open-weight tokens of both segments over the labs "
     "whose families carry them",
     "gap_months": "months the best open model trails the closed frontier",
-    "frontier_price": "USD per M tokens of the most capable closed API",
+    "frontier_price": (
+        "USD per M tokens of the flagship: the most capable closed API "
+        "(the best open model on a cloud where none is sold)"
+    ),
     "open_price": "USD per M tokens of the best open model on a cloud",
     "price_at_start_frontier": "cheapest USD per M tokens of January 2023's frontier",
     "bigtech_open_share": "share of open tokens on big-tech-sponsored models",

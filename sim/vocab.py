@@ -111,6 +111,7 @@ class EntDraw(IntEnum):
     FAMILY = 2
     VENDOR = 3
     NEXT_REVIEW = 4
+    HYBRID_HOST = 5  # a hybrid's open part: managed or self-hosted
 
 
 DEV_DRAWS = 4  # counters of a developer's review stream reserved per month

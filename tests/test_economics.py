@@ -11,7 +11,15 @@ from sim.events import EV
 from sim.params.spec import LAB_NAMES, G, L
 from sim.rules.enterprise import hybrid_open_share, selfhost_cost
 from sim.rules.labs import LicenseCase, license_terms
-from sim.rules.technology import phase_in_hardware, token_demand
+from sim.rules.technology import (
+    phase_in_hardware,
+    serve_cost,
+    spend_budget,
+    token_demand,
+)
+from sim.rules.technology import (
+    test_time_oom as reasoning_oom,
+)
 from sim.state import MKT_DTYPE, S, lab_series
 from sim.vocab import N_TERMS, Funding, T
 
@@ -73,13 +81,56 @@ def test_hybrid_routes_by_quality_and_price():
 
 
 def test_demand_answers_price_and_capability(P):
-    assert token_demand(P, 0.0, 1.0) == pytest.approx(1.0)
+    # far below the budget demand has the constant elasticity
+    far = (1e-6, 1e9)  # USD B per unit of demand, budget USD B a month
+    assert token_demand(P, 0.0, 1.0, *far) == pytest.approx(1.0, rel=1e-6)
     eps = P[G.PRICE_ELASTICITY]
-    assert token_demand(P, 0.0, 0.5) == pytest.approx(2.0**eps)
+    assert token_demand(P, 0.0, 0.5, *far) == pytest.approx(2.0**eps, rel=1e-6)
     # with elasticity above one, lower prices raise spend (volume x price)
-    assert eps > 1 and 0.1 * token_demand(P, 0.0, 0.1) > token_demand(P, 0.0, 1.0)
-    assert token_demand(P, 1.0, 1.0) > token_demand(P, 0.5, 1.0) > 1.0
-    assert token_demand(P, -1.0, 1.0) == pytest.approx(1.0)
+    assert eps > 1 and 0.1 * token_demand(P, 0.0, 0.1, *far) > token_demand(P, 0.0, 1.0, *far)
+    assert token_demand(P, 1.0, 1.0, *far) > token_demand(P, 0.5, 1.0, *far) > 1.0
+    assert token_demand(P, -1.0, 1.0, *far) == pytest.approx(1.0, rel=1e-6)
+
+
+def test_spend_saturates_at_the_budget(P):
+    """Spend (demand x spend per unit) approaches the budget and never passes it; near it,
+    price cuts stop adding spend (the tokens' elasticity falls towards one)."""
+    per_unit, budget = 1.0, 10.0
+    spends = [
+        token_demand(P, progress, 1.0, per_unit, budget) * per_unit
+        for progress in (0.0, 1.0, 2.0, 4.0, 8.0, 30.0)
+    ]
+    assert all(a <= b for a, b in zip(spends, spends[1:], strict=False))
+    assert spends[0] < spends[1] < spends[2] < budget
+    assert spends[-1] <= budget and spends[-1] == pytest.approx(budget, rel=1e-6)
+    near = token_demand(P, 4.0, 1.0, per_unit, budget) * per_unit
+    cut = token_demand(P, 4.0, 0.5, 0.5 * per_unit, budget) * 0.5 * per_unit
+    far = (1e-6, 1e9)
+    gain_far = 0.5 * token_demand(P, 0.0, 0.5, *far) / token_demand(P, 0.0, 1.0, *far)
+    assert cut / near < gain_far and cut <= budget
+    # no overflow at the extremes of the parameter ranges
+    assert np.isfinite(token_demand(P, 1e6, 1e-300, per_unit, budget))
+    assert np.isfinite(token_demand(P, 1e6, 1e-300, 0.0, budget))
+
+
+def test_budget_grows_with_it_spending(P):
+    assert spend_budget(P, 0.0) == pytest.approx(P[G.MODEL_BUDGET_SHARE] * P[G.IT_SPEND0])
+    assert spend_budget(P, 12.0) == pytest.approx(spend_budget(P, 0.0) * P[G.IT_SPEND_GROWTH])
+
+
+def test_reasoning_premium_starts_with_o1_and_stops_growing(P):
+    start = P[G.TEST_TIME_START]
+    assert reasoning_oom(P, start - 1.0) == 0.0
+    assert 0.0 < reasoning_oom(P, start + 6.0) < reasoning_oom(P, start + 12.0)
+    assert reasoning_oom(P, start + 1200.0) == pytest.approx(P[G.TEST_TIME_MAX])
+
+
+def test_a_fixed_capability_gets_cheaper_down_to_a_floor(P):
+    c = P[G.CAP_REF]
+    prices = [serve_cost(P, c, 12.0 * y, 0.0) for y in range(12)]
+    assert all(a > b for a, b in zip(prices, prices[1:], strict=False))
+    assert prices[1] / prices[2] > 5.0  # about tenfold a year at first
+    assert prices[-1] > P[G.SERVE_COST_FLOOR] and prices[-2] / prices[-1] < 1.5
 
 
 def test_hardware_phases_in_over_fleet_renewal(P):

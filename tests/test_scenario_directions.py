@@ -58,8 +58,10 @@ CASES = [
     ("strict_liability", "gap_widens", end_state("gap_widens"), +1, True),
     ("strict_liability", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
     ("meta_retreat", "final gap", final(IND.GAP_MONTHS), +1, True),
-    ("meta_retreat", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
-    ("meta_retreat", "gap_widens", end_state("gap_widens"), +1, True),
+    # any use of open weights counts: hybrids keep using the best open family (scenario file)
+    ("meta_retreat", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), 0, False),
+    # the open entrants make open supply depend less on Meta: +2.3 points, 2.8 SE (file)
+    ("meta_retreat", "gap_widens", end_state("gap_widens"), 0, False),
     ("frontier_cost_explosion", "gap_widens", end_state("gap_widens"), +1, True),
     ("mistral_funding_crunch", "Mistral releases openly", series_mean(S.MISTRAL_OPEN), -1, True),
     (
@@ -75,7 +77,8 @@ CASES = [
     ("export_controls", "big-tech share of open usage", final(IND.BIGTECH_OPEN_SHARE), +1, True),
     ("efficient_finetuning", "final open share", final_open_share, +1, True),
     ("efficient_finetuning", "self-hosted share", final(IND.SELFHOST_SHARE), +1, True),
-    ("efficient_finetuning", "open_deepening", end_state("open_deepening"), +1, True),
+    # deepening hinges on the spread of open usage, which fine-tuning barely moves (file)
+    ("efficient_finetuning", "open_deepening", end_state("open_deepening"), 0, False),
     ("safety_incident", "strict liability in force", series_mean(S.LIABILITY), +1, True),
     ("safety_incident", "gap_widens", end_state("gap_widens"), +1, True),
     ("safety_incident", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),

@@ -48,10 +48,13 @@ def test_a_price_cut_names_the_price_it_cuts_from():
             (30.5, "price_cut", "anthropic", 0.577, 0.18, 0),
             (31.0, "release", "anthropic", 27.1, 0.0, 0),
             (31.2, "price_cut", "anthropic", 0.605, 0.15, 0),
+            (90.0, "price_cut", "openai", 0.000444, 0.2, 0),
         ]
     )
-    assert texts[0] == "cuts its API price by 18.0% from 0.7 to 0.58 USD per M tokens"
-    assert texts[2] == "cuts its API price by 15.0% from 0.71 to 0.6 USD per M tokens"
+    assert texts[0] == "cuts its API price by 18.0% from 0.704 to 0.577 USD per M tokens"
+    assert texts[2] == "cuts its API price by 15.0% from 0.712 to 0.605 USD per M tokens"
+    # prices read at every magnitude (three significant digits), never "0.0"
+    assert texts[3] == "cuts its API price by 20.0% from 0.000555 to 0.000444 USD per M tokens"
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from sim.engine.reference import MarketModel
 from sim.params.scenario import ScenarioError
 from sim.params.spec import G
 from sim.rules.enterprise import option_utilities
-from sim.rules.workload import frontier_work_share
+from sim.rules.workload import enterprise_work_share, frontier_work_share
 from sim.state import EC, ENT_DTYPE, R_CLOSED, R_ONPREM, RV, S
 from sim.vocab import OPT
 
@@ -64,7 +64,7 @@ def _firm_utilities(P, w, tolerance=6.0):
     ctx[EC.GPU] = 2000.0
     ctx[EC.FRONTIER_WORK] = w
     out = np.zeros(4)
-    h_own, h_front = option_utilities(P, e, rv, 1.5, ctx, out)
+    h_own, h_front, _, _, _ = option_utilities(P, e, rv, 1.5, ctx, out)
     return out.copy(), (1.0 - w) * h_own + w * h_front
 
 
@@ -102,8 +102,9 @@ def test_more_frontier_bound_work_lowers_open_shares(baseline, col):
     runs = 48
     scen = baseline.with_values(run__months=36)
     base = simulate(scen, range(runs))
+    start = scen.values["workload.frontier_share_start"]
     flat = simulate(
-        scen.with_values(workload__frontier_share_end=scen.values["workload.frontier_share_start"]),
+        scen.with_values(workload__frontier_share_end=start, workload__enterprise_share_end=start),
         range(runs),
     )
     d = paired_difference(
@@ -129,7 +130,10 @@ def _routes_from_records(model) -> np.ndarray:
             vol[route, e["family"]] += v
         elif e["option"] == OPT.HYBRID:
             h = (1.0 - w) * e["hybrid"] + w * e["hybrid_front"]
-            vol[e["cloud"], e["family"]] += h * v
+            route = e["cloud"]
+            if e["hybrid_self"]:
+                route = R_ONPREM if e["onprem"] else n_clouds + e["cloud"]
+            vol[route, e["family"]] += h * v
             vol[R_CLOSED, e["vendor"]] += (1.0 - h) * v
     return vol
 
@@ -145,11 +149,12 @@ def test_hybrids_route_each_months_mix_of_work(baseline):
     for month in range(36):
         model.step()
         if month in (20, 27, 30, 35):
-            assert model.mkt["work_share"][0] == pytest.approx(frontier_work_share(P, month))
+            assert model.mkt["work_share"][0] == pytest.approx(enterprise_work_share(P, month))
             hybrids = model.ents[model.ents["option"] == OPT.HYBRID]
             assert len(hybrids) > 0
             stale = (hybrids["hybrid"] != hybrids["hybrid_front"]).any()
             assert stale  # routing rules differ between own tasks and frontier-bound work
+            assert hybrids["hybrid_self"].any() and not hybrids["hybrid_self"].all()
             np.testing.assert_allclose(model.vol, _routes_from_records(model), atol=1e-9)
             assert model.vol.sum() == pytest.approx(
                 model.ents["volume"][model.ents["option"] >= 0].sum()

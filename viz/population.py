@@ -67,10 +67,11 @@ _LABELS = {
     "tolerance": "months behind the frontier its median task tolerates",
     "hybrid": "share of its tokens a hybrid routes to open models",
     "hybrid_front": "the same for its frontier-bound work",
+    "hybrid_self": "a hybrid self-hosting its open part",
     "eco": "ecosystem",
     "taste": "taste for open tooling",
 }
-_YES_NO = ("open", "alive", "bigtech", "large", "onprem", "forced", "line")
+_YES_NO = ("open", "alive", "bigtech", "large", "onprem", "forced", "line", "hybrid_self")
 
 
 def _lab(k: int) -> str:

@@ -60,6 +60,25 @@ CAL_PARAMS: tuple[CalParam, ...] = (
         "technology.inference_oom_per_year", 0.1, 1.2, "serving-cost decline at fixed capability"
     ),
     CalParam(
+        "technology.serve_cost_2023",
+        2.0,
+        50.0,
+        "the level of serving costs (GPT-4 class, 2023): the flagship's list price in 2023",
+    ),
+    CalParam(
+        "technology.serve_cost_exponent",
+        0.3,
+        1.0,
+        "how a model's serving cost grows with its capability: the flagship's price path "
+        "against a fixed capability's",
+    ),
+    CalParam(
+        "technology.test_time_oom_per_year",
+        0.0,
+        1.5,
+        "how fast reasoning raised the flagship's cost per token: its level price in 2025",
+    ),
+    CalParam(
         "drivers.market_pressure.premium_per_month",
         0.02,
         1.5,
@@ -109,6 +128,13 @@ CAL_PARAMS: tuple[CalParam, ...] = (
         0.0,
         1.0,
         "DeepSeek's research efficiency (V3/R1 near the frontier at low cost): its rank",
+    ),
+    CalParam(
+        "labs.anthropic.frontier_work_edge",
+        0.0,
+        5.0,
+        "what Anthropic's models are good at (programming, agents): its share of the closed "
+        "labs' revenue in 2025",
     ),
     CalParam(
         "counterforces.enablers.maturity_months",
@@ -236,6 +262,9 @@ def validate(scenario: Scenario, runs: int) -> tuple[dict[str, np.ndarray], np.n
         ("gap_months", S.GAP_MONTHS),
         ("frontier_price", S.FRONTIER_PRICE),
         ("price_at_start_frontier", S.PRICE_AT_START_FRONTIER),
+        ("enterprise_spend", S.ENTERPRISE_SPEND),
+        ("platform_spend", S.PLATFORM_SPEND),
+        ("closed_revenue", S.CLOSED_REVENUE),
     ):
         yearly[name] = {
             month_label(m): float(np.median(batch.trajectories[:, m, s]))

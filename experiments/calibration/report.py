@@ -137,9 +137,10 @@ def render_report(
         "",
         "## The calibrated baseline, year by year (medians over the validation runs)",
         "",
-        "| December of | open share | gap, months | frontier price, USD/M | price of the "
-        "Jan-2023 frontier, USD/M |",
-        "|---|---|---|---|---|",
+        "| December of | open share | gap, months | flagship price, USD/M | price of the "
+        "Jan-2023 frontier, USD/M | enterprise spend, USD B a year | platform spend, USD B a "
+        "year | closed labs' API revenue, USD B a year |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for label in yearly["open_share"]:
         if not label.startswith("20"):
@@ -147,8 +148,12 @@ def render_report(
         lines.append(
             f"| {label[:4]} | {yearly['open_share'][label]:.3f} | "
             f"{yearly['gap_months'][label]:.1f} | {yearly['frontier_price'][label]:.3g} | "
-            f"{yearly['price_at_start_frontier'][label]:.3g} |"
+            f"{yearly['price_at_start_frontier'][label]:.3g} | "
+            f"{12 * yearly['enterprise_spend'][label]:.3g} | "
+            f"{12 * yearly['platform_spend'][label]:.3g} | "
+            f"{12 * yearly['closed_revenue'][label]:.3g} |"
         )
+    lines += ["", *_forecast_lines(yearly)]
     n = len(end_states)
     fin, th, cond = yearly["final"], yearly["thresholds"], yearly["conditions"]
     share = {name: float(np.mean(end_states == k)) for k, name in enumerate(END_STATES)}
@@ -237,3 +242,47 @@ def render_report(
             lines += ["", "Where the model disagrees with a seed (from the scenario files):", ""]
             lines += [f"- **{r['name']}**: {r['disagrees']}" for r in notes]
     return "\n".join(lines) + "\n"
+
+
+# published forecasts the 2026-2031 path is held against: (year, what, USD B a year, source)
+FORECASTS = (
+    (
+        2028,
+        "OpenAI's and Anthropic's revenue together",
+        170.0,
+        "the companies' own projections as reported by The Information (2025): OpenAI about "
+        "USD 100 B in 2028, Anthropic about 70 B; consumer subscriptions included, so the "
+        "API revenue the model counts is a part of it",
+    ),
+    (
+        2030,
+        "the market for large language models",
+        36.0,
+        "MarketsandMarkets, 'Large Language Model (LLM) Market' (2024): USD 36.1 B in 2030; "
+        "market-research forecasts of this kind predate 2025's growth and sit at the low end",
+    ),
+)
+
+
+def _forecast_lines(yearly: dict) -> list[str]:
+    """The model's spend and revenue against published forecasts, with where it departs."""
+    out = [
+        "### Spend and revenue against published forecasts",
+        "",
+        "Spend approaches a budget (market.model_budget_share of world IT spending) and stops "
+        "answering price cuts near it (docs/model.md, token demand). Published forecasts for "
+        "2026-2031 span a factor of five; the model is compared with the low and the high "
+        "end:",
+        "",
+        "| December of | forecast | USD B a year | model, closed labs' API revenue | model, "
+        "enterprise and platform spend | source |",
+        "|---|---|---|---|---|---|",
+    ]
+    for year, what, value, source in FORECASTS:
+        label = next((k for k in yearly["closed_revenue"] if k.startswith(str(year))), None)
+        if label is None:
+            continue
+        rev = 12 * yearly["closed_revenue"][label]
+        spend = 12 * (yearly["enterprise_spend"][label] + yearly["platform_spend"][label])
+        out.append(f"| {year} | {what} | {value:g} | {rev:.3g} | {spend:.3g} | {source} |")
+    return out

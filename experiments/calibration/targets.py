@@ -90,6 +90,25 @@ MISS_NOTES = {
     "Europe, takes part of it, while DeepSeek's releases take the rest.",
     "closed_price_cut_2024": "frontier list prices fall with serving costs and market "
     "pressure; the model cannot separate the two.",
+    "flagship_price_2023": "the flagship's price is its serving cost (capability, efficiency, "
+    "hardware, test-time reasoning) times the vendor's markup; the levels of 2023-2025 pin "
+    "the serving-cost exponent and the reasoning premium's growth together with the markup.",
+    "flagship_price_2024": "see flagship_price_2023; December 2024's list prices range from "
+    "USD 2 (Gemini 1.5 Pro) to 26 (o1), so a factor 1.6 either side is within the figure's "
+    "spread.",
+    "flagship_price_2025": "see flagship_price_2024.",
+    "open_never_leads_2023_2025": "a release's capability is its compute, talent and free "
+    "catch-up; an open lab with a large research edge (DeepSeek's fitted talent) can land "
+    "ahead of a closed frontier that has not released for months, which Epoch's measurements "
+    "never saw.",
+    "anthropic_share_mid_2025": "Anthropic's edge on frontier-bound work "
+    "(labs.anthropic.frontier_work_edge, fitted) weighs only on the share of work that is "
+    "frontier-bound, and which lab leads the frontier in a given month moves enterprise and "
+    "platform choices more than that edge does; Menlo's shares count usage, the target "
+    "revenue.",
+    "fixed_capability_fall_2024_2025": "the capability term of serving cost falls at the "
+    "inference-efficiency and hardware rates and the floor (technology.serve_cost_floor) at "
+    "the hardware rate alone, so the fall slows as January 2023's capability nears the floor.",
     "open_discount_2024_2025": "open prices are serving cost times a cloud markup (at least "
     "clouds.markup_min) and closed prices serving cost times a vendor markup capped by "
     "vendors.markup_max and by market pressure, so at equal capability the model's open "
@@ -143,6 +162,12 @@ def _gap_mean(tr: np.ndarray, P: np.ndarray) -> float:
     return float(np.mean(tr[:34, S.GAP_MONTHS]))  # January 2023 - October 2025
 
 
+def _open_lead(tr: np.ndarray, P: np.ndarray) -> float:
+    """The most months the best open model led the closed frontier in 2023-2025 (0 if it
+    never did)."""
+    return float(max(0.0, -np.min(tr[: DEC[2025] + 1, S.GAP_MONTHS])))
+
+
 def _gap_mean_2026(tr: np.ndarray, P: np.ndarray) -> float:
     return float(np.mean(tr[DEC[2025] + 1 : DEC[2025] + 6, S.GAP_MONTHS]))  # Jan - May 2026
 
@@ -192,6 +217,30 @@ def _closed_price_year(tr: np.ndarray, P: np.ndarray) -> float:
     """Share by which the price of the frontier closed API fell in 2024 (list price per
     token of the best model on sale, as GPT-4 -> GPT-4 Turbo -> GPT-4o)."""
     return float(1.0 - tr[DEC[2024], S.FRONTIER_PRICE] / tr[DEC[2023], S.FRONTIER_PRICE])
+
+
+def _flagship_price(year: int, tr: np.ndarray, P: np.ndarray) -> float:
+    """log10 of the flagship's price in December of ``year``, USD per M tokens."""
+    return float(np.log10(max(tr[DEC[year], S.FRONTIER_PRICE], 1e-12)))
+
+
+def _fixed_capability_fall(tr: np.ndarray, P: np.ndarray) -> float:
+    """log10 of how many times cheaper January 2023's frontier capability got from December
+    2023 to December 2025 (the cheapest offer reaching it)."""
+    a = tr[DEC[2023], S.PRICE_AT_START_FRONTIER]
+    b = tr[DEC[2025], S.PRICE_AT_START_FRONTIER]
+    return float(np.log10(max(a, 1e-12) / max(b, 1e-12)))
+
+
+def _anthropic_share(tr: np.ndarray, P: np.ndarray) -> float:
+    """Anthropic's share of the three closed frontier labs' revenue, May-July 2025."""
+    rows = tr[DEC[2024] + 5 : DEC[2024] + 8]
+    own = rows[:, lab_series(LAB_NAMES.index("anthropic"), "revenue")].sum()
+    tot = sum(
+        rows[:, lab_series(LAB_NAMES.index(lab), "revenue")].sum()
+        for lab in ("openai", "anthropic", "google")
+    )
+    return float(own / tot) if tot > 0 else 0.0
 
 
 def _open_discount(tr: np.ndarray, P: np.ndarray) -> float:
@@ -249,6 +298,18 @@ TARGETS: tuple[Target, ...] = (
         _gap_mean_2026,
     ),
     Target(
+        "open_never_leads_2023_2025",
+        "the most months the best open model led the closed frontier, 2023-2025 (a bound: at "
+        "most 0)",
+        0.0,
+        0.5,
+        "Epoch AI data insights (October 2025, May 2026): open-weight models trailed the "
+        "closed state of the art throughout 2023-2025; the closest, DeepSeek-R1 (January "
+        "2025), still trailed OpenAI's o1",
+        _open_lead,
+        bound=-1,
+    ),
+    Target(
         "open_share_end_2024",
         "share of enterprise tokens on open weights, mean Oct-Dec 2024",
         0.19,
@@ -283,6 +344,62 @@ TARGETS: tuple[Target, ...] = (
         "AI Newspaper Today, 'Meta's Open-Source AI Gambit': per-token prices down 60-80% across "
         "the industry in about a year",
         _closed_price_year,
+    ),
+    Target(
+        "flagship_price_2023",
+        "the flagship's price (most capable closed API), Dec 2023, log10 USD per M tokens",
+        math.log10(15.0),
+        0.15,
+        "OpenAI price list: GPT-4 Turbo (November 2023) USD 10/30 per M input/output tokens, "
+        "USD 15 blended at three input tokens per output token (the ratio of chat and RAG "
+        "workloads, whose prompts carry context: OpenRouter and a16z, 'State of AI', December "
+        "2025, report prompt tokens several times completion tokens)",
+        partial(_flagship_price, 2023),
+    ),
+    Target(
+        "flagship_price_2024",
+        "the flagship's price, Dec 2024, log10 USD per M tokens",
+        math.log10(6.0),
+        0.2,
+        "vendors' price lists, December 2024, blended 3:1: OpenAI o1 USD 15/60 (26), GPT-4o "
+        "2.5/10 (4.4); Anthropic Claude 3.5 Sonnet 3/15 (6); Google Gemini 1.5 Pro 1.25/5 "
+        "(2.2): the three frontier labs' flagships at a median of about USD 6",
+        partial(_flagship_price, 2024),
+    ),
+    Target(
+        "flagship_price_2025",
+        "the flagship's price, Dec 2025, log10 USD per M tokens",
+        math.log10(4.5),
+        0.2,
+        "vendors' price lists, December 2025, blended 3:1: OpenAI GPT-5.1 USD 1.25/10 (3.4); "
+        "Anthropic Claude Opus 4.5 5/25 (10), Sonnet 4.5 3/15 (6); Google Gemini 3 Pro 2/12 "
+        "(4.5): a median of about USD 4.5, level with 2024 although serving a fixed capability "
+        "got about tenfold cheaper a year (reasoning flagships spend more compute per token)",
+        partial(_flagship_price, 2025),
+    ),
+    Target(
+        "fixed_capability_fall_2024_2025",
+        "how many times cheaper January 2023's frontier capability got, Dec 2023 - Dec 2025, log10",
+        math.log10(20.0),
+        0.3,
+        "a16z, 'LLMflation' (November 2024): the price of a fixed capability falls about 10x a "
+        "year; Epoch AI, 'LLM inference prices have fallen rapidly but unequally across tasks' "
+        "(March 2025): 9x-900x a year by threshold. GPT-3.5-level capability: gpt-3.5-turbo-1106 "
+        "USD 1/2 per M tokens (November 2023), hosted 7-8 B open models (Llama 3.1 8B, Qwen 2.5 "
+        "7B) USD 0.02-0.05 in 2025: some 20-40x in two years, slowing as prices near the cost "
+        "of serving the smallest models",
+        _fixed_capability_fall,
+    ),
+    Target(
+        "anthropic_share_mid_2025",
+        "Anthropic's share of the three closed frontier labs' revenue, May-Jul 2025",
+        0.42,
+        0.1,
+        "Menlo Ventures, 2025 Mid-Year LLM Market Update (July 2025): enterprise LLM usage "
+        "Anthropic 32%, OpenAI 25%, Google 20% (Anthropic 0.42 of the three), on coding and "
+        "agents (42% of enterprise code generation against OpenAI's 21%); a year earlier "
+        "OpenAI led with about half",
+        _anthropic_share,
     ),
     Target(
         "open_discount_2024_2025",

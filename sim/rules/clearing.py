@@ -36,9 +36,15 @@ from .platform import platform_targets, update_platform
 from .record import record_month
 from .regulation import export_control_prob, incident_prob, liability_prob, pressure_decay
 from .rng import stream_id, uniform
-from .technology import log_flop_per_usd, phase_in_hardware, token_demand
+from .technology import (
+    frontier_spend,
+    log_flop_per_usd,
+    phase_in_hardware,
+    spend_budget,
+    token_demand,
+)
 from .views import compute_views
-from .workload import frontier_work_share, work_mix
+from .workload import enterprise_work_share, work_mix
 
 __all__ = [
     "step_demand",
@@ -62,7 +68,9 @@ __all__ = [
 def apply_enterprise(P, e, vol, hvol, mkt, sign):
     """Add (sign=+1) or remove (-1) an enterprise's tokens from the route volumes.
 
-    A hybrid routes its own tasks and its frontier-bound work separately (``e.hybrid``,
+    Self-hosted open weights (wholly or a hybrid's open part) run on the firm's own hardware
+    or on GPUs rented from its cloud, and count towards the in-house fixed costs. A hybrid
+    routes its own tasks and its frontier-bound work separately (``e.hybrid``,
     ``e.hybrid_front``), mixed by the month's frontier-bound share ``mkt.work_share``;
     ``hvol`` keeps how its routes move with that share, so that :func:`step_demand`
     re-mixes every hybrid's tokens monthly as the work shifts.
@@ -75,22 +83,24 @@ def apply_enterprise(P, e, vol, hvol, mkt, sign):
     m.n_adopted += sign
     if e.large:
         m.large_adopted += sign
-    if e.option == OPT.CLOSED:
-        vol[R_CLOSED, e.vendor] += v
-    elif e.option == OPT.MANAGED:
-        vol[e.cloud, e.family] += v
-        m.n_managed += sign
-    elif e.option == OPT.SELF:
-        route = R_ONPREM if e.onprem else n_clouds + e.cloud
-        vol[route, e.family] += v
+    hosted = e.option == OPT.SELF or (e.option == OPT.HYBRID and e.hybrid_self)
+    open_route = e.cloud
+    if hosted:
+        open_route = R_ONPREM if e.onprem else n_clouds + e.cloud
         m.fixed_units += sign * (1.0 - P[G.SKILL_DISCOUNT] * e.skill)
         m.n_selfhost += sign
+    if e.option == OPT.CLOSED:
+        vol[R_CLOSED, e.vendor] += v
+    elif e.option == OPT.MANAGED or e.option == OPT.SELF:
+        vol[open_route, e.family] += v
+        if e.option == OPT.MANAGED:
+            m.n_managed += sign
     else:
         h = work_mix(m.work_share, e.hybrid, e.hybrid_front)
-        vol[e.cloud, e.family] += h * v
+        vol[open_route, e.family] += h * v
         vol[R_CLOSED, e.vendor] += (1.0 - h) * v
         dh = (e.hybrid_front - e.hybrid) * v
-        hvol[e.cloud, e.family] += dh
+        hvol[open_route, e.family] += dh
         hvol[R_CLOSED, e.vendor] -= dh
         m.hybrids += sign
         if e.large:
@@ -106,8 +116,13 @@ def step_demand(s):
     t = float(m.month)
     n_labs = s.labs.shape[0]
     phase_in_hardware(P, m)
-    m.demand = token_demand(P, m.frontier - m.start_frontier, m.price_avg / m.price0)
-    w = frontier_work_share(P, t)
+    # last month's spend on tokens per unit of demand: what the budget bounds (in-house fixed
+    # costs are staff and security, not model spend)
+    per_unit = m.token_spend / m.demand if m.demand > 0 else 0.0
+    m.demand = token_demand(
+        P, m.frontier - m.start_frontier, m.price_avg / m.price0, per_unit, spend_budget(P, t)
+    )
+    w = enterprise_work_share(P, t)
     if w != m.work_share:
         dw = w - m.work_share
         for r in range(vol.shape[0]):
@@ -227,7 +242,7 @@ def enterprise_review(P, ents, clouds, mkt, vol, hvol, rv, rl, work, i):
     next review. Reads only the views of the steps before it and its own state and stream."""
     m = mkt[0]
     e = ents[i]
-    option, family, vendor, nxt, h_own, h_front = enterprise_decision(
+    option, family, vendor, nxt, h_own, h_front, hosted = enterprise_decision(
         P=P,
         e=e,
         idx=i,
@@ -243,15 +258,17 @@ def enterprise_review(P, ents, clouds, mkt, vol, hvol, rv, rl, work, i):
     )
     if option != OPT.CLOSED and family < 0:
         option = OPT.CLOSED
+        hosted = 0
+    moved = option == OPT.HYBRID and e.option == OPT.HYBRID and hosted != e.hybrid_self
     rerouted = option == OPT.HYBRID and (h_own != e.hybrid or h_front != e.hybrid_front)
-    if option != e.option or family != e.family or vendor != e.vendor or rerouted:
-        if e.option < 0 or option != e.option:
-            # a new deployment: does it use open weights (a hybrid for its routed share)?
-            m.new_total += 1.0
+    if option != e.option or family != e.family or vendor != e.vendor or rerouted or moved:
+        if e.option < 0 or option != e.option or moved:
+            # a new deployment, counted by its tokens: does it use open weights at all?
+            m.new_total += e.volume
             if option == OPT.MANAGED or option == OPT.SELF:
-                m.new_open += 1.0
-            elif option == OPT.HYBRID:
-                m.new_open += work_mix(m.work_share, h_own, h_front)
+                m.new_open += e.volume
+            elif option == OPT.HYBRID and work_mix(m.work_share, h_own, h_front) > 0.0:
+                m.new_open += e.volume
         if e.option < 0:
             m.ent_adopters += 1
         elif option != e.option:
@@ -262,6 +279,7 @@ def enterprise_review(P, ents, clouds, mkt, vol, hvol, rv, rl, work, i):
         e.vendor = vendor
         e.hybrid = h_own
         e.hybrid_front = h_front
+        e.hybrid_self = hosted
         apply_enterprise(P, e, vol, hvol, mkt, 1.0)
     m.ent_reviewed += 1
     e.next_review = nxt
@@ -304,7 +322,9 @@ def step_funding(s):
         lb = labs[k]
         if lb.funding != Funding.VENTURE or lb.alive == 0 or lb.funding_pending:
             continue
-        burn = LP[k, L.OPEX] + lb.spend - lb.revenue
+        # a lab raises to fund the race it wants, not just the run it can afford
+        want = max(lb.spend, LP[k, L.AMBITION] * frontier_spend(P, float(month)))
+        burn = LP[k, L.OPEX] + want - lb.revenue
         if lb.cash < 0:
             lb.funding_pending = 2
             emit(s, ev_time + 0.5, EV.RUNWAY_EXHAUSTED, k)

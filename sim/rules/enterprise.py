@@ -3,8 +3,10 @@
 An enterprise chooses among a closed API, a managed open model on its cloud, self-hosted open
 weights, or a hybrid (each task routed to an open or a closed model). The two open options
 share a nest so that they are closer substitutes for each other than for the closed API (Train
-2009, ch. 4). Utilities weigh log cost in USD a month (tokens at the going prices; for
-self-hosting whole GPUs, staff and security), the quality shortfall against the
+2009, ch. 4); a hybrid's open part chooses between the same two hosts by total cost of
+ownership, in a nest of its own with the same dissimilarity. Utilities weigh log cost in
+USD a month (tokens at the going prices; for self-hosting whole GPUs, staff and security),
+the quality shortfall against the
 months-behind-frontier its tasks tolerate (its own tasks and a growing share of
 frontier-bound work, ``workload.py``), data sensitivity under regulation, the developer
 ecosystem, liability and lock-in.
@@ -20,13 +22,14 @@ from ..vocab import ENT_DRAWS, OPT, AgentDraw, EntDraw, Region, Stream
 from .jit import hot_kernel, kernel
 from .rng import stream_id, uniform
 from .technology import enabler_level, selfhost_fixed_factor
-from .workload import frontier_work_share, work_mix
+from .workload import enterprise_work_share, work_mix
 
 __all__ = [
     "enterprise_context",
     "option_utilities",
     "selfhost_cost",
     "hybrid_open_share",
+    "hybrid_hosts",
     "nested_logit_probs",
     "draw_index",
     "draw_cumulative",
@@ -66,7 +69,7 @@ def enterprise_context(
     out[EC.EU_PRIV] = 1.0 + P[G.EU_PHASE_PRIVACY] * eu_phase
     out[EC.FRICTION] = P[G.OPEN_FRICTION] * max(0.0, 1.5 - enab)
     out[EC.ADOPT] = bass_adoption_prob(P, adopted, float(ADOPTION_RECHECK_MONTHS))
-    out[EC.FRONTIER_WORK] = frontier_work_share(P, t)
+    out[EC.FRONTIER_WORK] = enterprise_work_share(P, t)
 
 
 @hot_kernel
@@ -98,31 +101,43 @@ def hybrid_open_share(
 
 
 @hot_kernel
+def hybrid_hosts(v_managed: float, v_self: float, lam: float) -> tuple[float, float]:
+    """The hybrid nest: inclusive value of a hybrid's two hosts for its open part (managed on
+    its cloud, self-hosted) with dissimilarity ``lam``, and the chance it self-hosts."""
+    top = max(v_managed, v_self)
+    a = np.exp((v_managed - top) / lam)
+    b = np.exp((v_self - top) / lam)
+    return top + lam * np.log(a + b), b / (a + b)
+
+
+@hot_kernel
 def option_utilities(
     P: np.ndarray, e, rv: np.ndarray, cloud_markup: float, ctx: np.ndarray, out: np.ndarray
-) -> tuple[float, float]:
+) -> tuple[float, float, float, float, float]:
     """Deterministic utility of each deployment option for enterprise record ``e``; returns the
-    shares of its own tasks' and of its frontier-bound work's tokens the hybrid option would
-    route to open models.
+    shares of its own tasks' and of its frontier-bound work's tokens a hybrid would route to
+    open models if it ran them managed, the same if it self-hosted them, and the chance that
+    a hybrid self-hosts.
 
     Costs in USD per month: closed = x p; managed = x c m + F_m; self-hosted = whole GPUs for
-    x c o, staff (1 - d skill) and security; hybrid = h managed + (1 - h) closed + F_h; with x
-    tokens, p the closed price, c the open serving cost, m the cloud markup, o the in-house
-    utilisation overhead and h the routed share (:func:`hybrid_open_share`). Quality
-    shortfalls and the routed share are averaged over the firm's own tasks and its
-    frontier-bound work (share ``ctx[EC.FRONTIER_WORK]``, ``workload.py``).
+    x c o, staff (1 - d skill) and security; hybrid = (1 - h) closed + its open part + F_h,
+    the open part run managed (h x c m) or self-hosted (whole GPUs for h x c o, staff and
+    security); with x tokens, p the closed price, c the open serving cost, m the cloud markup,
+    o the in-house utilisation overhead and h the routed share (:func:`hybrid_open_share` at
+    the host's cost per token). The hybrid's utility is the inclusive value of its two hosts
+    (:func:`hybrid_hosts`, the open options' nest parameter). Quality shortfalls and the
+    routed share are averaged over the firm's own tasks and its frontier-bound work (share
+    ``ctx[EC.FRONTIER_WORK]``, ``workload.py``).
     """
     r = e.region
     x = e.volume * ctx[EC.DEMAND]  # M tokens per month
     p_closed = rv[r, RV.P_CLOSED]
     p_managed = rv[r, RV.C_OPEN] * cloud_markup
+    p_self = rv[r, RV.C_OPEN] * P[G.SELFHOST_OVERHEAD]
+    fixed_self = ctx[EC.FIXED] * (1.0 - P[G.SKILL_DISCOUNT] * e.skill) + ctx[EC.SECURITY]
     c_closed = x * p_closed
     c_managed = x * p_managed + P[G.MANAGED_FIXED]
-    c_self = selfhost_cost(
-        x * rv[r, RV.C_OPEN] * P[G.SELFHOST_OVERHEAD],
-        ctx[EC.GPU],
-        ctx[EC.FIXED] * (1.0 - P[G.SKILL_DISCOUNT] * e.skill) + ctx[EC.SECURITY],
-    )
+    c_self = selfhost_cost(x * p_self, ctx[EC.GPU], fixed_self)
     # a share w of the firm's tokens is frontier-bound work (tolerating tf months behind the
     # frontier), the rest its own tasks (median tolerance e.tolerance)
     w = ctx[EC.FRONTIER_WORK]
@@ -134,12 +149,6 @@ def option_utilities(
     open_gap = rv[r, RV.GAP_OPEN] - ctx[EC.FINETUNE] * e.skill
     q_open = work_mix(w, max(0.0, open_gap - e.tolerance), max(0.0, open_gap - tf))
     sigma = P[G.TOLERANCE_SIGMA]
-    h_own = hybrid_open_share(e.tolerance, sigma, open_gap, p_managed, p_closed)
-    h_front = hybrid_open_share(tf, sigma, open_gap, p_managed, p_closed)
-    h = work_mix(w, h_own, h_front)
-    c_hybrid = (1.0 - h) * c_closed + h * x * p_managed + ctx[EC.HYBRID_FIXED]
-    # routed tasks are those the open model meets: the shortfall is the closed part's
-    q_hybrid = (1.0 - w) * (1.0 - h_own) * qc_own + w * (1.0 - h_front) * qc_front
     priv = e.sensitivity * (ctx[EC.EU_PRIV] if e.region == Region.EU else 1.0)
     d_closed = P[G.PRIVACY_CLOSED] * priv
     d_managed = P[G.PRIVACY_MANAGED] * priv
@@ -147,22 +156,43 @@ def option_utilities(
     liab = ctx[EC.LIABILITY]
     a = P[G.COST_WEIGHT]
     qw = P[G.QUALITY_WEIGHT]
+    inertia = P[G.INERTIA]
     out[OPT.CLOSED] = -a * np.log(c_closed) - qw * q_closed - d_closed
     out[OPT.MANAGED] = (
         -a * np.log(c_managed) - qw * q_open - d_managed + open_extra - 0.5 * liab + P[G.CLOUD_PUSH]
     )
     out[OPT.SELF] = -a * np.log(c_self) - qw * q_open + open_extra - liab
-    out[OPT.HYBRID] = (
-        -a * np.log(c_hybrid)
-        - qw * q_hybrid
-        - (1.0 - h) * d_closed
-        - h * d_managed
-        + h * (open_extra - 0.5 * liab)
-        + P[G.HYBRID_LARGE_BONUS] * e.large
+    # the hybrid's two hosts: each routes the tasks its open model meets at its cost per token
+    hm_own = hybrid_open_share(e.tolerance, sigma, open_gap, p_managed, p_closed)
+    hm_front = hybrid_open_share(tf, sigma, open_gap, p_managed, p_closed)
+    hs_own = hybrid_open_share(e.tolerance, sigma, open_gap, p_self, p_closed)
+    hs_front = hybrid_open_share(tf, sigma, open_gap, p_self, p_closed)
+    hm = work_mix(w, hm_own, hm_front)
+    hs = work_mix(w, hs_own, hs_front)
+    c_hm = (1.0 - hm) * c_closed + hm * x * p_managed + ctx[EC.HYBRID_FIXED]
+    c_hs = (1.0 - hs) * c_closed + selfhost_cost(hs * x * p_self, ctx[EC.GPU], fixed_self)
+    c_hs += ctx[EC.HYBRID_FIXED]
+    # routed tasks are those the open model meets: the shortfall is the closed part's
+    q_hm = (1.0 - w) * (1.0 - hm_own) * qc_own + w * (1.0 - hm_front) * qc_front
+    q_hs = (1.0 - w) * (1.0 - hs_own) * qc_own + w * (1.0 - hs_front) * qc_front
+    bonus = P[G.HYBRID_LARGE_BONUS] * e.large
+    v_hm = (
+        -a * np.log(c_hm)
+        - qw * q_hm
+        - (1.0 - hm) * d_closed
+        + hm * (open_extra - d_managed - 0.5 * liab + P[G.CLOUD_PUSH])
+        + bonus
     )
-    if e.option >= 0:
-        out[e.option] += P[G.INERTIA]
-    return h_own, h_front
+    v_hs = -a * np.log(c_hs) - qw * q_hs - (1.0 - hs) * d_closed + hs * (open_extra - liab) + bonus
+    if e.option == OPT.HYBRID:
+        if e.hybrid_self:
+            v_hs += inertia
+        else:
+            v_hm += inertia
+    elif e.option >= 0:
+        out[e.option] += inertia
+    out[OPT.HYBRID], p_hs = hybrid_hosts(v_hm, v_hs, P[G.NEST_LAMBDA])
+    return hm_own, hm_front, hs_own, hs_front, p_hs
 
 
 @hot_kernel
@@ -250,8 +280,9 @@ def enterprise_decision(
     util: np.ndarray,
     prob: np.ndarray,
 ):
-    """An enterprise's review: (option, family, vendor, next review month, and a hybrid's open
-    shares of its own tasks and of its frontier-bound work).
+    """An enterprise's review: (option, family, vendor, next review month, a hybrid's open
+    shares of its own tasks and of its frontier-bound work, and whether a hybrid self-hosts its
+    open part).
 
     ``rv`` is the per-region view (region x RV), ``vweights``/``fweights`` the per-region
     running sums of the choice weights of closed vendors and open families (region x lab).
@@ -267,15 +298,19 @@ def enterprise_decision(
     if option < 0:
         if uniform(seed, st, base + EntDraw.ADOPT) >= ctx[EC.ADOPT]:
             recheck = month + ADOPTION_RECHECK_MONTHS
-            return option, family, vendor, recheck, e.hybrid, e.hybrid_front
-    h_own, h_front = option_utilities(P, e, rv, cloud_markup, ctx, util)
+            return option, family, vendor, recheck, e.hybrid, e.hybrid_front, e.hybrid_self
+    h_own, h_front, hs_own, hs_front, p_self = option_utilities(P, e, rv, cloud_markup, ctx, util)
     nested_logit_probs(util, P[G.NEST_LAMBDA], prob)
     option = draw_index(prob, uniform(seed, st, base + EntDraw.OPTION))
     if option != OPT.CLOSED:
         family = draw_cumulative(fweights, e.region, uniform(seed, st, base + EntDraw.FAMILY))
     if option == OPT.CLOSED or option == OPT.HYBRID:
         vendor = draw_cumulative(vweights, e.region, uniform(seed, st, base + EntDraw.VENDOR))
+    hybrid_self = 0
+    if option == OPT.HYBRID and uniform(seed, st, base + EntDraw.HYBRID_HOST) < p_self:
+        hybrid_self = 1
+        h_own, h_front = hs_own, hs_front
     nxt = next_review_month(
         P[G.REVIEW_MONTHS], uniform(seed, st, base + EntDraw.NEXT_REVIEW), month
     )
-    return option, family, vendor, nxt, h_own, h_front
+    return option, family, vendor, nxt, h_own, h_front, hybrid_self

@@ -41,13 +41,16 @@ def settle_money(s, t):
     ent_tokens = 0.0
     for r in range(vol.shape[0]):
         for k in range(n_labs):
-            ent_tokens += vol[r, k]
+            ent_tokens += max(0.0, vol[r, k])
     m.plat_tokens = P[G.PLAT_TOKEN_RATIO] * ent_tokens
     plat_total = 0.0
     for k in range(n_labs):
-        closed = vol[R_CLOSED, k] * lv[k, LV.PRICE] * scale
+        # route volumes are running sums of deployments added and removed: a route every
+        # deployment has left may keep a rounding residue below zero, which buys nothing
+        v_closed = max(0.0, vol[R_CLOSED, k])
+        closed = v_closed * lv[k, LV.PRICE] * scale
         spend += closed
-        tokens += vol[R_CLOSED, k]
+        tokens += v_closed
         # the partner cloud keeps its resale cut
         kept = closed
         for c in range(n_clouds):
@@ -59,37 +62,51 @@ def settle_money(s, t):
         # deployment of them (driver 3)
         rate = 0.0
         fee_rate = 0.0
+        # (a fee is at most the deployment's own cost; a revenue share leaves the host at
+        # least its serving cost, so strengths past 1 cannot make a host's revenue negative)
         if labs[k].cap_open > 0:
             rate = LP[k, L.HOSTING_REVSHARE] * P[G.MONETIZATION_STRENGTH]
-            fee_rate = LP[k, L.OPEN_CORE_RATE] * P[G.MONETIZATION_STRENGTH]
+            fee_rate = min(1.0, LP[k, L.OPEN_CORE_RATE] * P[G.MONETIZATION_STRENGTH])
         if labs[k].alive == 0:
             fee_rate = 0.0
         share_in = 0.0
         deployed = 0.0
         for c in range(n_clouds):
-            managed = vol[c, k] * lv[k, LV.OCOST] * clouds[c].markup * scale
-            rented = vol[n_clouds + c, k] * lv[k, LV.OCOST] * overhead * scale
+            v_managed = max(0.0, vol[c, k])
+            v_rented = max(0.0, vol[n_clouds + c, k])
+            managed = v_managed * lv[k, LV.OCOST] * clouds[c].markup * scale
+            rented = v_rented * lv[k, LV.OCOST] * overhead * scale
             spend += managed + rented
-            tokens += vol[c, k] + vol[n_clouds + c, k]
+            tokens += v_managed + v_rented
             deployed += managed + rented
             clouds[c].open_revenue += managed + rented
-            clouds[c].revenue += managed + rented - rate * managed
-            share_in += rate * managed
-        onprem = vol[R_ONPREM, k] * lv[k, LV.OCOST] * overhead * scale
-        tokens += vol[R_ONPREM, k]
+            cut = min(rate, 1.0 - 1.0 / clouds[c].markup)
+            clouds[c].revenue += managed + rented - cut * managed
+            share_in += cut * managed
+        v_onprem = max(0.0, vol[R_ONPREM, k])
+        onprem = v_onprem * lv[k, LV.OCOST] * overhead * scale
+        tokens += v_onprem
         spend += onprem
         onprem_total += onprem
         deployed += onprem
         fees = fee_rate * deployed
         spend += fees
         # the platform segment: closed APIs bought directly, open families from the hosts
-        plat_closed = s.pv[0, k] * m.plat_tokens * lv[k, LV.PRICE] * scale
-        plat_closed += s.pv[2, k] * m.plat_tokens * lv[k, LV.SMALL_PRICE] * scale
-        plat_open = s.pv[1, k] * m.plat_tokens * lv[k, LV.OCOST] * clouds[HOSTS].markup * scale
+        # (platform shares are moving averages: a share that has decayed to nothing may
+        # round below zero, and buys nothing)
+        pv_flag, pv_open, pv_small = (
+            max(0.0, s.pv[0, k]),
+            max(0.0, s.pv[1, k]),
+            max(0.0, s.pv[2, k]),
+        )
+        plat_closed = pv_flag * m.plat_tokens * lv[k, LV.PRICE] * scale
+        plat_closed += pv_small * m.plat_tokens * lv[k, LV.SMALL_PRICE] * scale
+        plat_open = pv_open * m.plat_tokens * lv[k, LV.OCOST] * clouds[HOSTS].markup * scale
         plat_total += plat_closed + plat_open
         clouds[HOSTS].open_revenue += plat_open
-        clouds[HOSTS].revenue += plat_open - rate * plat_open
-        share_in += rate * plat_open
+        cut = min(rate, 1.0 - 1.0 / clouds[HOSTS].markup)
+        clouds[HOSTS].revenue += plat_open - cut * plat_open
+        share_in += cut * plat_open
         fees_total += fees + share_in
         lb = labs[k]
         lb.revenue = kept + plat_closed + share_in + fees
@@ -101,8 +118,9 @@ def settle_money(s, t):
         if lb.funding == Funding.VENTURE and lb.alive:
             lb.cash += lb.revenue - LP[k, L.OPEX] - lb.spend
     # average price per token paid (variable costs, fees included): what demand answers
-    if tokens > 0:
+    if tokens > 0 and scale > 0:
         m.price_avg = spend / (tokens * scale)
+    m.token_spend = spend + plat_total
     # in-house fixed costs: staff, security, half a GPU of rounding per self-hoster, the
     # integration of managed models and the coordination of hybrids
     fixed = (

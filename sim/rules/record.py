@@ -1,11 +1,9 @@
 """The month's record: the trajectory row every engine writes at the end of a clearing (step 9)."""
 
-import numpy as np
-
 from ..params.spec import G, L
 from ..state import LV, R_CLOSED, S, lab_series
 from .jit import kernel
-from .technology import gap_months, serve_cost
+from .technology import gap_months, serve_cost, test_time_oom
 
 __all__ = ["record_month"]
 
@@ -61,19 +59,21 @@ def record_month(s, t):
     row[S.MANAGED_SHARE] = max(0.0, managed_v / tot) if tot > 0 else 0.0
     row[S.BIGTECH_OPEN_SHARE] = max(0.0, min(1.0, big_v / open_v)) if open_v > 0 else 0.0
     row[S.GAP_MONTHS] = gap_months(hist, month, m.frontier, m.open_best, rate)
-    # frontier price: the most capable closed model on sale
-    best = -1
-    for k in range(n_labs):
-        if labs[k].alive and labs[k].cap_closed > 0 and LP[k, L.SELLS_API] > 0:
-            if best < 0 or labs[k].cap_closed > labs[best].cap_closed:
-                best = k
-    row[S.FRONTIER_PRICE] = lv[best, LV.PRICE] if best >= 0 else np.nan
     mk_mean = 0.0
     mk_min = 1e300
     for c in range(n_clouds):
         mk_mean += clouds[c].markup / n_clouds
         mk_min = min(mk_min, clouds[c].markup)
-    row[S.OPEN_PRICE] = serve_cost(P, m.open_best, t, m.hw_oom) * mk_mean
+    reasoning = 10.0 ** test_time_oom(P, t)
+    row[S.OPEN_PRICE] = serve_cost(P, m.open_best, t, m.hw_oom) * reasoning * mk_mean
+    # the flagship's price: the most capable closed model on sale; where no closed API is
+    # sold, the best open model as clouds sell it
+    best = -1
+    for k in range(n_labs):
+        if labs[k].alive and labs[k].cap_closed > 0 and LP[k, L.SELLS_API] > 0:
+            if best < 0 or labs[k].cap_closed > labs[best].cap_closed:
+                best = k
+    row[S.FRONTIER_PRICE] = lv[best, LV.PRICE] if best >= 0 else row[S.OPEN_PRICE]
     c0 = m.start_frontier
     cheapest = 1e300
     base = serve_cost(P, c0, t, m.hw_oom)
@@ -97,9 +97,10 @@ def record_month(s, t):
     plat_open = 0.0
     plat_all = 0.0
     for k in range(n_labs):
-        closed_tok = vol[R_CLOSED, k] + s.pv[0, k] * m.plat_tokens
+        closed_tok = max(0.0, vol[R_CLOSED, k]) + max(0.0, s.pv[0, k]) * m.plat_tokens
         closed_rev += closed_tok * lv[k, LV.PRICE] * m.weight * m.demand / 1e9
-        closed_rev += s.pv[2, k] * m.plat_tokens * lv[k, LV.SMALL_PRICE] * m.weight * m.demand / 1e9
+        small = max(0.0, s.pv[2, k]) * m.plat_tokens
+        closed_rev += small * lv[k, LV.SMALL_PRICE] * m.weight * m.demand / 1e9
         plat_open += s.pv[1, k]
         plat_all += s.pv[0, k] + s.pv[1, k] + s.pv[2, k]
     row[S.CLOSED_REVENUE] = closed_rev
@@ -145,7 +146,9 @@ def record_month(s, t):
     )
     for k in range(n_labs):
         row[_LAB_OPEN + k * _LAB_STRIDE] = labs[k].open
-        row[_LAB_CASH + k * _LAB_STRIDE] = labs[k].cash
+        # a lab short of cash runs up unpaid bills until its runway event (within two
+        # months): its cash balance reads zero meanwhile, the shortfall is in that event
+        row[_LAB_CASH + k * _LAB_STRIDE] = max(0.0, labs[k].cash)
         row[_LAB_REVENUE + k * _LAB_STRIDE] = labs[k].revenue
         row[_LAB_SPEND + k * _LAB_STRIDE] = labs[k].spend
     indep = 0.0

@@ -15,7 +15,7 @@ from .jit import kernel
 from .regulation import EU_PHASE_MONTHS, EXPORT_CONTROL_MONTHS
 from .rng import normal, stream_id, uniform
 from .technology import lab_serve_cost, log_flop_per_usd, serve_cost
-from .workload import frontier_work_share
+from .workload import enterprise_work_share
 
 __all__ = ["init_state"]
 
@@ -49,7 +49,7 @@ def init_state(s, seed, months):
     n_clouds = clouds.shape[0]
     vol[:, :] = 0.0
     s.hvol[:, :] = 0.0
-    m.work_share = frontier_work_share(P, 0.0)
+    m.work_share = enterprise_work_share(P, 0.0)
     hist[:] = 0.0
     # labs
     for k in range(n_labs):

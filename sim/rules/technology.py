@@ -16,7 +16,10 @@ __all__ = [
     "lab_serve_cost",
     "log_flop_per_usd",
     "demand_level",
+    "log_demand_level",
     "token_demand",
+    "spend_budget",
+    "test_time_oom",
     "phase_in_hardware",
     "gap_months",
     "frontier_at",
@@ -24,6 +27,12 @@ __all__ = [
     "selfhost_fixed_factor",
     "frontier_spend",
 ]
+
+
+# demand beyond this many e-folds of the budget is the budget itself (exp(-50) ~ 2e-22)
+_SATURATED = 50.0
+# log of the largest demand multiple kept when nothing is spent yet (no price to bound it)
+_LOG_DEMAND_MAX = 230.0
 
 
 @kernel
@@ -34,9 +43,34 @@ def algorithmic_oom(P: np.ndarray, t: float) -> float:
 
 @kernel
 def serve_cost(P: np.ndarray, cap: float, t: float, hw_oom: float) -> float:
-    """USD per million tokens to serve a model of capability ``cap`` at month ``t``."""
-    oom = P[G.SERVE_COST_EXP] * (cap - P[G.CAP_REF]) - P[G.INFER_OOM_PER_YEAR] * t / 12.0 - hw_oom
-    return P[G.SERVE_COST0] * 10.0**oom
+    """USD per million tokens to serve a model of capability ``cap`` at month ``t``.
+
+    Serving cost grows with the model's size, so with the physical training compute that
+    reaches ``cap`` with month ``t``'s algorithms (its effective compute less
+    :func:`algorithmic_oom`), raised to ``technology.serve_cost_exponent``. At a fixed
+    capability it falls with algorithms, inference efficiency and hardware; the floor
+    (``technology.serve_cost_floor``: memory, energy and operations per token, paid even for
+    the smallest useful model) falls with hardware alone, so a fixed capability's price falls
+    about tenfold a year until it nears the floor, and never reaches zero.
+    """
+    physical = cap - algorithmic_oom(P, t) - P[G.CAP_REF]
+    oom = P[G.SERVE_COST_EXP] * physical - P[G.INFER_OOM_PER_YEAR] * t / 12.0 - hw_oom
+    return P[G.SERVE_COST0] * 10.0**oom + P[G.SERVE_COST_FLOOR] * 10.0 ** (-hw_oom)
+
+
+@kernel
+def test_time_oom(P: np.ndarray, t: float) -> float:
+    """OOM of extra serving compute per token of a flagship model sold with reasoning.
+
+    From ``technology.test_time_start_month`` (OpenAI's o1, September 2024) flagships think
+    before they answer: long chains of thought occupy the accelerators' memory for the whole
+    answer, so a token of a reasoning flagship costs more to serve than a token of a model of
+    the same capability without it. The premium grows at ``test_time_oom_per_year`` up to
+    ``test_time_oom_max``. A fixed capability's price does not carry it (the cheapest way to
+    reach a capability need not reason).
+    """
+    since = max(0.0, t - P[G.TEST_TIME_START]) / 12.0
+    return min(P[G.TEST_TIME_MAX], P[G.TEST_TIME_RATE] * since)
 
 
 @kernel
@@ -62,30 +96,61 @@ def frontier_spend(P: np.ndarray, t: float) -> float:
 
 
 @kernel
+def log_demand_level(P: np.ndarray, t: float) -> float:
+    """Log of :func:`demand_level`."""
+    g0 = np.log(P[G.DEMAND_GROWTH_START])
+    g1 = np.log(P[G.DEMAND_GROWTH_END])
+    tau = P[G.DEMAND_GROWTH_DECAY]
+    return g1 * t / 12.0 + (g0 - g1) * tau / 12.0 * (1.0 - np.exp(-t / tau))
+
+
+@kernel
 def demand_level(P: np.ndarray, t: float) -> float:
-    """Token demand per adopting enterprise relative to 2023-01.
+    """Token demand per adopting enterprise relative to 2023-01, at constant prices.
 
     The yearly growth factor decays from ``demand_growth_start`` towards ``demand_growth_end``
     with e-folding time ``demand_growth_decay_months``; this is its closed-form integral.
     """
-    g0 = np.log(P[G.DEMAND_GROWTH_START])
-    g1 = np.log(P[G.DEMAND_GROWTH_END])
-    tau = P[G.DEMAND_GROWTH_DECAY]
-    return np.exp(g1 * t / 12.0 + (g0 - g1) * tau / 12.0 * (1.0 - np.exp(-t / tau)))
+    return np.exp(min(log_demand_level(P, t), _LOG_DEMAND_MAX))
 
 
 @kernel
-def token_demand(P: np.ndarray, progress_oom: float, price_ratio: float) -> float:
+def spend_budget(P: np.ndarray, t: float) -> float:
+    """What buyers can spend on models at month ``t``, USD B a month: a share
+    (``market.model_budget_share``) of the world's IT spending, which grows at
+    ``market.it_spend_growth`` a year from ``market.it_spend_2023``."""
+    years = t / 12.0
+    return P[G.MODEL_BUDGET_SHARE] * P[G.IT_SPEND0] * P[G.IT_SPEND_GROWTH] ** years
+
+
+@kernel
+def token_demand(
+    P: np.ndarray, progress_oom: float, price_ratio: float, spend_per_demand: float, budget: float
+) -> float:
     """Tokens per adopting enterprise relative to January 2023.
 
-    Demand answers capability: it follows :func:`demand_level` on a clock that runs with the
-    frontier's progress (``progress_oom`` since January 2023, in months at the 2023 pace), so
-    new tasks open up only as models improve; and it answers price with constant elasticity
-    (``price_ratio``: average price paid now over January 2023's).
+    Demand answers capability: its need follows :func:`demand_level` on a clock that runs with
+    the frontier's progress (``progress_oom`` since January 2023, in months at the 2023 pace),
+    so new tasks open up only as models improve; it answers price with elasticity
+    ``market.price_elasticity`` (``price_ratio``: average price paid now over January 2023's).
+    Spend saturates: with ``spend_per_demand`` the USD B a month one unit of this multiple
+    costs at last month's prices, the unbounded spend U becomes ``budget * (1 - exp(-U /
+    budget))``, so spend never exceeds what buyers can spend (:func:`spend_budget`) and the
+    tokens' price elasticity falls from the constant one towards 1 as spend nears the budget.
+    Computed in logs: no parameters inside their ranges overflow it.
     """
     clock = max(0.0, progress_oom) / P[G.FRONTIER_OOM_PER_MONTH]
-    ratio = max(price_ratio, 1e-12)
-    return demand_level(P, clock) * np.exp(-P[G.PRICE_ELASTICITY] * np.log(ratio))
+    ratio = max(price_ratio, 1e-300)
+    log_d = log_demand_level(P, clock) - P[G.PRICE_ELASTICITY] * np.log(ratio)
+    if spend_per_demand <= 0.0 or budget <= 0.0:
+        return np.exp(min(log_d, _LOG_DEMAND_MAX))
+    log_u = log_d + np.log(spend_per_demand) - np.log(budget)  # unbounded spend / budget
+    if log_u > np.log(_SATURATED):
+        return budget / spend_per_demand
+    u = np.exp(log_u)
+    if u < 1e-8:
+        return np.exp(min(log_d, _LOG_DEMAND_MAX))
+    return -np.expm1(-u) * budget / spend_per_demand
 
 
 @kernel

@@ -12,7 +12,7 @@ from .developer import ecosystem_appeal
 from .geopolitics import origin_utility
 from .jit import kernel
 from .pricing import cloud_markup
-from .technology import gap_months, lab_serve_cost
+from .technology import gap_months, lab_serve_cost, test_time_oom
 
 __all__ = ["open_share_now", "compute_views", "NO_GAP"]
 
@@ -53,10 +53,14 @@ def compute_views(s, t):
     month = m.month
     rate = P[G.FRONTIER_OOM_PER_MONTH]
     n_labs = labs.shape[0]
+    # every lab's best model, closed or open, is sold with the era's test-time reasoning
+    reasoning = 10.0 ** test_time_oom(P, t)
     for k in range(n_labs):
         lb = labs[k]
-        lv[k, LV.PRICE] = lab_serve_cost(P, LP, k, lb.cap_closed, t, m.hw_oom) * lb.markup
-        lv[k, LV.OCOST] = lab_serve_cost(P, LP, k, lb.cap_open, t, m.hw_oom)
+        lv[k, LV.PRICE] = (
+            lab_serve_cost(P, LP, k, lb.cap_closed, t, m.hw_oom) * reasoning * lb.markup
+        )
+        lv[k, LV.OCOST] = lab_serve_cost(P, LP, k, lb.cap_open, t, m.hw_oom) * reasoning
         lv[k, LV.GAP_OPEN] = (
             gap_months(hist, month, m.frontier, lb.cap_open, rate) if lb.cap_open > 0 else NO_GAP
         )
@@ -100,6 +104,7 @@ def compute_views(s, t):
             if lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0:
                 u = (
                     LP[k, L.ENTERPRISE_APPEAL]
+                    + m.work_share * LP[k, L.WORK_EDGE]
                     - a * np.log(lv[k, LV.PRICE])
                     - qw * max(lv[k, LV.GAP_CLOSED], 0.0)
                     + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
@@ -127,6 +132,7 @@ def compute_views(s, t):
             if lb.cap_open > 0:
                 u = (
                     -a * np.log(lv[k, LV.OCOST])
+                    + m.work_share * LP[k, L.WORK_EDGE]
                     - qw * max(lv[k, LV.GAP_OPEN], 0.0)
                     + eco_w * lb.dev_share
                     + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
@@ -168,10 +174,10 @@ def compute_views(s, t):
     selfv = 0.0
     n_clouds = clouds.shape[0]
     for k in range(n_labs):
-        onprem += vol[R_ONPREM, k]
+        onprem += max(0.0, vol[R_ONPREM, k])
         for c in range(n_clouds):
-            selfv += vol[n_clouds + c, k]
+            selfv += max(0.0, vol[n_clouds + c, k])
     selfv += onprem
-    share = onprem / selfv if selfv > 0 else P[G.ONPREM_SHARE]
+    share = min(1.0, onprem / selfv) if selfv > 0 else P[G.ONPREM_SHARE]
     for c in range(n_clouds):
         clouds[c].markup = cloud_markup(P, CP[c, C.PUSH] + P[G.CLOUD_PUSH], share)
