@@ -16,6 +16,7 @@ from sim.params.errors import ScenarioError
 from .jsontext import json_text
 from .progress import catch_interrupts
 from .report_commands import cmd_ablate, cmd_calibrate
+from .scenario_input import horizon_set, horizon_year
 
 __all__ = ["main", "build_parser"]
 
@@ -77,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="runs per resumable chunk (default 250; 10 with the reference engine)",
     )
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    run.add_argument(
+        "--horizon",
+        type=horizon_year,
+        help="run to December of this year (2033: run.months=132), so the answer is also "
+        "given as of December 2033",
+    )
     _add_set_force(run)
     run.add_argument(
         "--ci-width",
@@ -213,6 +220,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
+    if args.horizon is not None:
+        if any(s.split("=", 1)[0].strip() == "run.months" for s in args.set):
+            print("error: --horizon: sets run.months, found --set run.months too", file=sys.stderr)
+            return 2
+        args.set = [*args.set, horizon_set(args.horizon)]
     try:
         scenario = _load(args.scenario, args.runs, args.seed, args.set)
     except ScenarioError as exc:

@@ -21,7 +21,8 @@ from sim.params.scenario import Scenario
 from sim.rules.classify import INDICATOR_NAMES
 from sim.state import S
 
-from ..sensitivity import conditions_met, variant_frame
+from ..sensitivity import classifier_columns, conditions_met
+from .indicators import replay_statistics
 from .targets import FIT_MONTHS, TARGETS, loss, target_values
 
 __all__ = ["CalParam", "CAL_PARAMS", "CalibrationResult", "calibrate", "fit_keys", "validate"]
@@ -272,8 +273,9 @@ def validate(scenario: Scenario, runs: int) -> tuple[dict[str, np.ndarray], np.n
     yearly["final"] = {
         name: float(np.median(batch.indicators[:, k])) for k, name in enumerate(INDICATOR_NAMES)
     }
+    yearly["classifier_indicators"] = replay_statistics(batch.trajectories)
     yearly["conditions"] = conditions_met(
-        variant_frame(scenario.global_vector(), batch.trajectories)
+        classifier_columns(batch.decided, batch.held, batch.scores)
     )
     yearly["thresholds"] = {
         k.split(".")[1]: float(v) for k, v in scenario.values.items() if k.startswith("classifier.")

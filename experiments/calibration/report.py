@@ -11,6 +11,7 @@ from sim.vocab import END_STATES
 from ..stats import wilson_interval
 from ..summary import EXPERT_ESTIMATE
 from .fit import CAL_PARAMS, CalibrationResult
+from .indicators import render_section
 from .targets import MISS_NOTES, TARGETS
 
 __all__ = ["render_report"]
@@ -174,11 +175,15 @@ def render_report(
         f"persistently (in {th['persistence']:.0%} of the last {th['window_months']:.0f} "
         f"months), open weights in at least {th['new_open_min']:.2f} of new deployments *and* "
         f"self-hosting at least {th['selfhost_min']:.2f} of tokens *and* an HHI at most "
-        f"{th['open_hhi_max']:.2f} *and* a surviving independent open lab; of the validation "
-        f"runs, {cond['open_default']:.0%} hold the first, {cond['selfhost_material']:.0%} the "
+        f"{th['open_hhi_max']:.2f} *and* a surviving independent open lab *and* the gap not "
+        f"widening (below its widening level or rising less than {th['gap_trend_min']:g} "
+        "months a year); of the validation runs, "
+        f"{cond['open_default']:.0%} hold the first, {cond['selfhost_material']:.0%} the "
         f"second, {cond['open_spread']:.0%} the third, {cond['independent']:.0%} the fourth "
-        f"and {cond['open_deepening_all']:.0%} all four together; {cond['gap_wide']:.0%} hold a "
-        f"gap of {th['gap_widens_months']:.0f} months or more. The model ends "
+        f"and {cond['gap_not_widening']:.0%} the fifth; {cond['gap_wide']:.0%} hold a mean gap "
+        f"of {th['gap_ratio']:g} times their 2023-2025 gap (and at least "
+        f"{th['gap_widens_months']:g} months) and {cond['bigtech_led']:.0%} big-tech sponsors "
+        f"carrying at least {th['bigtech_min']:.2f} of open usage. The model ends "
         f"{share['open_deepening']:.0%} of runs in open deepening against the expert's "
         f"{EXPERT_ESTIMATE['open_deepening']:.0%}, {share['bigtech_oligopoly']:.0%} in the "
         f"oligopoly against {EXPERT_ESTIMATE['bigtech_oligopoly']:.0%}, and "
@@ -204,6 +209,9 @@ def render_report(
             f"| {name} | {c} | {c / n:.3f} | [{lo:.3f}, {hi:.3f}] | {EXPERT_ESTIMATE[name]:.2f} |"
         )
     lines += lines_tail
+    if "classifier_indicators" in yearly:
+        where = f"the {validation_runs} validation runs"
+        lines += ["", render_section(yearly["classifier_indicators"], where)]
     if library:
         lines += [
             "",
