@@ -38,6 +38,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -114,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", default="docs/calibration.md", help="report file (docs/calibration.md)"
     )
     cal.add_argument("--dry-run", action="store_true", help="print the report; change no file")
+    from .calibration.worlds_command import add_worlds_arguments
+
+    add_worlds_arguments(cal, _positive, _positive_float)
     abl = sub.add_parser(
         "ablate",
         help="switch each driver and counter-force off and double it; paired effects table",
