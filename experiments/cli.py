@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="runs per resumable chunk (default 250; 10 with the reference engine)",
     )
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    _add_worlds_flags(run)
     _add_set_force(run)
     run.add_argument(
         "--ci-width",
@@ -172,6 +173,30 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _add_worlds_flags(p: argparse.ArgumentParser) -> None:
+    w = p.add_mutually_exclusive_group()
+    w.add_argument(
+        "--point",
+        action="store_true",
+        help="run the single best fit (the scenario's own values), not its worlds file",
+    )
+    w.add_argument(
+        "--worlds",
+        metavar="FILE",
+        help="draw runs' worlds from this worlds file (default: the scenario's, "
+        "NAME.worlds.parquet beside it or its parent's, when there is one)",
+    )
+
+
+def _ensemble(scenario, args: argparse.Namespace):
+    """The worlds the runs are drawn from (None: the single point); raises WorldsError."""
+    if getattr(args, "point", False):
+        return None
+    from .worlds import load_ensemble
+
+    return load_ensemble(scenario, getattr(args, "worlds", None))
+
+
 _SET_HELP = "override a parameter, e.g. --set clouds.push=1.0 (repeatable)"
 
 
@@ -231,9 +256,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    try:
+        ensemble = _ensemble(scenario, args)
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.ci_width is not None:
         from .adaptive import run_adaptive_command
 
+        if ensemble is not None:
+            print(
+                "error: --ci-width: expected a single point (add --point), found the worlds "
+                f"file {ensemble[0].path}",
+                file=sys.stderr,
+            )
+            return 2
         return run_adaptive_command(args, scenario)
     _compile_first(scenario, args.engine)
     bar = Progress(scenario.runs)
@@ -247,13 +284,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
             engine=args.engine,
             force=args.force,
             notify=bar.note,
+            ensemble=ensemble,
         )
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         bar.close()
+    from .ensemble import ensemble_summary, render_ensemble
+
     summary = summarize(result.runs, scenario.name, scenario.seed)
+    summary.update(ensemble_summary(result.runs, ensemble and ensemble[0], scenario.seed))
     summary["scenario_hash"] = scenario.hash
     summary["engine"] = args.engine
     summary["out"] = str(result.out) if result.out else None
@@ -262,6 +303,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2))
     else:
         print(render_table(summary))
+        print("\n" + render_ensemble(summary))
         if result.out:
             print(f"\nresults written to {result.out}")
     return 0
