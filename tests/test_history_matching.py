@@ -132,3 +132,13 @@ def test_no_world_below_the_cutoff_is_one_line_and_exit_2(calibrated, tmp_path, 
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("error: wave 1: expected some worlds below the cutoff 0.01")
     assert not (tmp_path / "x.parquet").exists()
+
+
+def test_calibration_doc_ensemble_section_is_current():
+    from experiments.calibration.ensemble_doc import BEGIN, DOC, END, ensemble_method_markdown
+
+    text = DOC.read_text()
+    section = text.split(BEGIN, 1)[1].split(END, 1)[0]
+    assert section.strip() == ensemble_method_markdown().strip(), (
+        "run: uv run python -m experiments.calibration.ensemble_doc"
+    )
