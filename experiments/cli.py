@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--out", help="folder for one results folder per scenario + compare.json")
     cmp.add_argument("--threads", type=_positive, help="worker threads (default: all cores)")
     cmp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    _add_worlds_flags(cmp)
     _add_set_force(cmp)
     cal = sub.add_parser(
         "calibrate",
@@ -336,6 +337,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if len(set(names)) != len(names):
         print(f"error: scenario names: expected distinct names, found {names}", file=sys.stderr)
         return 2
+    try:
+        ensembles = [_ensemble(sc, args) for sc in scenarios]
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     _compile_first(first)
     bar = Progress(sum(s.runs for s in scenarios))
     try:
@@ -346,6 +352,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             progress=bar.update,
             force=args.force,
             notify=bar.note,
+            ensembles=ensembles,
         )
         if args.out:
             atomic_write_json(Path(args.out) / "compare.json", cmp)

@@ -33,6 +33,7 @@ __all__ = [
     "separating_parameters",
     "ensemble_summary",
     "render_ensemble",
+    "folder_ensemble_summary",
 ]
 
 
@@ -152,6 +153,39 @@ def ensemble_summary(runs: pl.DataFrame, ens: Ensemble | None, seed: int) -> dic
         "shares_over_worlds": two_stage_intervals(ends, world, seed),
         "separating_parameters": sep,
         "worlds_file": {"path": str(ens.path), "sha256": ens.digest, "worlds": ens.n},
+    }
+
+
+def folder_ensemble_summary(runs: pl.DataFrame, manifest: dict[str, Any]) -> dict[str, Any]:
+    """:func:`ensemble_summary` of a results folder (its runs table and manifest), reading the
+    worlds file the manifest names when it is still there with the same digest (else without
+    the separating parameters)."""
+    info = manifest.get("worlds")
+    if not info or "world" not in runs.columns:
+        return ensemble_summary(runs, None, 0)
+    seed = int(manifest.get("seed", 0))
+    from .worlds import WorldsError, read_worlds
+
+    try:
+        ens = read_worlds(info["path"])
+    except (WorldsError, KeyError, TypeError):
+        ens = None
+    if ens is not None and ens.digest == info.get("sha256"):
+        return ensemble_summary(runs, ens, seed)
+    ends = np.array([END_STATES.index(s) for s in runs["end_state"].cast(pl.Utf8)])
+    world = runs["world"].to_numpy()
+    share = between_worlds_share(ends, world)
+    return {
+        "worlds": int(np.unique(world).size),
+        "between_worlds_share": share["overall"],
+        "between_worlds_by_state": share["by_state"],
+        "shares_over_worlds": two_stage_intervals(ends, world, seed),
+        "separating_parameters": [],
+        "worlds_file": {
+            "path": str(info.get("path")),
+            "sha256": info.get("sha256"),
+            "worlds": info.get("worlds"),
+        },
     }
 
 

@@ -52,6 +52,7 @@ __all__ = [
     "chunk_ranges",
     "DEFAULT_CHUNK",
     "default_chunk",
+    "Drawn",
 ]
 
 DEFAULT_CHUNK = 250

@@ -130,3 +130,18 @@ def test_a_bad_worlds_file_is_one_line_and_exit_2(tiny_toml, capsys, content, ex
     assert code == 2
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert err.startswith("error: ") and str(path) in err and expected in err
+
+
+def test_compare_draws_both_scenarios_from_the_worlds(tiny_worlds, tmp_path, capsys):
+    variant = tmp_path / "variant.toml"
+    variant.write_text(
+        '[scenario]\nname = "variant"\nextends = "tiny.toml"\n[clouds]\npush = 2.0\n'
+    )
+    assert main(["compare", str(tiny_worlds), str(variant), "--runs", "4", "--json"]) == 0
+    cmp = json.loads(capsys.readouterr().out)
+    worlds = [s["worlds"] for s in cmp["scenarios"]]
+    assert all(w >= 1 for w in worlds) and worlds[0] == worlds[1]  # same draws for run k
+    for s in cmp["scenarios"]:
+        assert s["worlds_file"]["sha256"] == read_worlds(worlds_path(tiny_worlds)).digest
+    assert main(["compare", str(tiny_worlds), str(variant), "--runs", "4"]) == 0
+    assert "over worlds and runs" in capsys.readouterr().out
