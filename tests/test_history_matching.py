@@ -142,3 +142,11 @@ def test_calibration_doc_ensemble_section_is_current():
     assert section.strip() == ensemble_method_markdown().strip(), (
         "run: uv run python -m experiments.calibration.ensemble_doc"
     )
+
+
+@pytest.mark.slow
+def test_dask_writes_the_same_worlds_file(calibrated, tmp_path):
+    out = tmp_path / "dask.worlds.parquet"
+    args = ["calibrate", str(calibrated), *ARGS, "--out", str(out)]
+    assert main([*args, "--backend", "dask", "--workers", "2"]) == 0
+    assert out.read_bytes() == worlds_path(calibrated).read_bytes()
