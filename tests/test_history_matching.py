@@ -150,3 +150,28 @@ def test_dask_writes_the_same_worlds_file(calibrated, tmp_path):
     args = ["calibrate", str(calibrated), *ARGS, "--out", str(out)]
     assert main([*args, "--backend", "dask", "--workers", "2"]) == 0
     assert out.read_bytes() == worlds_path(calibrated).read_bytes()
+
+
+def test_a_backtest_fits_only_the_facts_dated_up_to_its_month(calibrated, tmp_path):
+    path = tmp_path / "back.toml"
+    path.write_text(
+        f'[scenario]\nname = "back"\nextends = "{calibrated.as_posix()}"\nfit_until = "2024-12"\n'
+    )
+    cfg = HistoryConfig(waves=1, points=4, runs=1, cutoff=50.0)
+    waves, meta = history_match(load_scenario(path), cfg)
+    assert meta["fit_until"] == "2024-12" and meta["targets"]
+    assert all(t["dated"] <= "2024-12" for t in meta["targets"].values())
+    later = [j for j, t in enumerate(TARGETS) if UNCERTAINTY[t.name].dated > "2024-12"]
+    assert later and np.all(waves[0].imp[:, later] == 0.0)  # a 2025 fact does not count
+
+
+@pytest.mark.parametrize("until", ["2024-13", "Dec 2024", "2020-01"])
+def test_a_bad_fit_until_is_one_line(calibrated, tmp_path, until):
+    path = tmp_path / "back.toml"
+    path.write_text(
+        f'[scenario]\nname = "back"\nextends = "{calibrated.as_posix()}"\nfit_until = "{until}"\n'
+    )
+    with pytest.raises(HistoryError) as exc:
+        history_match(load_scenario(path), HistoryConfig(waves=1, points=2, runs=1))
+    assert "scenario.fit_until" in str(exc.value) and str(path) in str(exc.value)
+    assert "\n" not in str(exc.value)

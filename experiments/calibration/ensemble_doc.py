@@ -87,8 +87,12 @@ def ensemble_method_markdown() -> str:
         "",
         "### What each target may miss by",
         "",
-        "| target | figure | obs. SD | discrepancy SD | why |",
-        "|---|---|---|---|---|",
+        'A scenario with `fit_until = "YYYY-MM"` under `[scenario]` (a backtest) is fitted '
+        "only to the facts dated up to that month (the last month each describes, below); "
+        "the worlds file's provenance lists the targets that entered.",
+        "",
+        "| target | figure | dated | obs. SD | discrepancy SD | why |",
+        "|---|---|---|---|---|---|",
     ]
     for t in TARGETS:
         u = uncertainty_of(t)

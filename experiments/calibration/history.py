@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -43,7 +44,17 @@ from ..store import atomic_write_json, atomic_write_parquet, code_version
 from .targets import FIT_MONTHS, TARGETS
 from .uncertainty import uncertainty_of
 
-__all__ = ["HistoryConfig", "HistoryError", "WaveResult", "history_match", "implausibility"]
+__all__ = [
+    "HistoryConfig",
+    "HistoryError",
+    "WaveResult",
+    "history_match",
+    "implausibility",
+    "active_targets",
+    "worlds_of",
+    "bands",
+    "simulate_points",
+]
 
 _CHUNK_POINTS = 25  # worlds per stored chunk: the resume granularity and the Dask task size
 
@@ -90,10 +101,20 @@ def _ranked(imp: np.ndarray, rank: int) -> np.ndarray:
     return -np.sort(-imp, axis=1)[:, min(rank, imp.shape[1]) - 1]
 
 
-def implausibility(mean: np.ndarray, var: np.ndarray, runs: int) -> np.ndarray:
-    """Per-world, per-target implausibility (``mean`` and ``var`` are (worlds, targets))."""
-    out = np.empty_like(mean)
+def active_targets(until: str = "") -> np.ndarray:
+    """Which targets a calibration fits: those dated up to ``until`` (YYYY-MM; "": all)."""
+    return np.array([not until or uncertainty_of(t).dated <= until for t in TARGETS])
+
+
+def implausibility(
+    mean: np.ndarray, var: np.ndarray, runs: int, active: np.ndarray | None = None
+) -> np.ndarray:
+    """Per-world, per-target implausibility (``mean`` and ``var`` are (worlds, targets));
+    targets not ``active`` (a backtest's later facts) count 0."""
+    out = np.zeros_like(mean)
     for j, t in enumerate(TARGETS):
+        if active is not None and not active[j]:
+            continue
         u = uncertainty_of(t)
         d = mean[:, j] - t.value
         if t.bound > 0:
@@ -155,7 +176,7 @@ def _latin(n: int, d: int, seed: int) -> np.ndarray:
     return qmc.LatinHypercube(d=d, seed=np.random.default_rng(seed)).random(n)
 
 
-def _emulators(u: np.ndarray, mean: np.ndarray, seed: int) -> list:
+def _emulators(u: np.ndarray, mean: np.ndarray, seed: int, active: np.ndarray) -> list:
     """One Gaussian process per target on the simulated worlds (Matern 5/2 with a fitted
     length per parameter, plus a nugget for the seed noise)."""
     from sklearn.gaussian_process import GaussianProcessRegressor
@@ -164,6 +185,9 @@ def _emulators(u: np.ndarray, mean: np.ndarray, seed: int) -> list:
     d = u.shape[1]
     out = []
     for j in range(mean.shape[1]):
+        if not active[j]:
+            out.append(None)
+            continue
         y = mean[:, j]
         ok = np.isfinite(y)
         kernel = ConstantKernel(1.0, (1e-3, 1e3)) * Matern(
@@ -181,16 +205,18 @@ def _emulators(u: np.ndarray, mean: np.ndarray, seed: int) -> list:
 
 def _screen(gps: list, cand: np.ndarray, cutoff: float, rank: int) -> np.ndarray:
     """Candidates the emulators do not rule out (emulated implausibility below cutoff)."""
-    mean = np.empty((cand.shape[0], len(gps)))
-    var = np.empty_like(mean)
+    mean = np.zeros((cand.shape[0], len(gps)))
+    var = np.zeros_like(mean)
     for j, gp in enumerate(gps):
-        m, s = gp.predict(cand, return_std=True)
-        mean[:, j], var[:, j] = m, s**2
-    return _ranked(implausibility(mean, var, 1), rank) < cutoff
+        if gp is not None:
+            m, s = gp.predict(cand, return_std=True)
+            mean[:, j], var[:, j] = m, s**2
+    active = np.array([gp is not None for gp in gps])
+    return _ranked(implausibility(mean, var, 1, active), rank) < cutoff
 
 
 def _propose(
-    waves: list[WaveResult], cfg: HistoryConfig, seed: int, d: int
+    waves: list[WaveResult], cfg: HistoryConfig, seed: int, d: int, active: np.ndarray
 ) -> tuple[np.ndarray, int, int]:
     """The next wave's worlds in the unit cube, candidates looked at, candidates ruled out."""
     k = len(waves)
@@ -216,7 +242,7 @@ def _propose(
     cand = lo + _latin(n_cand, d, seed + k) * (hi - lo)
     u_all = np.concatenate([w.u for w in waves])[-cfg.max_train :]
     m_all = np.concatenate([w.mean for w in waves])[-cfg.max_train :]
-    passed = cand[_screen(_emulators(u_all, m_all, seed), cand, cfg.cutoff, cfg.rank)]
+    passed = cand[_screen(_emulators(u_all, m_all, seed, active), cand, cfg.cutoff, cfg.rank)]
     chosen = passed[: cfg.points]
     if chosen.shape[0] < cfg.points:  # too few candidates pass: jitter the survivors
         extra = cfg.points - chosen.shape[0]
@@ -304,15 +330,25 @@ def _run_wave(
     return mean, var
 
 
-def _plan(scenario: Scenario, cfg: HistoryConfig) -> dict[str, Any]:
+def _plan(scenario: Scenario, cfg: HistoryConfig, until: str) -> dict[str, Any]:
     code = code_version()
+    active = active_targets(until)
     return {
         "scenario_hash": scenario.hash,
         "seed": scenario.seed,
         "config": asdict(cfg),
+        "fit_until": until,
         "priors": {k: p.describe() for k, p in PRIORS.items()},
         "targets": {
-            t.name: [t.value, uncertainty_of(t).obs, uncertainty_of(t).discrepancy] for t in TARGETS
+            t.name: {
+                "figure": t.value,
+                "bound": t.bound,
+                "obs": uncertainty_of(t).obs,
+                "discrepancy": uncertainty_of(t).discrepancy,
+                "dated": uncertainty_of(t).dated,
+            }
+            for t, on in zip(TARGETS, active, strict=True)
+            if on
         },
         "code": {k: code.get(k) for k in ("package", "git_commit")},
     }
@@ -334,6 +370,22 @@ def _claim_state(state: Path, plan: dict, force: bool) -> None:
     atomic_write_json(f, plan)
 
 
+def _until(scenario: Scenario) -> str:
+    """The scenario's ``scenario.fit_until`` (YYYY-MM or empty), checked."""
+    until = str(scenario.values.get("scenario.fit_until", ""))
+    if until and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", until):
+        raise HistoryError(
+            f"{scenario.path}: key 'scenario.fit_until': expected a month YYYY-MM, found {until!r}"
+        )
+    if until and not active_targets(until).any():
+        first = min(uncertainty_of(t).dated for t in TARGETS)
+        raise HistoryError(
+            f"{scenario.path}: key 'scenario.fit_until': expected a month with facts up to it "
+            f"(the first is dated {first}), found {until!r}"
+        )
+    return until
+
+
 def history_match(
     scenario: Scenario,
     cfg: HistoryConfig,
@@ -350,21 +402,23 @@ def history_match(
         raise HistoryError(f"--backend: expected local or dask, found {backend!r}")
     for t in TARGETS:
         uncertainty_of(t)
+    until = _until(scenario)
+    active = active_targets(until)
     base = scenario.with_values(run__months=FIT_MONTHS)
-    plan = _plan(scenario, cfg)
+    plan = _plan(scenario, cfg, until)
     if state is not None:
         _claim_state(state, plan, force)
     d = len(PRIORS)
     seed = int(scenario.seed)
     waves: list[WaveResult] = []
     for k in range(cfg.waves):
-        u, proposed, out = _propose(waves, cfg, seed, d)
+        u, proposed, out = _propose(waves, cfg, seed, d, active)
         mean, var = _run_wave(base, u, k + 1, cfg, state, backend, workers, threads, progress)
-        imp = implausibility(mean, var, cfg.runs)
+        imp = implausibility(mean, var, cfg.runs, active)
         waves.append(WaveResult(k + 1, u, mean, var, imp, proposed, out, cfg.rank))
     last = waves[-1]
     if not np.any(last.max_imp < cfg.cutoff):
-        _propose(waves, cfg, seed, d)  # raises the one-line error naming the best world
+        _propose(waves, cfg, seed, d, active)  # raises the one-line error naming the best world
     meta = {
         "format": 1,
         "method": "history matching (Vernon et al. 2010; Andrianakis et al. 2015)",

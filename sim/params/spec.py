@@ -49,6 +49,12 @@ RUN_KEYS = {
     "scenario.name": (str, "unnamed", "short name used in reports"),
     "scenario.description": (str, "", "one paragraph on what the scenario assumes"),
     "scenario.extends": (str, "", "path of a scenario this one overrides (relative to the file)"),
+    "scenario.fit_until": (
+        str,
+        "",
+        "calibrate its worlds to the facts dated up to this month, YYYY-MM (a backtest's "
+        "cut-off; empty: every fact)",
+    ),
     "run.runs": (int, 1000, "number of Monte Carlo runs in a batch"),
     "run.seed": (int, 20230101, "base seed; run k uses a seed derived from (seed, k)"),
     "run.months": (int, 108, "horizon in months from 2023-01 (108 = through 2031-12)"),
