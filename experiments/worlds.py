@@ -8,7 +8,8 @@ metadata under ``aimarket.worlds``, its provenance (targets, cutoff, waves, code
 weights' cumulative sum, so a run's world does not depend on chunking, threads or how many
 runs the batch has). A scenario that ``extends`` another uses its parent's worlds file;
 whatever the scenario (or ``--set``) changes from the scenario the worlds were fitted to is
-applied on top of every world.
+applied on top of every world. A backtest (``scenario.fit_until``) draws only from worlds
+fitted with the same cut-off.
 """
 
 from __future__ import annotations
@@ -208,6 +209,16 @@ def load_ensemble(
     if where is None:
         return None
     ens = read_worlds(where)
+    want = str(scenario.values.get("scenario.fit_until", ""))
+    got = str(ens.meta.get("fit_until", ""))
+    if want != got:  # a backtest never draws from worlds that saw later facts, nor vice versa
+        raise WorldsError(
+            str(where),
+            "fit_until",
+            f"worlds fitted to the facts dated up to {want or 'the latest'} ({scenario.path}); "
+            f"run aimarket calibrate {scenario.path} --worlds",
+            f"worlds fitted up to {got or 'the latest'}",
+        )
     fitted_to = None
     source = ens.meta.get("scenario_path")
     if isinstance(source, str) and (where.parent / Path(source).name).is_file():
