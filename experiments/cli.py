@@ -14,6 +14,9 @@ from pathlib import Path
 
 from sim.params.errors import ScenarioError
 
+from .calibration.worlds_command import add_run_worlds_flags as _add_worlds_flags
+from .calibration.worlds_command import add_worlds_arguments
+from .calibration.worlds_command import ensemble_for_args as _ensemble
 from .progress import catch_interrupts
 from .report_commands import cmd_ablate, cmd_calibrate
 
@@ -35,16 +38,6 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}")
     return value
 
 
@@ -126,9 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", default="docs/calibration.md", help="report file (docs/calibration.md)"
     )
     cal.add_argument("--dry-run", action="store_true", help="print the report; change no file")
-    from .calibration.worlds_command import add_worlds_arguments
-
-    add_worlds_arguments(cal, _positive, _positive_float)
+    add_worlds_arguments(cal, _positive)
     abl = sub.add_parser(
         "ablate",
         help="switch each driver and counter-force off and double it; paired effects table",
@@ -172,30 +163,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_view_parser(sub)
     return p
-
-
-def _add_worlds_flags(p: argparse.ArgumentParser) -> None:
-    w = p.add_mutually_exclusive_group()
-    w.add_argument(
-        "--point",
-        action="store_true",
-        help="run the single best fit (the scenario's own values), not its worlds file",
-    )
-    w.add_argument(
-        "--worlds",
-        metavar="FILE",
-        help="draw runs' worlds from this worlds file (default: the scenario's, "
-        "NAME.worlds.parquet beside it or its parent's, when there is one)",
-    )
-
-
-def _ensemble(scenario, args: argparse.Namespace):
-    """The worlds the runs are drawn from (None: the single point); raises WorldsError."""
-    if getattr(args, "point", False):
-        return None
-    from .worlds import load_ensemble
-
-    return load_ensemble(scenario, getattr(args, "worlds", None))
 
 
 _SET_HELP = "override a parameter, e.g. --set clouds.push=1.0 (repeatable)"

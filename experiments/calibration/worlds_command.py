@@ -8,10 +8,50 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["add_worlds_arguments", "cmd_calibrate_worlds"]
+__all__ = [
+    "add_worlds_arguments",
+    "cmd_calibrate_worlds",
+    "add_run_worlds_flags",
+    "ensemble_for_args",
+]
 
 
-def add_worlds_arguments(cal: argparse.ArgumentParser, positive, positive_float) -> None:
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}")
+    return value
+
+
+def add_run_worlds_flags(p: argparse.ArgumentParser) -> None:
+    """``--point`` and ``--worlds FILE`` on ``run`` and ``compare``."""
+    w = p.add_mutually_exclusive_group()
+    w.add_argument(
+        "--point",
+        action="store_true",
+        help="run the single best fit (the scenario's own values), not its worlds file",
+    )
+    w.add_argument(
+        "--worlds",
+        metavar="FILE",
+        help="draw runs' worlds from this worlds file (default: the scenario's, "
+        "NAME.worlds.parquet beside it or its parent's, when there is one)",
+    )
+
+
+def ensemble_for_args(scenario, args: argparse.Namespace):
+    """The worlds the runs are drawn from (None: the single point); raises WorldsError."""
+    if getattr(args, "point", False):
+        return None
+    from ..worlds import load_ensemble
+
+    return load_ensemble(scenario, getattr(args, "worlds", None))
+
+
+def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:
     """The ensemble's flags on the ``calibrate`` parser."""
     g = cal.add_argument_group("ensemble (--worlds): history matching in waves")
     g.add_argument(
@@ -23,7 +63,7 @@ def add_worlds_arguments(cal: argparse.ArgumentParser, positive, positive_float)
     g.add_argument("--waves", type=positive, default=3, help="waves (3)")
     g.add_argument("--points", type=positive, default=200, help="worlds simulated per wave (200)")
     g.add_argument("--world-runs", type=positive, default=8, help="runs per world (8)")
-    g.add_argument("--cutoff", type=positive_float, default=3.0, help="implausibility cutoff (3)")
+    g.add_argument("--cutoff", type=_positive_float, default=3.0, help="implausibility cutoff (3)")
     g.add_argument(
         "--rank",
         type=positive,
