@@ -17,6 +17,7 @@ from sim.engine.batch import simulate
 from sim.params.scenario import Scenario
 from sim.vocab import END_STATES
 
+from .jsontext import json_text
 from .stats import wilson_interval
 from .tables import runs_frame
 
@@ -91,7 +92,6 @@ def run_until_narrow(
 def run_adaptive_command(args, scenario: Scenario) -> int:
     """``aimarket run SCENARIO --ci-width W``: the adaptive batch, its table, and with
     ``--out`` the results folder of exactly the runs it took (as ``--runs N`` writes it)."""
-    import json
     import sys
 
     from .runner import BatchError, default_chunk, run_scenario
@@ -129,7 +129,7 @@ def run_adaptive_command(args, scenario: Scenario) -> int:
     }
     summary["out"] = str(out) if out else None
     if args.json:
-        print(json.dumps(summary, indent=2))
+        print(json_text(summary, indent=2))
         return 0
     print(render_table(summary))
     print(

@@ -7,7 +7,6 @@ Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,10 +14,12 @@ from pathlib import Path
 from sim.params.errors import ScenarioError
 
 from .calibration.worlds_command import add_run_worlds_flags as _add_worlds_flags
-from .calibration.worlds_command import add_worlds_arguments
+from .calibration.worlds_command import add_worlds_arguments, refuse_ci_width
 from .calibration.worlds_command import ensemble_for_args as _ensemble
+from .jsontext import json_text
 from .progress import catch_interrupts
 from .report_commands import cmd_ablate, cmd_calibrate
+from .scenario_input import horizon_set, horizon_year
 
 __all__ = ["main", "build_parser"]
 
@@ -81,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     _add_worlds_flags(run)
+    run.add_argument(
+        "--horizon",
+        type=horizon_year,
+        help="run to December of this year (2033: run.months=132), so the answer is also "
+        "given as of December 2033",
+    )
     _add_set_force(run)
     run.add_argument(
         "--ci-width",
@@ -219,27 +226,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
+    if args.horizon is not None:
+        if any(s.split("=", 1)[0].strip() == "run.months" for s in args.set):
+            print("error: --horizon: sets run.months, found --set run.months too", file=sys.stderr)
+            return 2
+        args.set = [*args.set, horizon_set(args.horizon)]
     try:
         scenario = _load(args.scenario, args.runs, args.seed, args.set)
-    except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
-        ensemble = _ensemble(scenario, args)
+        ensemble = _ensemble(scenario, args)  # a worlds file's error is a ScenarioError too
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.ci_width is not None:
         from .adaptive import run_adaptive_command
 
-        if ensemble is not None:
-            print(
-                "error: --ci-width: expected a single point (add --point), found the worlds "
-                f"file {ensemble[0].path}",
-                file=sys.stderr,
-            )
-            return 2
-        return run_adaptive_command(args, scenario)
+        return refuse_ci_width(ensemble) or run_adaptive_command(args, scenario)
     _compile_first(scenario, args.engine)
     bar = Progress(scenario.runs)
     try:
@@ -268,7 +269,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     summary["out"] = str(result.out) if result.out else None
     summary["timings"] = result.timings
     if args.json:
-        print(json.dumps(summary, indent=2))
+        print(json_text(summary, indent=2))
     else:
         print(render_table(summary))
         print("\n" + render_ensemble(summary))
@@ -297,17 +298,13 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             _load(p, args.runs, args.seed if args.seed is not None else first.seed, args.set)
             for p in args.scenarios[1:]
         ]
+        ensembles = [_ensemble(sc, args) for sc in scenarios]
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         print(f"error: scenario names: expected distinct names, found {names}", file=sys.stderr)
-        return 2
-    try:
-        ensembles = [_ensemble(sc, args) for sc in scenarios]
-    except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
         return 2
     _compile_first(first)
     bar = Progress(sum(s.runs for s in scenarios))
@@ -332,7 +329,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     if args.json:
-        print(json.dumps(cmp, indent=2))
+        print(json_text(cmp, indent=2))
     else:
         print(render_comparison(cmp))
         if args.out:

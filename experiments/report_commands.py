@@ -4,10 +4,11 @@ model's parameters and write a report (docs/calibration.md, docs/ablation.md).""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
+
+from .jsontext import json_text
 
 __all__ = ["cmd_calibrate", "cmd_ablate"]
 
@@ -126,7 +127,7 @@ def cmd_ablate(args: argparse.Namespace) -> int:
         command += f" --seed {args.seed}"
     report = render_ablation(result, command)
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json_text(result, indent=2))
     else:
         print(report)
     if not args.dry_run:

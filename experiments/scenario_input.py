@@ -8,15 +8,19 @@ baseline; that is rarely what a user copying an example wants, so the command li
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tomllib
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from sim.calendar import START_YEAR
 from sim.params.scenario import Scenario, ScenarioError, default_values, load_scenario
 
 __all__ = [
+    "horizon_year",
+    "horizon_set",
     "parse_set",
     "load_for_cli",
     "defaults_warning",
@@ -154,3 +158,22 @@ def describe_scenario(path: Path) -> str:
     except ScenarioError as exc:
         return f"{path.name:<28} invalid: {exc}"
     return f"{path.name:<28} {sc.description or sc.name}"
+
+
+def horizon_year(text: str) -> int:
+    """``--horizon``: a year whose December a run can end in (run.months from 12 to 600)."""
+
+    try:
+        year = int(text)
+    except ValueError:
+        year = 0
+    if not START_YEAR <= year <= START_YEAR + 49:
+        raise argparse.ArgumentTypeError(
+            f"expected a year from {START_YEAR} to {START_YEAR + 49}, found {text!r}"
+        )
+    return year
+
+
+def horizon_set(year: int) -> str:
+    """The ``--set`` that runs a scenario to December of ``year``."""
+    return f"run.months={12 * (year - START_YEAR + 1)}"

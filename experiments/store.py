@@ -22,6 +22,8 @@ from typing import Any
 
 import polars as pl
 
+from .jsontext import json_text
+
 __all__ = [
     "StoreError",
     "FolderState",
@@ -350,7 +352,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:
-    atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
+    atomic_write_bytes(path, (json_text(obj, indent=2, sort_keys=True) + "\n").encode())
 
 
 class AtomicParquetWriter:

@@ -12,6 +12,7 @@ from sim.calendar import event_day
 from sim.events import EVENT_TABLE
 
 from .tables import tidy_details
+from .verdict import verdict_lines
 
 __all__ = ["StoryError", "narrate", "tell_story", "typical_run", "typical_run_of"]
 
@@ -41,11 +42,16 @@ _TYPICAL = ("final_open_share", "final_gap_months", "final_bigtech_open_share")
 
 def typical_run(runs: pl.DataFrame, end_state: str) -> int:
     """The run of ``end_state`` closest to that end state's median final indicators (each
-    scaled by its spread), i.e. the most ordinary path into it; a StoryError if none ended
-    so. The viewer's story page picks its typical run with this too."""
+    scaled by its spread), i.e. the most ordinary path into it, among the runs whose end
+    state was clear-cut if there are any (``decided_by``: its definition alone held); a
+    StoryError if none ended so. The viewer's story page picks its typical run with this
+    too."""
     sub = runs.filter(pl.col("end_state").cast(pl.String) == end_state)
     if sub.height == 0:
         raise StoryError(f"end state {end_state}: no run of this batch ended in it")
+    if "decided_by" in sub.columns:
+        clear = sub.filter(pl.col("decided_by").cast(pl.String) == "clear_cut")
+        sub = clear if clear.height else sub
     dist = pl.lit(0.0)
     for col in _TYPICAL:
         spread = sub[col].std() or 1.0
@@ -63,7 +69,9 @@ def typical_run_of(folder: str | Path, end_state: str) -> int:
     if not path.is_file():
         raise StoryError(f"{folder}: expected a results folder with runs.parquet, found none")
     try:
-        runs = pl.read_parquet(path, columns=["run", "end_state", *_TYPICAL])
+        have = pl.read_parquet_schema(path)
+        extra = ["decided_by"] if "decided_by" in have else []
+        runs = pl.read_parquet(path, columns=["run", "end_state", *_TYPICAL, *extra])
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise _unreadable(path, exc) from None
     return typical_run(runs, end_state)
@@ -140,29 +148,6 @@ def narrate(title: str, events: pl.DataFrame, row: pl.DataFrame, values: dict, s
 
 
 def _ending(r: dict, values: dict) -> list[str]:
-    """The end state and its indicators against the classifier's thresholds."""
-    window = int(values["classifier.window_months"])
-    persist = values["classifier.persistence"]
-
-    def held(name: str) -> str:
-        return "held" if r.get(f"held_{name}") else "not held"
-
-    return [
-        "",
-        f"End state: {r['end_state']}",
-        f"  conditions over the last {window} months (held: in at least {persist:.0%} of "
-        "them), averages against the thresholds:",
-        f"  gap {r['final_gap_months']:.1f} months, trend {r['final_gap_trend']:+.1f} a year "
-        f"(gap_widens at >= {values['classifier.gap_widens_months']:g}): {held('gap_wide')}",
-        f"  new deployments on open weights {r['final_new_open_share']:.3f} "
-        f"(open_deepening needs >= {values['classifier.new_open_min']:g}): "
-        f"{held('open_default')}",
-        f"  self-hosted share of enterprise tokens {r['final_selfhost_share']:.3f} "
-        f"(open_deepening needs >= {values['classifier.selfhost_min']:g}): "
-        f"{held('selfhost_material')}",
-        f"  concentration of open usage (HHI) {r['final_open_hhi']:.3f} "
-        f"(open_deepening needs <= {values['classifier.open_hhi_max']:g}): "
-        f"{held('open_spread')}",
-        f"  independent labs releasing open weights at the end: "
-        f"{int(r['final_independent_open'])} (open_deepening needs >= 1): {held('independent')}",
-    ]
+    """The end state, how it was decided and each definition's conditions against the
+    classifier's thresholds (:func:`experiments.verdict.verdict_lines`)."""
+    return verdict_lines(r, values)

@@ -55,9 +55,12 @@ def tidy_details(details: pl.Expr) -> pl.Expr:
 
 
 def runs_frame(b: BatchArrays, P: np.ndarray | None = None) -> pl.DataFrame:
-    """One row per run: run, seed, end_state, the final indicators, dropped events; with the
-    scenario's parameter vector ``P``, also the classifier's conditions and variants
-    (:func:`experiments.sensitivity.variant_frame`)."""
+    """One row per run: run, seed, end_state, how it was decided, the conditions held and the
+    end states' scores (:func:`experiments.sensitivity.classifier_columns`), the final
+    indicators, dropped events; with the scenario's parameter vector ``P``, also the end state
+    under each classifier variant and horizon (:func:`experiments.sensitivity.variant_frame`)."""
+    from .sensitivity import classifier_columns, variant_frame
+
     cols: dict[str, object] = {
         "run": b.runs,
         "seed": b.seeds,
@@ -69,11 +72,15 @@ def runs_frame(b: BatchArrays, P: np.ndarray | None = None) -> pl.DataFrame:
         cols[name] = b.indicators[:, j]
     cols["events_dropped"] = b.dropped
     df = pl.DataFrame(cols)
-    if P is None:
-        return df
-    from .sensitivity import variant_frame
-
-    return pl.concat([df, variant_frame(P, b.trajectories)], how="horizontal")
+    head = ["run", "seed", "end_state"]
+    parts = [
+        df.select(head),
+        classifier_columns(b.decided, b.held, b.scores),
+        df.drop(head),
+    ]
+    if P is not None:
+        parts.append(variant_frame(P, b.trajectories))
+    return pl.concat(parts, how="horizontal")
 
 
 def trajectories_frame(b: BatchArrays) -> pl.DataFrame:

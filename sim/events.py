@@ -157,8 +157,16 @@ EVENT_TABLE: tuple[EventKind, ...] = (
         "on_funding_round",
         "lab",
         "raise_funds",
-        ((None, "raises USD {} B (cash USD {} B)", ("value:2", "value2:2")),),
-        "a venture-funded lab raises money",
+        (
+            (
+                ("target", 2.0),
+                "its cloud partner invests USD {} B (cash USD {} B)",
+                ("value:2", "value2:2"),
+            ),
+            (None, "raises USD {} B (cash USD {} B)", ("value:2", "value2:2")),
+        ),
+        "a venture-funded lab raises money (from investors, or from its cloud partner when a "
+        "round fails while it is near the frontier)",
     ),
     _k(
         "runway_exhausted",

@@ -22,6 +22,8 @@ __all__ = [
     "option_name",
     "END_STATES",
     "End",
+    "DECIDED",
+    "Decided",
     "STREAM_NAMES",
     "Stream",
     "LabDraw",
@@ -70,6 +72,11 @@ def option_name(option: int) -> str:
 # the three end states, in the classifier's index order
 END_STATES = ("open_deepening", "bigtech_oligopoly", "gap_widens")
 End = enum_of("End", END_STATES, "End states, in the order of END_STATES.")
+
+# how the classifier decided a run: exactly one end state's definition held (clear cut), or
+# several or none held and the run went to the definition with the highest score (nearest)
+DECIDED = ("clear_cut", "nearest_of_several", "nearest_of_none")
+Decided = enum_of("Decided", DECIDED, "How a run's end state was decided (see DECIDED).")
 
 # kinds of random stream: a draw is keyed by (seed, stream kind, actor, purpose, counter);
 # the numbers are part of the results' identity, so new kinds go at the end

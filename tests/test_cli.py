@@ -19,6 +19,7 @@ from experiments.store import StoreError
 from experiments.tables import tidy_details
 from sim.calendar import event_day
 from sim.params.scenario import load_scenario
+from sim.rules.classify import CONDITIONS
 
 from .conftest import ROOT
 
@@ -97,15 +98,16 @@ def test_run_reports_how_the_classifier_moves_the_shares(tiny_toml, tmp_path):
     proc = aimarket("run", tiny_toml, "--out", out)
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout
-    assert "end-state shares when a classifier threshold or the year classified moves" in text
-    labels = [v.label for v in THRESHOLD_VARIANTS] + ["classified as of December 2023"]
+    assert "end-state shares when a classifier threshold moves to an end of its range" in text
+    labels = [v.label for v in THRESHOLD_VARIANTS]
     for label in labels:
         assert re.search(rf"^  {re.escape(label)} +\d\.\d\d +\d\.\d\d +\d\.\d\d$", text, re.M)
-    assert "classifier conditions held persistently" in text
+    assert "classifier conditions held over the window" in text
+    assert "clear-cut: exactly one definition held" in text
     runs = pl.read_parquet(out / "runs.parquet")
-    variants = [v.column for v in THRESHOLD_VARIANTS] + ["end_state_year_2023"]
+    variants = [v.column for v in THRESHOLD_VARIANTS]
     assert set(variants) <= set(runs.columns)
-    assert {"held_open_default", "held_selfhost_material", "held_open_spread"} <= set(runs.columns)
+    assert {f"held_{c}" for c in CONDITIONS} | {"decided_by"} <= set(runs.columns)
     proc = aimarket("run", tiny_toml, "--out", out, "--json")  # the finished batch, read back
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
@@ -122,11 +124,31 @@ def test_run_reports_how_the_classifier_moves_the_shares(tiny_toml, tmp_path):
                 moved.append((state, row["variant"]))
     assert len(doc["hinges"]) == len(moved)
     for (state, variant), sentence in zip(moved, doc["hinges"], strict=True):
-        assert sentence.startswith(f"{state} hinges on {variant}:")
+        assert sentence.startswith(f"{state} moves ") and f"with {variant}, over the" in sentence
         assert sentence in text
     if not moved:
-        assert "no end-state share moves by 10 points or more" in text
-    assert set(doc["conditions_held"]) >= {"gap_wide", "open_default", "open_deepening_all"}
+        assert "every move stays within the 10-point limit" in text
+    assert sum(doc["decided"].values()) == doc["runs"]
+    assert doc["by_horizon"] == []  # 24 months reach no December of 2029
+    assert set(doc["conditions_held"]) == set(CONDITIONS)
+
+
+def test_horizon_runs_to_its_december_and_answers_by_horizon(tiny_toml):
+    """--horizon 2029 runs 84 months: the answer as of December 2029 is the headline."""
+    proc = aimarket("run", tiny_toml, "--horizon", "2029", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert [r["year"] for r in doc["by_horizon"]] == [2029]
+    row = doc["by_horizon"][0]
+    assert row["shares"] == {k: v["share"] for k, v in doc["end_states"].items()}
+    assert "run.months=84" in doc["scenario"]
+    for args, what in (
+        (("--horizon", "2019"), "expected a year from 2023"),
+        (("--horizon", "2033", "--set", "run.months=24"), "found --set run.months too"),
+    ):
+        proc = aimarket("run", tiny_toml, *args)
+        _clean_error(proc)
+        assert what in proc.stderr
 
 
 def test_out_folder_contents(tiny_toml, tmp_path):

@@ -60,6 +60,7 @@ CASES = [
     ("meta_retreat", "final gap", final(IND.GAP_MONTHS), +1, True),
     # any use of open weights counts: hybrids keep using the best open family (scenario file)
     ("meta_retreat", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), 0, False),
+    # judged against its 2023-2025 level and trend (issue 29): +12.4 points, 10.6 SE (file)
     ("meta_retreat", "gap_widens", end_state("gap_widens"), +1, True),
     ("frontier_cost_explosion", "gap_widens", end_state("gap_widens"), +1, True),
     ("mistral_funding_crunch", "Mistral releases openly", series_mean(S.MISTRAL_OPEN), -1, True),

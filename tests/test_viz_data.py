@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from experiments.cli import build_parser
+from sim.vocab import END_STATES
 from viz.data import (
     ViewError,
     batch_folder,
@@ -36,7 +37,9 @@ def test_batch_is_made_once_and_read_back(tmp_path):
     assert find_results(tmp_path / "r") == [folder]
     row = res.runs.row(0, named=True)
     table = deciding_indicators(row, res.manifest["scenario"]["values"])
-    assert table["value"][0] == pytest.approx(row["final_gap_months"])
+    assert table["value"][0] == pytest.approx(row["final_new_open_share"])
+    assert table["held"][0] == row["held_open_default"]
+    assert set(table["end state"]) == set(END_STATES)
 
 
 def test_foreign_and_empty_folders_are_view_errors(tmp_path):

@@ -30,6 +30,8 @@ def test_batch_shows_shares_beside_baseline_and_expert(env):
     at.selectbox(key="scenario").set_value("strict")
     at.number_input(key="runs").set_value(12)
     at.run()
+    at.selectbox(key="horizon_strict").set_value("December 2031")  # reaches 2029 and 2031
+    at.run()
     at.button(key="run").click().run()
     assert not at.exception and not at.error
     state = at.session_state["explore"]
@@ -45,14 +47,19 @@ def test_batch_shows_shares_beside_baseline_and_expert(env):
     shares = [float(v.split()[0]) for v in table["strict (this batch)"]]
     assert abs(sum(shares) - 1.0) < 0.01
     assert "12 runs" in at.subheader[0].value
-    # the classifier's sensitivity: one row per moved threshold and earlier year, shares of 1
-    sens = at.dataframe[1].value
+    # how the runs were decided, the answer by horizon, the classifier's sensitivity (one row
+    # per moved threshold, shares summing to 1) and the conditions of each definition
+    assert any(c.value.startswith("How the runs were decided: clear-cut") for c in at.caption)
+    horizon = at.dataframe[1].value
+    assert list(horizon["variant"]) == ["as of December 2029", "as of December 2031"]
+    sens = at.dataframe[2].value
     assert "classifier.open_hhi_max = 0.25" in set(sens["variant"])
-    assert any(v.startswith("classified as of December") for v in sens["variant"])
-    total = sens["open_deepening"] + sens["bigtech_oligopoly"] + sens["gap_widens"]
-    assert ((total - 1.0).abs() < 0.01).all()
-    held = at.dataframe[2].value
-    assert "open_default" in set(held["condition held persistently"])
+    for frame in (horizon, sens):
+        total = frame["open_deepening"] + frame["bigtech_oligopoly"] + frame["gap_widens"]
+        assert ((total - 1.0).abs() < 0.01).all()
+    held = at.dataframe[3].value
+    assert set(held["end state"]) == {"open_deepening", "bigtech_oligopoly", "gap_widens"}
+    assert "open weights the default for new deployments" in set(held["condition"])
     # a rerun of the page reads the batch back: no new folder, same results
     folders = sorted((env / "results" / "view").iterdir())
     at.run()

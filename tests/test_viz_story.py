@@ -6,6 +6,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from experiments.summary import DECIDED_LABELS
+from sim.rules.classify import CONDITIONS
 from viz.data import ViewError, read_results, typical_run
 
 from .conftest import ROOT
@@ -55,8 +57,10 @@ def test_run_by_number_tells_its_story(app, batch):
     assert not app.exception and not app.error
     end = runs.filter(pl.col("run") == 3)["end_state"][0]
     assert app.subheader[0].value == f"Run 3 ends in {end}"
-    indicators = app.dataframe[0].value
-    assert len(indicators) == 5 and "threshold" in indicators.columns
+    indicators = app.dataframe[0].value  # each definition's conditions, one row each
+    assert len(indicators) == len(CONDITIONS) and {"needs", "held"} <= set(indicators.columns)
+    row = runs.filter(pl.col("run") == 3).row(0, named=True)
+    assert app.caption[1].value.startswith(DECIDED_LABELS[row["decided_by"]])
     assert "Run 3 of scenario 'baseline'" in app.code[0].value
     assert f"End state: {end}" in app.code[0].value
 

@@ -76,6 +76,7 @@ def test_small_vocabularies():
     assert INDICATOR_NAMES == (
         *(f"final_{SERIES_NAMES[s]}" for s in INDICATOR_SERIES),
         "final_gap_trend",
+        "final_gap_reference",
     )
     _agrees(IND, tuple(n.removeprefix("final_") for n in INDICATOR_NAMES))
 

@@ -224,33 +224,9 @@ def typical_run(runs: pl.DataFrame, end_state: str) -> int:
 
 
 def deciding_indicators(row: dict[str, Any], values: dict[str, Any]) -> pl.DataFrame:
-    """The final indicators that decide a run's end state beside the classifier's thresholds
-    (as the run's story states them), read from the run row and the manifest's values."""
-    rows = [
-        (
-            "open-closed gap, months",
-            row["final_gap_months"],
-            f">= {values['classifier.gap_widens_months']:g} means gap_widens",
-        ),
-        (
-            "new deployments on open weights",
-            row["final_new_open_share"],
-            f">= {values['classifier.new_open_min']:g} needed for open_deepening",
-        ),
-        (
-            "self-hosted share of enterprise tokens",
-            row["final_selfhost_share"],
-            f">= {values['classifier.selfhost_min']:g} needed for open_deepening",
-        ),
-        (
-            "concentration of open usage (HHI)",
-            row["final_open_hhi"],
-            f"<= {values['classifier.open_hhi_max']:g} needed for open_deepening",
-        ),
-        (
-            "independent labs releasing open weights",
-            row["final_independent_open"],
-            ">= 1 needed for open_deepening",
-        ),
-    ]
-    return pl.DataFrame(rows, schema=["indicator", "value", "threshold"], orient="row")
+    """Each end state's conditions with the run's indicators against the classifier's
+    thresholds and whether they held (as the run's story states them,
+    :func:`experiments.verdict.verdict_frame`), from the run row and the manifest's values."""
+    from experiments.verdict import verdict_frame
+
+    return verdict_frame(row, values)

@@ -22,7 +22,8 @@ from sim.params.spec import PRIORS, Prior
 from sim.rules.classify import INDICATOR_NAMES
 from sim.state import S
 
-from ..sensitivity import conditions_met, variant_frame
+from ..sensitivity import classifier_columns, conditions_met
+from .indicators import replay_statistics
 from .targets import FIT_MONTHS, TARGETS, loss, target_values
 
 __all__ = ["CalParam", "CAL_PARAMS", "CalibrationResult", "calibrate", "fit_keys", "validate"]
@@ -151,6 +152,9 @@ def validate(scenario: Scenario, runs: int) -> tuple[dict[str, np.ndarray], np.n
         ("gap_months", S.GAP_MONTHS),
         ("frontier_price", S.FRONTIER_PRICE),
         ("price_at_start_frontier", S.PRICE_AT_START_FRONTIER),
+        ("enterprise_spend", S.ENTERPRISE_SPEND),
+        ("platform_spend", S.PLATFORM_SPEND),
+        ("closed_revenue", S.CLOSED_REVENUE),
     ):
         yearly[name] = {
             month_label(m): float(np.median(batch.trajectories[:, m, s]))
@@ -159,8 +163,9 @@ def validate(scenario: Scenario, runs: int) -> tuple[dict[str, np.ndarray], np.n
     yearly["final"] = {
         name: float(np.median(batch.indicators[:, k])) for k, name in enumerate(INDICATOR_NAMES)
     }
+    yearly["classifier_indicators"] = replay_statistics(batch.trajectories)
     yearly["conditions"] = conditions_met(
-        variant_frame(scenario.global_vector(), batch.trajectories)
+        classifier_columns(batch.decided, batch.held, batch.scores)
     )
     yearly["thresholds"] = {
         k.split(".")[1]: float(v) for k, v in scenario.values.items() if k.startswith("classifier.")

@@ -97,6 +97,15 @@ MISS_NOTES = {
     "USD 2 (Gemini 1.5 Pro) to 26 (o1), so a factor 1.6 either side is within the figure's "
     "spread.",
     "flagship_price_2025": "see flagship_price_2024.",
+    "open_never_leads_2023_2025": "a release's capability is its compute, talent and free "
+    "catch-up; an open lab with a large research edge (DeepSeek's fitted talent) can land "
+    "ahead of a closed frontier that has not released for months, which Epoch's measurements "
+    "never saw.",
+    "anthropic_share_mid_2025": "Anthropic's edge on frontier-bound work "
+    "(labs.anthropic.frontier_work_edge, fitted) weighs only on the share of work that is "
+    "frontier-bound, and which lab leads the frontier in a given month moves enterprise and "
+    "platform choices more than that edge does; Menlo's shares count usage, the target "
+    "revenue.",
     "fixed_capability_fall_2024_2025": "the capability term of serving cost falls at the "
     "inference-efficiency and hardware rates and the floor (technology.serve_cost_floor) at "
     "the hardware rate alone, so the fall slows as January 2023's capability nears the floor.",
@@ -151,6 +160,12 @@ class Target:
 
 def _gap_mean(tr: np.ndarray, P: np.ndarray) -> float:
     return float(np.mean(tr[:34, S.GAP_MONTHS]))  # January 2023 - October 2025
+
+
+def _open_lead(tr: np.ndarray, P: np.ndarray) -> float:
+    """The most months the best open model led the closed frontier in 2023-2025 (0 if it
+    never did)."""
+    return float(max(0.0, -np.min(tr[: DEC[2025] + 1, S.GAP_MONTHS])))
 
 
 def _gap_mean_2026(tr: np.ndarray, P: np.ndarray) -> float:
@@ -217,6 +232,17 @@ def _fixed_capability_fall(tr: np.ndarray, P: np.ndarray) -> float:
     return float(np.log10(max(a, 1e-12) / max(b, 1e-12)))
 
 
+def _anthropic_share(tr: np.ndarray, P: np.ndarray) -> float:
+    """Anthropic's share of the three closed frontier labs' revenue, May-July 2025."""
+    rows = tr[DEC[2024] + 5 : DEC[2024] + 8]
+    own = rows[:, lab_series(LAB_NAMES.index("anthropic"), "revenue")].sum()
+    tot = sum(
+        rows[:, lab_series(LAB_NAMES.index(lab), "revenue")].sum()
+        for lab in ("openai", "anthropic", "google")
+    )
+    return float(own / tot) if tot > 0 else 0.0
+
+
 def _open_discount(tr: np.ndarray, P: np.ndarray) -> float:
     """How much cheaper open inference is than a closed API at equal capability (2024-2025)."""
     e = P[G.SERVE_COST_EXP]
@@ -270,6 +296,18 @@ TARGETS: tuple[Target, ...] = (
         "(Edwards and Emberson, May 2026): four months on average, January - May 2026, "
         "slightly more than the three of 2023-2025",
         _gap_mean_2026,
+    ),
+    Target(
+        "open_never_leads_2023_2025",
+        "the most months the best open model led the closed frontier, 2023-2025 (a bound: at "
+        "most 0)",
+        0.0,
+        0.5,
+        "Epoch AI data insights (October 2025, May 2026): open-weight models trailed the "
+        "closed state of the art throughout 2023-2025; the closest, DeepSeek-R1 (January "
+        "2025), still trailed OpenAI's o1",
+        _open_lead,
+        bound=-1,
     ),
     Target(
         "open_share_end_2024",
@@ -351,6 +389,17 @@ TARGETS: tuple[Target, ...] = (
         "7B) USD 0.02-0.05 in 2025: some 20-40x in two years, slowing as prices near the cost "
         "of serving the smallest models",
         _fixed_capability_fall,
+    ),
+    Target(
+        "anthropic_share_mid_2025",
+        "Anthropic's share of the three closed frontier labs' revenue, May-Jul 2025",
+        0.42,
+        0.1,
+        "Menlo Ventures, 2025 Mid-Year LLM Market Update (July 2025): enterprise LLM usage "
+        "Anthropic 32%, OpenAI 25%, Google 20% (Anthropic 0.42 of the three), on coding and "
+        "agents (42% of enterprise code generation against OpenAI's 21%); a year earlier "
+        "OpenAI led with about half",
+        _anthropic_share,
     ),
     Target(
         "open_discount_2024_2025",

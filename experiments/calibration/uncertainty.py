@@ -134,6 +134,20 @@ UNCERTAINTY: dict[str, Uncertainty] = {
     ),
     "qwen_second_2025": Uncertainty(0.03, 0.03, "as deepseek_leads_2025", dated="2025-12"),
     "llama_falls_2025": Uncertainty(0.03, 0.03, "as deepseek_leads_2025", dated="2025-12"),
+    "open_never_leads_2023_2025": Uncertainty(
+        0.25,
+        0.25,
+        "Epoch's index resolves a lead to about a week; the model's capability is compute, "
+        "so a near-frontier open release may lead it by days where Epoch's benchmarks do not",
+        dated="2025-12",
+    ),
+    "anthropic_share_mid_2025": Uncertainty(
+        0.06,
+        0.05,
+        "a survey of enterprise usage shares (32/25/20%), a few points of sampling error each; "
+        "usage shares stand for revenue shares",
+        dated="2025-07",
+    ),
     "closed_revenue_growth_2025": Uncertainty(
         0.8,
         1.0,

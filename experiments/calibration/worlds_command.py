@@ -13,6 +13,7 @@ __all__ = [
     "cmd_calibrate_worlds",
     "add_run_worlds_flags",
     "ensemble_for_args",
+    "refuse_ci_width",
 ]
 
 
@@ -49,6 +50,18 @@ def ensemble_for_args(scenario, args: argparse.Namespace):
     from ..worlds import load_ensemble
 
     return load_ensemble(scenario, getattr(args, "worlds", None))
+
+
+def refuse_ci_width(ensemble) -> int:
+    """2 (after one line) when ``--ci-width`` meets a worlds file: it adds runs at a point."""
+    if ensemble is None:
+        return 0
+    print(
+        "error: --ci-width: expected a single point (add --point), found the worlds file "
+        f"{ensemble[0].path}",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:

@@ -4,9 +4,10 @@ here so that ``experiments/cli.py`` only registers them."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
+
+from ..jsontext import json_text
 
 __all__ = ["COMMANDS", "add_commands", "dispatch"]
 
@@ -205,7 +206,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         "reused": result.reused,
     }
     if args.json:
-        print(json.dumps(doc, indent=2))
+        print(json_text(doc, indent=2))
     else:
         resumed = f", {result.resumed_chunks} resumed" if result.resumed_chunks else ""
         print(
@@ -231,7 +232,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         if args.analysis == "sensitivity":
             df, files = sensitivity(folder)
             if args.json:
-                print(json.dumps(df.to_dicts(), indent=2))
+                print(json_text(df.to_dicts(), indent=2))
             else:
                 print(render_sensitivity(df))
         elif args.analysis == "match":
@@ -240,14 +241,14 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             m = match(folder, parse_target(args.target), args.tolerance)
             files = m.files
             if args.json:
-                print(json.dumps(_match_doc(m), indent=2))
+                print(json_text(_match_doc(m), indent=2))
             else:
                 print(render_match(m))
         else:
             d = discover(folder, args.end_state, depth=args.depth)
             files = d.files
             if args.json:
-                print(json.dumps(_discovery_doc(d), indent=2))
+                print(json_text(_discovery_doc(d), indent=2))
             else:
                 print(render_discovery(d))
     except AnalysisError as exc:

@@ -34,6 +34,9 @@ class BatchArrays:
     seeds: np.ndarray  # (n,) per-run seed
     world: np.ndarray  # (n,) index of the run's parameter set in ``worlds`` (0: the scenario)
     end_states: np.ndarray  # (n,) index into END_STATES
+    decided: np.ndarray  # (n,) how the end state was decided, index into DECIDED
+    held: np.ndarray  # (n,) condition bits: bit j set when CONDITIONS[j] held
+    scores: np.ndarray  # (n, len(END_STATES)) each end state's score (>= 0: its definition held)
     indicators: np.ndarray  # (n, N_INDICATORS)
     trajectories: np.ndarray  # (n, months, S.N)
     logs: np.ndarray  # (n, MAX_EVENTS) EVENT_DTYPE
@@ -76,6 +79,9 @@ def simulate(
         seeds=seeds,
         world=world,
         end_states=np.zeros(n, dtype=np.int64),
+        decided=np.zeros(n, dtype=np.int64),
+        held=np.zeros(n, dtype=np.int64),
+        scores=np.zeros((n, len(END_STATES))),
         indicators=np.zeros((n, N_INDICATORS)),
         trajectories=np.zeros((n, months, int(S.N))),
         logs=np.zeros((n, MAX_EVENTS), dtype=EVENT_DTYPE),
@@ -129,6 +135,9 @@ def _run(
         out.logs,
         out.log_n,
         out.end_states,
+        out.decided,
+        out.held,
+        out.scores,
         out.indicators,
         out.dropped,
     )
@@ -141,6 +150,9 @@ def _simulate_reference(scenario: Scenario, worlds: tuple[Scenario, ...], out: B
         model = MarketModel(worlds[int(out.world[j])], run=int(r), rng=scenario.seed, collect=False)
         model.run_model()
         out.end_states[j] = END_STATES.index(model.end_state)
+        out.decided[j] = model.decided
+        out.held[j] = model.held
+        out.scores[j] = model.scores
         out.indicators[j] = model.indicators
         out.trajectories[j] = model.trajectories
         out.logs[j] = model.log

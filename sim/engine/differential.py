@@ -104,6 +104,14 @@ def batch_differences(
                 f"{head}: end state {END_STATES[int(fast.end_states[j])]} vs "
                 f"{END_STATES[int(reference.end_states[j])]}"
             )
+        if fast.decided[j] != reference.decided[j] or fast.held[j] != reference.held[j]:
+            out.append(
+                f"{head}: classifier decided {int(fast.decided[j])} with conditions "
+                f"{int(fast.held[j]):b} vs {int(reference.decided[j])} with "
+                f"{int(reference.held[j]):b}"
+            )
+        if not np.allclose(fast.scores[j], reference.scores[j], rtol=rtol, atol=atol):
+            out.append(f"{head}: scores differ: {fast.scores[j]} vs {reference.scores[j]}")
         if fast.dropped[j] != reference.dropped[j]:
             out.append(f"{head}: dropped events {fast.dropped[j]} vs {reference.dropped[j]}")
     return out

@@ -12,7 +12,7 @@ from numba import njit, prange
 from ..events import EV, EVENT_PRIORITY
 from ..params.spec import G
 from ..rules import clearing
-from ..rules.classify import classify, final_indicators
+from ..rules.classify import N_CONDITIONS, decide, final_indicators
 from ..rules.dispatch import handle_event
 from ..rules.enterprise import ADOPTION_RECHECK_MONTHS
 from ..rules.jit import borrow, hot_kernel, kernel, prefetch
@@ -174,10 +174,12 @@ def run_until(s, months, rings, stop):
 
 
 @kernel
-def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
-    """Simulate one run; fills ``traj`` (months x series), ``log`` and ``ind``.
+def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind, scores):
+    """Simulate one run; fills ``traj`` (months x series), ``log``, ``ind`` and the end
+    states' ``scores``, the classifier running on the finished trajectory.
 
-    Returns (end state index, number of logged events, number of events dropped).
+    Returns (end state index, how it was decided, condition bits, number of logged events,
+    number of events dropped).
     """
     traj[:, :] = 0.0
     owner = new_state(P, LP, CP, n_ent, n_dev, months, traj, log)
@@ -188,14 +190,31 @@ def run_one(P, LP, CP, seed, months, n_ent, n_dev, traj, log, ind):
     rings = queue_reviews(s, n_ent, n_dev, months)
     run_until(s, months, rings, months)
     final_indicators(P, traj, months, ind)
+    end, how, bits = decide(P, traj, months, np.empty(N_CONDITIONS), scores)
     mo = owner.mkt[0]  # the owned state lives to the end of the run
-    return classify(P, traj, months), mo.log_n, mo.dropped
+    return end, how, bits, mo.log_n, mo.dropped
 
 
 # nogil: a batch's background thread builds and writes the previous chunk's tables meanwhile
 @njit(cache=True, parallel=True, nogil=True, error_model="numpy")
 def run_batch(
-    P, LP, CP, world, seeds, months, n_ent, n_dev, traj, logs, log_n, ends, inds, dropped
+    P,
+    LP,
+    CP,
+    world,
+    seeds,
+    months,
+    n_ent,
+    n_dev,
+    traj,
+    logs,
+    log_n,
+    ends,
+    decided,
+    held,
+    scores,
+    inds,
+    dropped,
 ):
     """Run ``len(seeds)`` independent runs in parallel into preallocated outputs.
 
@@ -204,9 +223,21 @@ def run_batch(
     """
     for r in prange(seeds.shape[0]):
         w = world[r]
-        e, n, d = run_one(
-            P[w], LP[w], CP[w], seeds[r], months, n_ent, n_dev, traj[r], logs[r], inds[r]
+        e, how, bits, n, d = run_one(
+            P[w],
+            LP[w],
+            CP[w],
+            seeds[r],
+            months,
+            n_ent,
+            n_dev,
+            traj[r],
+            logs[r],
+            inds[r],
+            scores[r],
         )
         ends[r] = e
+        decided[r] = how
+        held[r] = bits
         log_n[r] = n
         dropped[r] = d

@@ -27,7 +27,7 @@ from ..params.scenario import Scenario, load_scenario
 from ..params.spec import CLOUD_NAMES, L
 from ..plan import MONTH_PLAN
 from ..rules import clearing, lifecycle
-from ..rules.classify import N_INDICATORS, classify, final_indicators
+from ..rules.classify import N_CONDITIONS, N_INDICATORS, decide, final_indicators
 from ..rules.rng import run_seed
 from ..rules.setup import init_state
 from ..state import EVENT_DTYPE, MAX_EVENTS, SERIES_NAMES, new_state
@@ -117,6 +117,9 @@ class MarketModel(mesa.Model):
         self._next_clearing: simpy.Event | None = None
         self._month_done = self.calendar.event()
         self.end_state: str | None = None
+        self.decided = 0  # how the end state was decided (sim.vocab.DECIDED), once finished
+        self.held = 0  # condition bits (sim.rules.classify.CONDITIONS), once finished
+        self.scores = np.zeros(len(END_STATES))
         self._make_agents()
         self._drain()  # the first events; labs' lifecycles start with their first release
         self.calendar.process(self._clearing())
@@ -239,7 +242,10 @@ class MarketModel(mesa.Model):
 
     def _finish(self) -> None:
         final_indicators(self.P, self.trajectories, self.months, self.indicators)
-        self.end_state = END_STATES[int(classify(self.P, self.trajectories, self.months))]
+        end, self.decided, self.held = decide(
+            self.P, self.trajectories, self.months, np.empty(N_CONDITIONS), self.scores
+        )
+        self.end_state = END_STATES[int(end)]
         self.running = False
 
     # -- Mesa --------------------------------------------------------------------------------

@@ -36,7 +36,13 @@ from .platform import platform_targets, update_platform
 from .record import record_month
 from .regulation import export_control_prob, incident_prob, liability_prob, pressure_decay
 from .rng import stream_id, uniform
-from .technology import log_flop_per_usd, phase_in_hardware, spend_budget, token_demand
+from .technology import (
+    frontier_spend,
+    log_flop_per_usd,
+    phase_in_hardware,
+    spend_budget,
+    token_demand,
+)
 from .views import compute_views
 from .workload import enterprise_work_share, work_mix
 
@@ -316,7 +322,9 @@ def step_funding(s):
         lb = labs[k]
         if lb.funding != Funding.VENTURE or lb.alive == 0 or lb.funding_pending:
             continue
-        burn = LP[k, L.OPEX] + lb.spend - lb.revenue
+        # a lab raises to fund the race it wants, not just the run it can afford
+        want = max(lb.spend, LP[k, L.AMBITION] * frontier_spend(P, float(month)))
+        burn = LP[k, L.OPEX] + want - lb.revenue
         if lb.cash < 0:
             lb.funding_pending = 2
             emit(s, ev_time + 0.5, EV.RUNWAY_EXHAUSTED, k)

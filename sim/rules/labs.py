@@ -175,10 +175,21 @@ def funding_success_prob(P: np.ndarray, revenue: float, rev_slow: float) -> floa
 
 @kernel
 def funding_amount(
-    P: np.ndarray, LP: np.ndarray, lab: int, revenue: float, dev_share: float
+    P: np.ndarray,
+    LP: np.ndarray,
+    lab: int,
+    revenue: float,
+    dev_share: float,
+    race_year: float,
+    closeness: float,
 ) -> float:
-    """USD B raised: 20% of a valuation on revenue plus USD 200 B x the lab's developer share
-    (investors price the ecosystem, driver 1)."""
+    """USD B raised: 20% of a valuation on revenue, plus USD 200 B x the lab's developer share
+    (investors price the ecosystem, driver 1), plus the value of a seat in the frontier race:
+    ``frontier_valuation_years`` x a year of the training it wants (``race_year``, USD B),
+    times its ``closeness`` to the frontier (1 at it, 0 at ``frontier_lab_gap_months``
+    behind): frontier labs were valued far above their revenue multiples (Anthropic USD 61.5 B
+    on about 1 B of revenue in March 2025)."""
     valuation = LP[lab, L.VALUATION_MULT] * 12.0 * revenue
     valuation += P[G.ECOSYSTEM_STRENGTH] * 200.0 * dev_share
+    valuation += P[G.FRONTIER_VALUATION_YEARS] * race_year * min(1.0, max(0.0, closeness))
     return 0.2 * valuation

@@ -25,7 +25,7 @@ from .labs import (
 )
 from .pricing import adjust_markup, target_markup
 from .rng import normal, stream_id, uniform
-from .technology import frontier_at, gap_months, lab_serve_cost, serve_cost
+from .technology import frontier_at, frontier_spend, gap_months, lab_serve_cost, serve_cost
 from .views import open_share_now
 
 __all__ = [
@@ -311,12 +311,27 @@ def on_funding_round(s, lab: int, t: float) -> None:
         return
     u = lab_draw(s, lab)
     u2 = lab_draw(s, lab)
+    # a year of the training the lab wants, and how close its best closed model is to the
+    # frontier (1 at it, 0 at counterforces.sustainability.partner_gap_months behind)
+    race_year = LP[lab, L.AMBITION] * frontier_spend(P, t) * 12.0
+    gap = s.lv[lab, LV.GAP_CLOSED]
+    closeness = 1.0 - max(0.0, gap) / max(P[G.PARTNER_GAP_MONTHS], 1e-9)
     if u < funding_success_prob(P, lb.revenue, lb.rev_slow):
-        amount = funding_amount(P, LP, lab, lb.revenue, lb.dev_share)
+        amount = funding_amount(P, LP, lab, lb.revenue, lb.dev_share, race_year, closeness)
         lb.cash += amount
         lb.forced = 0
         log_event(s, t, EV.FUNDING_ROUND, lab, amount, lb.cash, 1)
         return
+    # a lab still near the frontier is backed by its cloud partner (a strategic investment)
+    for c in range(s.clouds.shape[0]):
+        if int(s.CP[c, C.PARTNER]) == lab and closeness > 0.0:
+            if lab_draw(s, lab) < P[G.PARTNER_RESCUE_PROB]:
+                amount = P[G.PARTNER_STAKE_YEARS] * race_year
+                lb.cash += amount
+                lb.forced = 0
+                log_event(s, t, EV.FUNDING_ROUND, lab, amount, lb.cash, 2)
+                return
+            break
     log_event(s, t, EV.FUNDING_FAILED, lab, 0.0, lb.cash, 0)
     force = min(1.0, P[G.FORCE_CLOSE_PROB] * P[G.SUSTAIN_STRENGTH])
     if LP[lab, L.OPEN0] > 0 and lb.forced == 0 and u2 < force:

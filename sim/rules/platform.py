@@ -146,6 +146,10 @@ def platform_targets(s, out: np.ndarray) -> None:
             umax = -1e300
             for j in range(n_off):
                 u[j] = base[j] - qw * max(gaps[j] - tol, 0.0) if base[j] > -1e299 else -1e300
+                # on frontier-bound work a lab's flagship offers carry its edge (Anthropic's
+                # in programming), its small tier does not
+                if i == n_nodes and j < 2 * n_labs and u[j] > -1e299:
+                    u[j] += LP[j % n_labs, L.WORK_EDGE]
                 umax = max(umax, u[j])
             tot = 0.0
             for j in range(n_off):

@@ -53,7 +53,9 @@ def compute_views(s, t):
     month = m.month
     rate = P[G.FRONTIER_OOM_PER_MONTH]
     n_labs = labs.shape[0]
-    # every lab's best model, closed or open, is sold with the era's test-time reasoning
+    # every model a lab sells, closed or open, flagship or small tier, is sold with the era's
+    # test-time reasoning (o4-mini and Gemini Flash reason too): only a fixed capability's
+    # cheapest offer does without
     reasoning = 10.0 ** test_time_oom(P, t)
     for k in range(n_labs):
         lb = labs[k]
@@ -74,7 +76,9 @@ def compute_views(s, t):
         # lowest markup a vendor accepts (the small tier is where it meets open weights on price)
         behind = P[G.SMALL_TIER_MONTHS]
         small = lb.cap_closed - behind * rate
-        lv[k, LV.SMALL_PRICE] = lab_serve_cost(P, LP, k, small, t, m.hw_oom) * P[G.MARKUP_MIN]
+        lv[k, LV.SMALL_PRICE] = (
+            lab_serve_cost(P, LP, k, small, t, m.hw_oom) * reasoning * P[G.MARKUP_MIN]
+        )
         lv[k, LV.GAP_SMALL] = lv[k, LV.GAP_CLOSED] + behind if lb.cap_closed > 0 else NO_GAP
         sells = lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0
         # developers build on a lab's best model: its ecosystem is open weights unless a
@@ -104,6 +108,7 @@ def compute_views(s, t):
             if lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0:
                 u = (
                     LP[k, L.ENTERPRISE_APPEAL]
+                    + m.work_share * LP[k, L.WORK_EDGE]
                     - a * np.log(lv[k, LV.PRICE])
                     - qw * max(lv[k, LV.GAP_CLOSED], 0.0)
                     + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
@@ -131,6 +136,7 @@ def compute_views(s, t):
             if lb.cap_open > 0:
                 u = (
                     -a * np.log(lv[k, LV.OCOST])
+                    + m.work_share * LP[k, L.WORK_EDGE]
                     - qw * max(lv[k, LV.GAP_OPEN], 0.0)
                     + eco_w * lb.dev_share
                     + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)

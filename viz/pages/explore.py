@@ -8,8 +8,9 @@ import time
 import polars as pl
 import streamlit as st
 
-from experiments.summary import EXPERT_ESTIMATE, summarize
+from experiments.summary import CONDITION_LABELS, DECIDED_LABELS, EXPERT_ESTIMATE, summarize
 from sim.actors import LAB_LABELS, LAB_NAMES
+from sim.calendar import month_label
 from viz import charts
 from viz.common import load_results
 from viz.data import ViewError, ensure_batch, open_scenario, scenario_files, shown_path
@@ -22,6 +23,8 @@ MAIN = (
     ("enterprises.open_friction", "Integration effort of open models in 2023 (utility)"),
     ("market.demand_growth_start", "Token demand growth in 2023 (x per year)"),
 )
+# the horizons a batch can run to: December 2031 (the default) or December 2033
+HORIZONS = {"December 2031": 108, "December 2033": 132}
 DRIVERS = (
     ("drivers.ecosystem.strength", "Ecosystem"),
     ("drivers.market_pressure.strength", "Market pressure"),
@@ -48,7 +51,15 @@ def _controls():
     c1, c2 = st.columns(2)
     runs = c1.number_input("Runs", min_value=1, max_value=20000, value=200, step=100, key="runs")
     seed = c2.number_input("Seed", min_value=0, value=sc.seed, step=1, key=f"seed_{name}")
-    overrides = {"run.runs": int(runs), "run.seed": int(seed)}
+    own = int(sc.values["run.months"])
+    horizons = {f"{month_label(own - 1)} (the scenario's)": own}
+    horizons.update({k: v for k, v in HORIZONS.items() if v != own})
+    horizon = st.selectbox(
+        "Horizon (the answer as of December 2029, 2031 and 2033, those the runs reach)",
+        list(horizons),
+        key=f"horizon_{name}",
+    )
+    overrides = {"run.runs": int(runs), "run.seed": int(seed), "run.months": horizons[horizon]}
     with st.expander("Main parameters", expanded=False):
         for key, label in MAIN:
             overrides[key] = st.number_input(
@@ -66,7 +77,7 @@ def _run(path, overrides, baseline_path) -> None:
     """Simulate (or read back) the batch and its baseline at the same runs and seed."""
     try:
         sc = open_scenario(path, overrides)
-        same = {"run.runs": overrides["run.runs"], "run.seed": overrides["run.seed"]}
+        same = {k: overrides[k] for k in ("run.runs", "run.seed", "run.months")}
         base = open_scenario(baseline_path, same) if baseline_path else None
     except ViewError as exc:
         st.error(str(exc))
@@ -106,17 +117,30 @@ def _fan(folder: str, columns: list[str], title: str, y: str, labels=None, **sca
 
 
 def _classifier(summary: dict) -> None:
-    """How the shares move when a classifier threshold or the year classified moves, and
-    which conditions held: a headline that hinges on one threshold says so here."""
+    """How each run was decided, the answer by horizon, how the shares move when a classifier
+    threshold moves (the moves over the 10-point limit named, with why), and which of each
+    definition's conditions held."""
+    decided = summary.get("decided") or {}
+    if decided:
+        n = max(summary["runs"], 1)
+        st.caption(
+            "How the runs were decided: "
+            + "; ".join(f"{DECIDED_LABELS[k]} {v / n:.1%}" for k, v in decided.items())
+        )
+    horizon = summary.get("by_horizon") or []
+    if horizon:
+        st.markdown("**The answer by horizon** (the same runs classified as of December of)")
+        st.dataframe(charts.sensitivity_frame(horizon), hide_index=True, width="stretch")
     rows = summary.get("classifier_sensitivity") or []
     if not rows:
         return
     st.markdown("**How the end-state shares move with the classifier**")
     hinges = summary.get("hinges") or []
+    limit = summary.get("hinge_limit_points", 10.0)
     if hinges:
         st.warning("\n".join(f"- {sentence}" for sentence in hinges))
     else:
-        st.caption("no end-state share moves by 10 points or more under any variant")
+        st.caption(f"every move stays within the {limit:.0f}-point limit")
     table = charts.sensitivity_frame(rows)
     # short headers so every column fits: a state's share, then its change beside it
     config = {
@@ -126,9 +150,18 @@ def _classifier(summary: dict) -> None:
     }
     st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     held = summary.get("conditions_held") or {}
+    definitions = summary.get("definitions") or {}
     st.dataframe(
         pl.DataFrame(
-            {"condition held persistently": list(held), "share of runs": list(held.values())}
+            [
+                {
+                    "end state": state,
+                    "condition": CONDITION_LABELS.get(c, c),
+                    "share of runs where it held": held.get(c, 0.0),
+                }
+                for state, conds in definitions.items()
+                for c in conds
+            ]
         ),
         hide_index=True,
     )

@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from experiments.story import StoryError, tell_story
+from experiments.summary import DECIDED_LABELS
 from sim.actors import ACTOR_LABELS
 from sim.vocab import END_STATES
 from viz import charts
@@ -51,6 +52,12 @@ def _page() -> None:
         )
     row = res.runs.filter(pl.col("run") == run).row(0, named=True)
     st.subheader(f"Run {run} ends in {row['end_state']}")
+    decided = row.get("decided_by")
+    if decided is not None:
+        scores = ", ".join(
+            f"{e} {row[f'score_{e}']:+.2f}" for e in END_STATES if f"score_{e}" in row
+        )
+        st.caption(f"{DECIDED_LABELS.get(decided, decided)}; scores: {scores}")
     values = res.manifest["scenario"].get("values", {})
     try:
         st.dataframe(deciding_indicators(row, values), hide_index=True)
