@@ -82,7 +82,9 @@ def test_calibrate_stays_in_the_prior_box(baseline):
     small = baseline.with_values(run__enterprises=200, run__developers=1000)
     calls = []
     result = calibrate(small, runs=6, max_evaluations=12, progress=lambda n, v: calls.append(v))
-    assert result.evaluations >= 12 and calls[0] == result.loss_start
+    # the first evaluation is the start; it leaves out the scale targets, which the solved
+    # scale meets up to the budget's slight curvature (spend is not quite proportional to it)
+    assert result.evaluations >= 12 and calls[0] == pytest.approx(result.loss_start, rel=1e-6)
     for p in CAL_PARAMS:
         assert p.lo <= result.fitted[p.key] <= p.hi
         for key in p.also:  # a tied key is fitted with its parameter
