@@ -77,7 +77,7 @@ def measure(
         fit_s = time.perf_counter() - t1
         cand = _latin(points * candidates, len(PRIORS), 2)
         t2 = time.perf_counter()
-        kept = _screen(gps, cand, cfg.cutoff, cfg.rank)
+        kept = _screen(gps, cand, cfg.rank) < cfg.cutoff
         screen_s = time.perf_counter() - t2
         out.update(
             {

@@ -68,7 +68,7 @@ class HistoryConfig:
     """Waves, simulated worlds per wave, runs per world, cutoff, emulator screening."""
 
     waves: int = 3
-    points: int = 200
+    points: int = 1000  # wave 1 needs many: few of the prior's worlds survive the facts
     runs: int = 8
     cutoff: float = 3.0
     candidates: int = 20  # emulator-screened candidates per simulated world (waves >= 2)
@@ -204,8 +204,8 @@ def _emulators(u: np.ndarray, mean: np.ndarray, seed: int, active: np.ndarray) -
     return out
 
 
-def _screen(gps: list, cand: np.ndarray, cutoff: float, rank: int) -> np.ndarray:
-    """Candidates the emulators do not rule out (emulated implausibility below cutoff)."""
+def _screen(gps: list, cand: np.ndarray, rank: int) -> np.ndarray:
+    """Each candidate's emulated implausibility (its ``rank``-th largest over the targets)."""
     mean = np.zeros((cand.shape[0], len(gps)))
     var = np.zeros_like(mean)
     for j, gp in enumerate(gps):
@@ -213,7 +213,7 @@ def _screen(gps: list, cand: np.ndarray, cutoff: float, rank: int) -> np.ndarray
             m, s = gp.predict(cand, return_std=True)
             mean[:, j], var[:, j] = m, s**2
     active = np.array([gp is not None for gp in gps])
-    return _ranked(implausibility(mean, var, 1, active), rank) < cutoff
+    return _ranked(implausibility(mean, var, 1, active), rank)
 
 
 def _propose(
@@ -233,9 +233,8 @@ def _propose(
             f"--points, or revisit the priors and the targets' uncertainties"
         )
     lo, hi = keep.min(axis=0), keep.max(axis=0)
-    pad = 0.1 * np.maximum(hi - lo, 0.05)
+    pad = np.maximum(0.1 * (hi - lo), 0.05)  # a lone survivor still gets a neighbourhood
     lo, hi = np.clip(lo - pad, 0, 1), np.clip(hi + pad, 0, 1)
-    rng = np.random.default_rng([seed, k])
     if not cfg.emulate:
         cand = lo + _latin(cfg.points, d, seed + k) * (hi - lo)
         return cand, cfg.points, 0
@@ -243,14 +242,12 @@ def _propose(
     cand = lo + _latin(n_cand, d, seed + k) * (hi - lo)
     u_all = np.concatenate([w.u for w in waves])[-cfg.max_train :]
     m_all = np.concatenate([w.mean for w in waves])[-cfg.max_train :]
-    passed = cand[_screen(_emulators(u_all, m_all, seed, active), cand, cfg.cutoff, cfg.rank)]
-    chosen = passed[: cfg.points]
-    if chosen.shape[0] < cfg.points:  # too few candidates pass: jitter the survivors
-        extra = cfg.points - chosen.shape[0]
-        pick = keep[rng.integers(0, keep.shape[0], extra)]
-        jitter = rng.normal(0.0, 0.05, pick.shape) * (hi - lo)
-        chosen = np.concatenate([chosen, np.clip(pick + jitter, 0.0, 1.0)])
-    return chosen, n_cand, n_cand - passed.shape[0]
+    imp = _screen(_emulators(u_all, m_all, seed, active), cand, cfg.rank)
+    ruled_out = int(np.sum(imp >= cfg.cutoff))
+    # the candidates the emulators rule out least: every one they keep, then (when fewer than
+    # the wave's worlds pass) the nearest misses, so the wave still explores the region
+    order = np.argsort(imp, kind="stable")
+    return cand[order[: cfg.points]], n_cand, ruled_out
 
 
 def _chunk_file(state: Path, wave: int, c: int) -> Path:

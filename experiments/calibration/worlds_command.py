@@ -73,9 +73,14 @@ def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:
         help="fit an ensemble of worlds by history matching and write the scenario's worlds "
         "file (default: the single best point, as before)",
     )
-    g.add_argument("--waves", type=positive, default=3, help="waves (3)")
-    g.add_argument("--points", type=positive, default=200, help="worlds simulated per wave (200)")
-    g.add_argument("--world-runs", type=positive, default=8, help="runs per world (8)")
+    from .history import HistoryConfig
+
+    d = HistoryConfig()
+    g.add_argument("--waves", type=positive, default=d.waves, help=f"waves ({d.waves})")
+    g.add_argument(
+        "--points", type=positive, default=d.points, help=f"worlds simulated per wave ({d.points})"
+    )
+    g.add_argument("--world-runs", type=positive, default=d.runs, help=f"runs per world ({d.runs})")
     g.add_argument("--cutoff", type=_positive_float, default=3.0, help="implausibility cutoff (3)")
     g.add_argument(
         "--rank",
@@ -86,8 +91,8 @@ def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:
     g.add_argument(
         "--candidates",
         type=positive,
-        default=20,
-        help="emulator-screened candidates per simulated world in waves 2+ (20)",
+        default=d.candidates,
+        help=f"emulator-screened candidates per simulated world in waves 2+ ({d.candidates})",
     )
     g.add_argument("--no-emulator", action="store_true", help="simulate every candidate")
     g.add_argument(
