@@ -13,6 +13,9 @@ from pathlib import Path
 
 from sim.params.errors import ScenarioError
 
+from .calibration.worlds_command import add_run_worlds_flags as _add_worlds_flags
+from .calibration.worlds_command import add_worlds_arguments, refuse_ci_width
+from .calibration.worlds_command import ensemble_for_args as _ensemble
 from .jsontext import json_text
 from .progress import catch_interrupts
 from .report_commands import cmd_ablate, cmd_calibrate
@@ -78,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="runs per resumable chunk (default 250; 10 with the reference engine)",
     )
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    _add_worlds_flags(run)
     run.add_argument(
         "--horizon",
         type=horizon_year,
@@ -99,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--out", help="folder for one results folder per scenario + compare.json")
     cmp.add_argument("--threads", type=_positive, help="worker threads (default: all cores)")
     cmp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    _add_worlds_flags(cmp)
     _add_set_force(cmp)
     cal = sub.add_parser(
         "calibrate",
@@ -121,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", default="docs/calibration.md", help="report file (docs/calibration.md)"
     )
     cal.add_argument("--dry-run", action="store_true", help="print the report; change no file")
+    add_worlds_arguments(cal, _positive)
     abl = sub.add_parser(
         "ablate",
         help="switch each driver and counter-force off and double it; paired effects table",
@@ -227,13 +233,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         args.set = [*args.set, horizon_set(args.horizon)]
     try:
         scenario = _load(args.scenario, args.runs, args.seed, args.set)
+        ensemble = _ensemble(scenario, args)  # a worlds file's error is a ScenarioError too
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.ci_width is not None:
         from .adaptive import run_adaptive_command
 
-        return run_adaptive_command(args, scenario)
+        return refuse_ci_width(ensemble) or run_adaptive_command(args, scenario)
     _compile_first(scenario, args.engine)
     bar = Progress(scenario.runs)
     try:
@@ -246,13 +253,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
             engine=args.engine,
             force=args.force,
             notify=bar.note,
+            ensemble=ensemble,
         )
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         bar.close()
+    from .ensemble import ensemble_summary, render_ensemble
+
     summary = summarize(result.runs, scenario.name, scenario.seed)
+    summary.update(ensemble_summary(result.runs, ensemble and ensemble[0], scenario.seed))
     summary["scenario_hash"] = scenario.hash
     summary["engine"] = args.engine
     summary["out"] = str(result.out) if result.out else None
@@ -261,6 +272,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(json_text(summary, indent=2))
     else:
         print(render_table(summary))
+        print("\n" + render_ensemble(summary))
         if result.out:
             print(f"\nresults written to {result.out}")
     return 0
@@ -286,6 +298,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             _load(p, args.runs, args.seed if args.seed is not None else first.seed, args.set)
             for p in args.scenarios[1:]
         ]
+        ensembles = [_ensemble(sc, args) for sc in scenarios]
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -303,6 +316,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             progress=bar.update,
             force=args.force,
             notify=bar.note,
+            ensembles=ensembles,
         )
         if args.out:
             atomic_write_json(Path(args.out) / "compare.json", cmp)

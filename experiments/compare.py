@@ -15,7 +15,8 @@ from typing import Any
 from sim.params.scenario import Scenario
 from sim.vocab import END_STATES
 
-from .runner import DEFAULT_CHUNK, batch_plan, run_scenario
+from .ensemble import ensemble_summary
+from .runner import DEFAULT_CHUNK, Drawn, batch_plan, run_scenario
 from .stats import paired_difference
 from .store import StoreError, inspect_folder, refusal
 from .summary import summarize
@@ -33,7 +34,11 @@ def compare_folders(out: str | Path, scenarios: list[Scenario]) -> list[Path]:
 
 
 def _check_compare_folder(
-    out: Path, scenarios: list[Scenario], chunk_size: int, force: bool
+    out: Path,
+    scenarios: list[Scenario],
+    chunk_size: int,
+    force: bool,
+    ensembles: list[Drawn | None],
 ) -> None:
     """Refuse, before running anything, an ``out`` holding files a comparison did not write
     or a scenario folder holding another plan's results (unless ``force``)."""
@@ -49,8 +54,8 @@ def _check_compare_folder(
                 f"{out}: holds {shown} (not this comparison's); nothing was changed. Choose "
                 f"another folder, or pass --force to write the comparison beside them"
             )
-    for folder, sc in zip(folders, scenarios, strict=True):
-        state = inspect_folder(folder, batch_plan(sc, chunk_size, "fast"))
+    for folder, sc, ens in zip(folders, scenarios, ensembles, strict=True):
+        state = inspect_folder(folder, batch_plan(sc, chunk_size, "fast", ens))
         if state.status in ("file", "sweep") or (
             not force and state.status in ("other", "foreign")
         ):  # a sweep's folder is never replaced, even with --force
@@ -65,18 +70,23 @@ def compare_scenarios(
     progress: Callable[[int], None] | None = None,
     force: bool = False,
     notify: Callable[[str], None] | None = None,
+    ensembles: list[Drawn | None] | None = None,
 ) -> dict[str, Any]:
     """Run each scenario and compare its end-state shares with the first (the baseline).
+    ``ensembles[i]`` is the worlds scenario ``i``'s runs are drawn from (None: its point);
+    scenarios sharing a worlds file and a seed draw the same world for run k, so the pairs
+    stay paired.
 
     With ``out``, each scenario's results go to ``out/NN-name``; every folder is checked
     before the first run (see :func:`experiments.store.claim_folder`)."""
     folders: list[Path | None] = [None] * len(scenarios)
+    ensembles = ensembles if ensembles is not None else [None] * len(scenarios)
     if out is not None:
-        _check_compare_folder(Path(out), scenarios, chunk_size, force)
+        _check_compare_folder(Path(out), scenarios, chunk_size, force, ensembles)
         folders = list(compare_folders(out, scenarios))
     summaries = []
     ends = []
-    for sc, folder in zip(scenarios, folders, strict=True):
+    for sc, folder, ens in zip(scenarios, folders, ensembles, strict=True):
         result = run_scenario(
             sc,
             out=folder,
@@ -85,8 +95,10 @@ def compare_scenarios(
             progress=progress,
             force=force,
             notify=notify,
+            ensemble=ens,
         )
         s = summarize(result.runs, sc.name, sc.seed)
+        s.update(ensemble_summary(result.runs, ens and ens[0], sc.seed))
         s["path"] = sc.path
         s["scenario_hash"] = sc.hash
         s["out"] = str(folder) if folder else None
@@ -142,6 +154,22 @@ def render_comparison(cmp: dict[str, Any]) -> str:
             f"{s['scenario'][:27]:<28}{m['final_open_share']:>12.3f}{m['final_gap_months']:>13.2f}"
             f"{m['final_bigtech_open_share']:>16.3f}{m['final_independent_open']:>14.1f}"
         )
+    if any(s.get("worlds_file") for s in cmp["scenarios"]):
+        lines += ["", f"{'over worlds and runs':<30}" + "".join(f"{n:<22}" for n in END_STATES)]
+        for s in cmp["scenarios"]:
+            if not s.get("worlds_file"):
+                continue
+            b = s["between_worlds_share"]
+            head = f"{s['scenario'][:17]} ({s['worlds']}w, {'n/a' if b is None else f'{b:.2f}'})"
+            row = f"{head[:29]:<30}"
+            for name in END_STATES:
+                e = s["shares_over_worlds"][name]
+                row += f"{e['share']:.3f} [{e['lo']:.3f}, {e['hi']:.3f}]".ljust(22)
+            lines.append(row.rstrip())
+        lines += [
+            "(Nw, b): N distinct worlds drawn, b the share of end-state variance between",
+            "worlds; intervals: two-stage bootstrap over worlds, then runs",
+        ]
     lines += [
         "",
         "share [95% Wilson interval] of runs ending in each end state; vs: share minus the",

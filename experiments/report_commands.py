@@ -16,6 +16,11 @@ __all__ = ["cmd_calibrate", "cmd_ablate"]
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.params.scenario import ScenarioError, load_scenario
 
+    if getattr(args, "worlds", False):
+        from .calibration.worlds_command import cmd_calibrate_worlds
+
+        return cmd_calibrate_worlds(args)
+
     from .calibration import (
         calibrate,
         library_table,

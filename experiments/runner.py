@@ -40,6 +40,9 @@ from .store import (
     dependency_versions,
 )
 from .tables import events_frame, runs_frame, started_open, trajectories_frame
+from .worlds import Ensemble, assign_worlds
+
+Drawn = tuple[Ensemble, list[Scenario]]  # a worlds file and the scenario in each world
 
 __all__ = [
     "BatchResult",
@@ -49,6 +52,7 @@ __all__ = [
     "chunk_ranges",
     "DEFAULT_CHUNK",
     "default_chunk",
+    "Drawn",
 ]
 
 DEFAULT_CHUNK = 250
@@ -79,12 +83,13 @@ class BatchResult:
     timings: dict[str, float] = field(default_factory=dict)
     resumed_chunks: int = 0
     reused: bool = False
+    ensemble: Drawn | None = None  # the worlds the runs were drawn from
 
 
-def batch_plan(scenario: Scenario, chunk: int, engine: str) -> dict:
+def batch_plan(scenario: Scenario, chunk: int, engine: str, ensemble: Drawn | None = None) -> dict:
     """What a results folder's batch is: a second call with the same plan resumes it."""
     code = code_version()
-    return {
+    plan = {
         "engine": engine,
         "scenario_hash": scenario.hash,
         "seed": scenario.seed,
@@ -92,6 +97,9 @@ def batch_plan(scenario: Scenario, chunk: int, engine: str) -> dict:
         "chunk_size": chunk,
         "code": {k: code.get(k) for k in ("package", "git_commit")},
     }
+    if ensemble is not None:
+        plan["worlds_digest"] = ensemble[0].digest
+    return plan
 
 
 def chunk_ranges(n_runs: int, chunk_size: int) -> Iterator[tuple[int, range]]:
@@ -107,15 +115,28 @@ def _chunk_files(parts: Path, k: int) -> dict[str, Path]:
 
 
 def _simulate(
-    scenario: Scenario, runs: range, engine: str, progress, check: Callable[[], None]
+    scenario: Scenario,
+    runs: range,
+    engine: str,
+    progress,
+    check: Callable[[], None],
+    ensemble: Drawn | None = None,
 ) -> BatchArrays:
-    """One chunk; the reference engine (seconds a run) reports each run as it finishes and
-    runs ``check`` after each (the previous chunk's write may have failed meanwhile)."""
+    """One chunk (each run in its world when drawn from an ensemble); the reference engine
+    (seconds a run) reports each run as it finishes and runs ``check`` after each (the
+    previous chunk's write may have failed meanwhile)."""
+
+    def sim(rs: range) -> BatchArrays:
+        if ensemble is None:
+            return simulate(scenario, rs, engine=engine)
+        world = assign_worlds(ensemble[0].weight, scenario.seed, np.asarray(rs))
+        return simulate(scenario, rs, engine=engine, worlds=ensemble[1], world=world)
+
     if engine != "reference" or len(runs) <= 1:
-        return simulate(scenario, runs, engine=engine)
+        return sim(runs)
     parts = []
     for r in runs:
-        parts.append(simulate(scenario, range(r, r + 1), engine=engine))
+        parts.append(sim(range(r, r + 1)))
         if progress is not None:
             progress(1)
         check()
@@ -140,7 +161,15 @@ class _Finisher:
     runs part is written after its other parts, so its presence marks the chunk as kept.
     """
 
-    def __init__(self, scenario: Scenario, out: Path | None, parts: Path | None, progress) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        out: Path | None,
+        parts: Path | None,
+        progress,
+        worlds: bool = False,
+    ) -> None:
+        self._worlds = worlds  # runs drawn from an ensemble: runs.parquet gains ``world``
         self._P = scenario.global_vector()
         self._values = scenario.values
         self._out = out
@@ -167,6 +196,8 @@ class _Finisher:
         t0 = time.perf_counter()
         # each run's end state under moved classifier thresholds and earlier years
         runs_df = runs_frame(arrays, self._P)
+        if self._worlds:
+            runs_df = runs_df.insert_column(2, pl.Series("world", arrays.world, dtype=pl.Int64))
         if self._parts is None:
             self.summarise_seconds += time.perf_counter() - t0
             return runs_df
@@ -279,8 +310,11 @@ def run_scenario(
     engine: str = "fast",
     force: bool = False,
     notify: Callable[[str], None] | None = None,
+    ensemble: Drawn | None = None,
 ) -> BatchResult:
     """Run ``scenario.runs`` runs; with ``out``, write results files there (resumable).
+    With ``ensemble`` (:func:`experiments.worlds.load_ensemble`), each run simulates the world
+    :func:`~experiments.worlds.assign_worlds` draws for it.
 
     The results folder must be new, empty or this plan's (see :func:`store.claim_folder`);
     ``force`` replaces another plan's results. ``progress`` gets the runs finished since its
@@ -293,7 +327,7 @@ def run_scenario(
         numba.set_num_threads(threads)
     t_start = time.perf_counter()
     out_path = Path(out) if out is not None else None
-    plan = batch_plan(scenario, chunk_size, engine)
+    plan = batch_plan(scenario, chunk_size, engine, ensemble)
     try:
         check_capacity(scenario, out_path, chunk_size)
     except CapacityError as exc:
@@ -301,7 +335,7 @@ def run_scenario(
     lock = FolderLock(out_path).acquire() if out_path is not None else None
     try:
         return _run_claimed(
-            scenario, out_path, plan, chunk_size, progress, engine, force, notify, t_start
+            scenario, out_path, plan, chunk_size, progress, engine, force, notify, t_start, ensemble
         )
     finally:
         if lock is not None:
@@ -318,6 +352,7 @@ def _run_claimed(
     force: bool,
     notify: Callable[[str], None] | None,
     t_start: float,
+    ensemble: Drawn | None = None,
 ) -> BatchResult:
     """:func:`run_scenario` once the folder is locked: claim it, run, write."""
     n_runs = scenario.runs
@@ -330,13 +365,13 @@ def _run_claimed(
             if progress:
                 progress(n_runs)
             runs_all = pl.read_parquet(out_path / "runs.parquet")
-            return BatchResult(scenario, runs_all, out_path, {}, 0, reused=True)
+            return BatchResult(scenario, runs_all, out_path, {}, 0, True, ensemble)
         parts = out_path / PARTS
     resumed = 0
     sim_seconds = 0.0
     kernels_ready = engine != "fast"
     kernel_seconds = None
-    finisher = _Finisher(scenario, out_path, parts, progress)
+    finisher = _Finisher(scenario, out_path, parts, progress, ensemble is not None)
     try:
         for k, runs in chunk_ranges(n_runs, chunk_size):
             if parts is not None and _chunk_files(parts, k)["runs"].exists():
@@ -349,7 +384,7 @@ def _run_claimed(
             elif engine == "reference" and k == resumed and notify and not kernels_cached(engine):
                 notify(REFERENCE_NOTE)
             t0 = time.perf_counter()
-            arrays = _simulate(scenario, runs, engine, progress, finisher.check)
+            arrays = _simulate(scenario, runs, engine, progress, finisher.check, ensemble)
             sim_seconds += time.perf_counter() - t0
             reported = engine == "reference" and len(runs) > 1 and progress is not None
             finisher.submit(k, arrays, 0 if reported else len(runs))
@@ -382,6 +417,14 @@ def _run_claimed(
             "seed": scenario.seed,
             "seeds": "run k uses sim.rules.rng.run_seed(seed, k); see runs.parquet",
             "engine": engine,
+            "worlds": None
+            if ensemble is None
+            else {
+                "path": str(ensemble[0].path),
+                "sha256": ensemble[0].digest,
+                "worlds": ensemble[0].n,
+                "drawn": "run k takes experiments.worlds.assign_worlds(weights, seed, k)",
+            },
             "plan": plan,
             "threads": numba.get_num_threads(),
             "chunk_size": chunk_size,
@@ -399,4 +442,4 @@ def _run_claimed(
         shutil.rmtree(parts, ignore_errors=True)
     else:
         timings["total_seconds"] = round(time.perf_counter() - t_start, 3)
-    return BatchResult(scenario, runs_all, out_path, timings, resumed)
+    return BatchResult(scenario, runs_all, out_path, timings, resumed, False, ensemble)

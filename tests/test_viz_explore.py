@@ -94,3 +94,23 @@ def test_empty_scenarios_folder_is_a_message(tmp_path, monkeypatch):
     monkeypatch.setenv("AIMARKET_SCENARIOS", str(tmp_path))
     at = _app()
     assert at.error and "scenario files" in at.error[0].value
+
+
+def test_a_scenario_with_worlds_shows_the_ensemble(env):
+    import numpy as np
+
+    from experiments.worlds import write_worlds
+
+    keys = ["enterprises.open_friction", "technology.catchup"]
+    values = np.array([[1.0, 0.1], [14.0, 0.9]])
+    folder = env / "scenarios"
+    write_worlds(folder / "strict.worlds.parquet", keys, values, np.ones(2), {"x": 1})
+    at = _app()
+    at.selectbox(key="scenario").set_value("strict")
+    at.number_input(key="runs").set_value(8)
+    at.run()
+    at.button(key="run").click().run()
+    assert not at.exception and not at.error
+    assert "worlds" in at.session_state["explore"]["folder"]
+    text = " ".join(m.value for m in at.markdown)
+    assert "worlds** drawn; between-worlds share" in text

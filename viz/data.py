@@ -158,10 +158,12 @@ def find_results(root: Path | None = None, depth: int = 3) -> list[Path]:
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
-def batch_folder(sc: Scenario, root: Path | None = None) -> Path:
-    """The viewer's folder for a batch: scenario name, parameter hash, seed and runs."""
+def batch_folder(sc: Scenario, root: Path | None = None, worlds: str = "") -> Path:
+    """The viewer's folder for a batch: scenario name, parameter hash, seed, runs and the
+    digest of the worlds file its runs are drawn from (if any)."""
     root = root or results_dir()
-    return root / "view" / f"{sc.name}-{sc.hash[:10]}-seed{sc.seed}-runs{sc.runs}"
+    tail = f"-worlds{worlds[:10]}" if worlds else ""
+    return root / "view" / f"{sc.name}-{sc.hash[:10]}-seed{sc.seed}-runs{sc.runs}{tail}"
 
 
 def _complete(folder: Path, sc: Scenario) -> bool:
@@ -184,15 +186,24 @@ def ensure_batch(
     threads: int | None = None,
 ) -> Path:
     """The results folder of ``sc``'s batch: read back if made before, else simulated now on the
-    fast engine (resumable chunks), reporting finished runs to ``progress``."""
-    folder = batch_folder(sc, root)
+    fast engine (resumable chunks), reporting finished runs to ``progress``. Runs are drawn
+    from the scenario's worlds file when it has one (as ``aimarket run`` does)."""
+    from experiments.worlds import WorldsError, load_ensemble
+
+    try:
+        ensemble = load_ensemble(sc)
+    except WorldsError as exc:
+        raise ViewError(str(exc)) from None
+    folder = batch_folder(sc, root, ensemble[0].digest if ensemble else "")
     if _complete(folder, sc):
         if progress:
             progress(sc.runs)
         return folder
     chunk = max(50, -(-sc.runs // 10))  # ten progress steps, chunks big enough to run in parallel
     try:
-        run_scenario(sc, out=folder, threads=threads, chunk_size=chunk, progress=progress)
+        run_scenario(
+            sc, out=folder, threads=threads, chunk_size=chunk, progress=progress, ensemble=ensemble
+        )
     except BatchError as exc:
         raise ViewError(str(exc)) from None
     except OSError as exc:

@@ -18,6 +18,7 @@ from scipy.optimize import minimize
 from sim.calendar import month_label
 from sim.engine.batch import simulate
 from sim.params.scenario import Scenario
+from sim.params.spec import PRIORS, Prior
 from sim.rules.classify import INDICATOR_NAMES
 from sim.state import S
 
@@ -28,121 +29,10 @@ from .targets import FIT_MONTHS, TARGETS, loss, target_values
 __all__ = ["CalParam", "CAL_PARAMS", "CalibrationResult", "calibrate", "fit_keys", "validate"]
 
 
-@dataclass(frozen=True)
-class CalParam:
-    """A fitted parameter and its prior range (the search box); ``also`` names keys tied to it.
-
-    ``matches`` names a target the parameter scales (money: spend is proportional to the
-    potential-spend scale up to the small feedback of revenue on training budgets): it is then
-    solved in closed form at each step instead of searched, since a derivative-free search
-    handles a pure scale badly.
-    """
-
-    key: str
-    lo: float
-    hi: float
-    why: str
-    matches: str = ""
-    also: tuple[str, ...] = ()  # keys that take the same value (one parameter, several labs)
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """Every scenario key this parameter sets."""
-        return (self.key, *self.also)
-
-
-CAL_PARAMS: tuple[CalParam, ...] = (
-    CalParam("technology.catchup", 0.0, 0.95, "followers' free catch-up sets the gap"),
-    CalParam("enterprises.open_friction", 0.5, 15.0, "integration effort sets early open adoption"),
-    CalParam("enterprises.quality_weight", 0.1, 1.5, "how much a quality shortfall deters"),
-    CalParam("enterprises.hybrid_large_bonus", 0.0, 8.0, "large organisations' taste for hybrid"),
-    CalParam(
-        "technology.inference_oom_per_year", 0.1, 1.2, "serving-cost decline at fixed capability"
-    ),
-    CalParam(
-        "technology.serve_cost_2023",
-        2.0,
-        50.0,
-        "the level of serving costs (GPT-4 class, 2023): the flagship's list price in 2023",
-    ),
-    CalParam(
-        "technology.serve_cost_exponent",
-        0.3,
-        1.0,
-        "how a model's serving cost grows with its capability: the flagship's price path "
-        "against a fixed capability's",
-    ),
-    CalParam(
-        "technology.test_time_oom_per_year",
-        0.0,
-        1.5,
-        "how fast reasoning raised the flagship's cost per token: its level price in 2025",
-    ),
-    CalParam(
-        "drivers.market_pressure.premium_per_month",
-        0.02,
-        1.5,
-        "closed premium per month of lead: closed price cuts and the open discount",
-    ),
-    CalParam(
-        "market.potential_spend_2023",
-        0.001,
-        100.0,
-        "scale of enterprise spend, solved in closed form for its 2024 level",
-        matches="llm_spend_2024",
-    ),
-    CalParam(
-        "market.demand_growth_start",
-        1.5,
-        15.0,
-        "demand growth with frontier progress: spend and revenue growth",
-    ),
-    CalParam(
-        "platform.cost_weight", 0.2, 4.0, "platform buyers' price sensitivity: its open share"
-    ),
-    CalParam(
-        "platform.quality_weight",
-        0.05,
-        1.5,
-        "platform buyers' pull to the frontier: its open share and which families lead",
-    ),
-    CalParam(
-        "platform.tolerance_median_months",
-        0.0,
-        4.0,
-        "how far behind the frontier platform tasks run: the open share and the spread of "
-        "open usage over families (at most 4 months: a leading open release must still win "
-        "platform usage within weeks, as DeepSeek-R1 did)",
-    ),
-    CalParam(
-        "labs.openai.talent_oom",
-        0.0,
-        1.0,
-        "the frontier labs' research lead (unpublished post-training and reasoning methods), "
-        "one value for OpenAI, Anthropic and Google (documented first estimates 0.1, 0.1 and "
-        "0): how far behind the frontier open labs that train on their own compute land",
-        also=("labs.anthropic.talent_oom", "labs.google.talent_oom"),
-    ),
-    CalParam(
-        "labs.deepseek.talent_oom",
-        0.0,
-        1.0,
-        "DeepSeek's research efficiency (V3/R1 near the frontier at low cost): its rank",
-    ),
-    CalParam(
-        "labs.anthropic.frontier_work_edge",
-        0.0,
-        5.0,
-        "what Anthropic's models are good at (programming, agents): its share of the closed "
-        "labs' revenue in 2025",
-    ),
-    CalParam(
-        "counterforces.enablers.maturity_months",
-        12.0,
-        120.0,
-        "how fast integration effort falls: the slope of the enterprise open-share path",
-    ),
-)
+# The fitted parameters are the parameter table's uncertain ones (rows with a ``prior``,
+# sim/params/prior.py): the point fit searches their prior ranges, the ensemble their priors.
+CalParam = Prior
+CAL_PARAMS: tuple[Prior, ...] = tuple(PRIORS.values())
 
 
 _SEARCHED = tuple(p for p in CAL_PARAMS if not p.matches)

@@ -241,6 +241,9 @@ def render_report(
         if notes:
             lines += ["", "Where the model disagrees with a seed (from the scenario files):", ""]
             lines += [f"- **{r['name']}**: {r['disagrees']}" for r in notes]
+    from .ensemble_doc import BEGIN, END, ensemble_method_markdown
+
+    lines += ["", BEGIN, ensemble_method_markdown(), END]
     return "\n".join(lines) + "\n"
 
 

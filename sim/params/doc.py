@@ -18,6 +18,7 @@ from .spec import (
     LAB_DEFAULTS,
     LAB_NAMES,
     LAB_PARAMS,
+    PRIORS,
     RUN_KEYS,
 )
 
@@ -73,9 +74,12 @@ def parameter_table_markdown() -> str:
     ]
     for p in GLOBAL_PARAMS.values():
         fitted = f"**{base[p.key]:g}**" if base[p.key] != p.default else ""
+        source = p.source
+        if p.prior is not None:
+            source += f" **Prior** (fitted): {p.prior.describe()}, {p.prior.why}"
         out.append(
             f"| `{p.key}` | {_cell(p.unit)} | {p.default:g} | {fitted} | [{p.lo:g}, {p.hi:g}] | "
-            f"{_cell(p.source)} |"
+            f"{_cell(source)} |"
         )
     out += [
         "",
@@ -90,6 +94,12 @@ def parameter_table_markdown() -> str:
             _actor_value(LAB_DEFAULTS[lab][col], base[f"labs.{lab}.{name}"]) for lab in LAB_NAMES
         )
         out.append(f"| `{name}` | {_cell(unit)} | {vals} | {_cell(doc)} |")
+    lab_priors = [p for k, p in PRIORS.items() if k.startswith("labs.")]
+    if lab_priors:
+        out += ["", "Uncertain lab columns (fitted by the calibration):", ""]
+        for p in lab_priors:
+            tied = f" (also {', '.join(f'`{k}`' for k in p.also)})" if p.also else ""
+            out.append(f"- `{p.key}`{tied}: prior {p.describe()}, {p.why}")
     out += [
         "",
         "### Clouds (`clouds.<name>.<key>`)",

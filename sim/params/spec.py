@@ -17,6 +17,7 @@ model are the entries of :data:`LAB_DEFAULTS` and :data:`CLOUD_DEFAULTS`.
 from __future__ import annotations
 
 from ..vocab import REGION_NAMES, enum_of
+from .prior import Prior
 from .table import ActorParam, Param, read_actors, read_globals
 
 __all__ = [
@@ -38,6 +39,8 @@ __all__ = [
     "CLOUD_LABELS",
     "ActorParam",
     "RENAMED_KEYS",
+    "PRIORS",
+    "Prior",
 ]
 
 
@@ -46,6 +49,12 @@ RUN_KEYS = {
     "scenario.name": (str, "unnamed", "short name used in reports"),
     "scenario.description": (str, "", "one paragraph on what the scenario assumes"),
     "scenario.extends": (str, "", "path of a scenario this one overrides (relative to the file)"),
+    "scenario.fit_until": (
+        str,
+        "",
+        "calibrate its worlds to the facts dated up to this month, YYYY-MM (a backtest's "
+        "cut-off; empty: every fact)",
+    ),
     "run.runs": (int, 1000, "number of Monte Carlo runs in a batch"),
     "run.seed": (int, 20230101, "base seed; run k uses a seed derived from (seed, k)"),
     "run.months": (int, 108, "horizon in months from 2023-01 (108 = through 2031-12)"),
@@ -77,6 +86,13 @@ CLOUD_NAMES = tuple(CLOUD_DEFAULTS)
 LAB_LABELS = _ACTORS.lab_labels
 LAB_NOTES = _ACTORS.lab_notes
 CLOUD_LABELS = _ACTORS.cloud_labels
+
+# the uncertain parameters (rows with a ``prior``) by scenario key: globals in index order,
+# then labs' columns; the calibration fits these and nothing else
+PRIORS: dict[str, Prior] = {
+    **{p.key: p.prior for p in GLOBAL_PARAMS.values() if p.prior is not None},
+    **_ACTORS.lab_priors,
+}
 
 # keys that moved: an old scenario file gets told where its key went
 RENAMED_KEYS = {

@@ -9,13 +9,14 @@ naming the file, the key, what was expected and what was found.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..vocab import FUNDING_NAMES, REGION_NAMES
 from .errors import ScenarioError, describe
 from .kinds import KINDS, Refused, admit
+from .prior import Prior, read_prior
 
 __all__ = [
     "Param",
@@ -32,7 +33,9 @@ ACTORS_FILE = Path(__file__).with_name("actors.toml")
 
 # vocabularies a categorical column may name (``lab``: the labs of actors.toml)
 _VOCABULARIES = {"funding": FUNDING_NAMES, "region": REGION_NAMES}
-_GLOBAL_FIELDS = {"id", "g", "default", "lo", "hi", "unit", "kind", "choices", "none", "source"}
+_GLOBAL_FIELDS = {
+    *("id", "g", "default", "lo", "hi", "unit", "kind", "choices", "none", "source", "prior")
+}
 _COLUMN_FIELDS = {"id", "lo", "hi", "unit", "kind", "choices", "none", "doc"}
 
 
@@ -49,6 +52,7 @@ class Param:
     source: str
     kind: str = "real"
     choices: tuple[str, ...] = field(default=())
+    prior: Prior | None = None  # uncertain: the calibration fits it (sim/params/prior.py)
 
 
 class ActorParam(NamedTuple):
@@ -76,6 +80,7 @@ class Actors:
     lab_labels: dict[str, str]
     lab_notes: dict[str, str]
     cloud_labels: dict[str, str]
+    lab_priors: dict[str, Prior] = field(default_factory=dict)  # by scenario key
 
 
 class _File:
@@ -176,7 +181,13 @@ def read_globals(path: Path = GLOBALS_FILE) -> dict[str, Param]:
         if isinstance(g, bool) or not isinstance(g, int) or g < 0 or g in by_g:
             raise f.err(f"{key}.g", "a new index >= 0 (the next free number)", describe(g))
         spec = _kind(f, key, row, _GLOBAL_FIELDS, ())
-        p = Param(key, f.number(key, row, "default"), source=f.text(key, row, "source"), **spec)
+        prior = None
+        if "prior" in row:
+            if spec["kind"] != "real":
+                raise f.err(f"{key}.prior", "a prior on a real parameter only", spec["kind"])
+            prior = read_prior(f.path, key, row["prior"], spec["lo"], spec["hi"])
+        source = f.text(key, row, "source")
+        p = Param(key, f.number(key, row, "default"), source=source, prior=prior, **spec)
         _check_default(f, f"{key}.default", p, p.default)
         by_g[g] = (ident, p)
     missing = sorted(set(range(len(by_g))) - set(by_g))
@@ -213,7 +224,7 @@ def _defaults(
         where = f"{table}.{actor}"
         row = f.table(where, row)
         texts[actor] = {name: f.text(where, row, name) for name in extra}
-        unknown = sorted(set(row) - set(by_key) - set(extra))
+        unknown = sorted(set(row) - set(by_key) - set(extra) - {"prior"})
         if unknown:
             columns_table = f"[{table[:-1]}_columns]"
             raise f.err(f"{where}.{unknown[0]}", f"a column of {columns_table}", "an unknown key")
@@ -235,6 +246,8 @@ def read_actors(path: Path = ACTORS_FILE) -> Actors:
     cloud_columns = _columns(f, "cloud_columns", labs)
     lab_defaults, lab_texts = _defaults(f, "labs", lab_columns, ("label", "note"))
     cloud_defaults, cloud_texts = _defaults(f, "clouds", cloud_columns, ("label",))
+    if any("prior" in f.raw["clouds"][c] for c in cloud_defaults):
+        raise f.err("clouds.*.prior", "priors on labs' columns only", "one on a cloud")
     return Actors(
         lab_columns=lab_columns,
         cloud_columns=cloud_columns,
@@ -243,4 +256,26 @@ def read_actors(path: Path = ACTORS_FILE) -> Actors:
         lab_labels={k: t["label"] for k, t in lab_texts.items()},
         lab_notes={k: t["note"] for k, t in lab_texts.items()},
         cloud_labels={k: t["label"] for k, t in cloud_texts.items()},
+        lab_priors=_lab_priors(f, lab_columns),
     )
+
+
+def _lab_priors(f: _File, columns: dict[str, ActorParam]) -> dict[str, Prior]:
+    """``labs.<lab>.prior.<column>`` rows as priors by scenario key; ``also`` names labs whose
+    column takes the same value."""
+    by_key = {p.key: p for p in columns.values()}
+    labs = tuple(f.raw["labs"])
+    out: dict[str, Prior] = {}
+    for lab in labs:
+        table = f.raw["labs"][lab].get("prior", {})
+        for column, raw in f.table(f"labs.{lab}.prior", table).items():
+            key = f"labs.{lab}.{column}"
+            spec = by_key.get(column)
+            if spec is None or spec.kind != "real":
+                raise f.err(f"labs.{lab}.prior.{column}", "a real column of [lab_columns]", column)
+            prior = read_prior(f.path, key, raw, spec.lo, spec.hi)
+            bad = [a for a in prior.also if a not in labs or a == lab]
+            if bad:
+                raise f.err(f"{key}.prior.also", "names of other labs", describe(bad[0]))
+            out[key] = replace(prior, also=tuple(f"labs.{a}.{column}" for a in prior.also))
+    return out

@@ -167,6 +167,32 @@ def _classifier(summary: dict) -> None:
     )
 
 
+def _worlds(res) -> None:
+    """The ensemble's line: worlds drawn, between-worlds share, shares over worlds and runs."""
+    from experiments.ensemble import folder_ensemble_summary
+
+    e = folder_ensemble_summary(res.runs, res.manifest)
+    if not e.get("worlds_file"):
+        st.caption("one parameter point (no worlds file): the intervals carry seed variation only")
+        return
+    b = e["between_worlds_share"]
+    st.markdown(
+        f"**{e['worlds']} worlds** drawn; between-worlds share of end-state variance "
+        f"**{'n/a' if b is None else f'{b:.2f}'}** · "
+        + " · ".join(
+            f"{k} {v['share']:.1%} [{v['lo']:.1%}, {v['hi']:.1%}]"
+            for k, v in e["shares_over_worlds"].items()
+        ),
+        help="intervals from a two-stage bootstrap (worlds, then runs): they carry both what "
+        "the facts leave open and the luck of a run",
+    )
+    if e["separating_parameters"]:
+        st.caption(
+            "parameters that most separate the end states (eta²): "
+            + ", ".join(f"{r['key']} {r['eta2']:.2f}" for r in e["separating_parameters"])
+        )
+
+
 def _show(state: dict) -> None:
     res = load_results(state["folder"])
     seed = int(res.manifest.get("seed", 0))
@@ -184,6 +210,7 @@ def _show(state: dict) -> None:
         ),
         help="share of runs ending in each state, 95% Wilson interval",
     )
+    _worlds(res)
     st.caption(f"results in {shown_path(res.folder)} under the results root ({state['seconds']} s)")
     left, right = st.columns([3, 2])
     left.altair_chart(charts.shares_chart(frame), width="stretch")

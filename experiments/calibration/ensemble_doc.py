@@ -1,0 +1,125 @@
+"""docs/calibration.md's section on the ensemble of worlds: the method, the commands, every
+uncertain parameter's prior and every target's observation uncertainty and discrepancy, all
+rendered from their single sources. ``python -m experiments.calibration.ensemble_doc``
+rewrites the block between ``<!-- ensemble:begin -->`` and ``<!-- ensemble:end -->``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sim.params.spec import PRIORS
+
+from .history import HistoryConfig
+from .targets import TARGETS
+from .uncertainty import uncertainty_of
+
+__all__ = ["ensemble_method_markdown", "rewrite_ensemble_block", "BEGIN", "END"]
+
+BEGIN, END = "<!-- ensemble:begin -->", "<!-- ensemble:end -->"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "calibration.md"
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|")
+
+
+def ensemble_method_markdown() -> str:
+    """The section's Markdown."""
+    cfg = HistoryConfig()
+    out = [
+        "## The ensemble of worlds: history matching",
+        "",
+        "The point fit above finds one parameter vector; the facts of 2023-2025 do not pin "
+        "one down, so the headline is also computed over every world they do not rule out. "
+        "`aimarket calibrate --worlds` does history matching in waves (Vernon, Goldstein & "
+        "Bower 2010; Andrianakis et al. 2015) over the uncertain parameters (the rows of "
+        "`sim/params/parameters.toml` and `actors.toml` with a `prior`):",
+        "",
+        f"1. Wave 1 simulates a Latin hypercube of {cfg.points} worlds drawn from the priors "
+        f"(each world {cfg.runs} runs, January 2023 - May 2026, the same run seeds for every "
+        "world).",
+        "2. For every world and target, the implausibility is "
+        "|E[f(x)] - z| / sqrt(obs^2 + discrepancy^2 + var(f(x)) / runs): the miss of the "
+        "world's mean over its runs, counted only on the forbidden side of a one-sided target, "
+        "against the observation's uncertainty, the model's discrepancy (table below) and the "
+        "seed-to-seed variance of the mean.",
+        f"3. A world is non-implausible when its largest implausibility (`--rank 2`: its "
+        f"second largest, as Vernon et al. use with many targets) is below the cutoff "
+        f"{cfg.cutoff:g} (Pukelsheim's three-sigma rule: any unimodal distribution has 95% of "
+        "its mass within three standard deviations).",
+        f"4. Each later wave samples the box around the previous wave's non-implausible worlds "
+        f"({cfg.candidates} candidates per world it will simulate), screens the candidates "
+        "with a Gaussian-process emulator of every target (scikit-learn, Matern 5/2 with a "
+        "length per parameter and a nugget, trained on the simulated worlds; the emulator's "
+        "variance takes the seed variance's place) and simulates only those it does not rule "
+        "out: the candidates ruled out are simulations saved, counted per wave in the worlds "
+        "file.",
+        f"5. After {cfg.waves} waves the last wave's simulated non-implausible worlds, equally "
+        "weighted, are the ensemble: `scenarios/baseline.worlds.parquet` (one row per world: "
+        "`world`, `weight`, `implausibility` and every fitted key; its Parquet metadata "
+        "`aimarket.worlds` holds the provenance: priors, targets with their uncertainties, "
+        "cutoff, waves, seed and code version).",
+        "",
+        "Every chunk of a wave's simulations is kept in `<worlds file>.state/` as it finishes: "
+        "run the same command again after an interruption and it resumes; the same scenario, "
+        "seed and settings give the same worlds file, byte for byte. `--backend dask "
+        "--workers N` runs the chunks on a Dask LocalCluster. The commands, once the model "
+        "has settled (about an hour on 2 cores at the defaults: "
+        "`benchmarks/calibration_wave.py` measures a wave):",
+        "",
+        "```bash",
+        "uv run aimarket calibrate --worlds  # writes scenarios/baseline.worlds.parquet",
+        "uv run aimarket calibrate --worlds --backend dask --workers 2",
+        "uv run aimarket run scenarios/baseline.toml  # runs drawn from the worlds",
+        "uv run aimarket run scenarios/baseline.toml --point  # the best point alone",
+        "# the backtest: worlds fitted to the facts up to December 2024, then docs/backtest.md",
+        "uv run aimarket calibrate scenarios/backtests/backtest_2024.toml --worlds",
+        "uv run python -m experiments.calibration.backtest",
+        "```",
+        "",
+        "### Uncertain parameters and their priors",
+        "",
+        "| parameter | prior | why |",
+        "|---|---|---|",
+    ]
+    for p in PRIORS.values():
+        tied = f" (and {', '.join(f'`{k}`' for k in p.also)})" if p.also else ""
+        out.append(f"| `{p.key}`{tied} | {p.describe()} | {_cell(p.why)} |")
+    out += [
+        "",
+        "### What each target may miss by",
+        "",
+        'A scenario with `fit_until = "YYYY-MM"` under `[scenario]` (a backtest) is fitted '
+        "only to the facts dated up to that month (the last month each describes, below); "
+        "the worlds file's provenance lists the targets that entered.",
+        "",
+        "| target | figure | dated | obs. SD | discrepancy SD | why |",
+        "|---|---|---|---|---|---|",
+    ]
+    for t in TARGETS:
+        u = uncertainty_of(t)
+        side = {1: "at least ", -1: "at most "}.get(t.bound, "")
+        out.append(
+            f"| `{t.name}` | {side}{t.value:.4g} | {u.obs:g} | {u.discrepancy:g} | {_cell(u.why)} |"
+        )
+    return "\n".join(out)
+
+
+def rewrite_ensemble_block(path: Path = DOC) -> bool:
+    """Rewrite the section in ``path`` (appended when missing); True if it changed."""
+    text = path.read_text(encoding="utf-8")
+    block = f"{BEGIN}\n{ensemble_method_markdown()}\n{END}"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        new = head + block + rest.split(END, 1)[1]
+    else:
+        new = text.rstrip("\n") + "\n\n" + block + "\n"
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":
+    changed = rewrite_ensemble_block(Path(sys.argv[1]) if len(sys.argv) > 1 else DOC)
+    print("rewritten" if changed else "current")

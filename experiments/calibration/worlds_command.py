@@ -1,0 +1,175 @@
+"""``aimarket calibrate --worlds``: history matching in waves, written as the scenario's
+worlds file (``scenarios/<name>.worlds.parquet``), resumable from its state folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+__all__ = [
+    "add_worlds_arguments",
+    "cmd_calibrate_worlds",
+    "add_run_worlds_flags",
+    "ensemble_for_args",
+    "refuse_ci_width",
+]
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}")
+    return value
+
+
+def add_run_worlds_flags(p: argparse.ArgumentParser) -> None:
+    """``--point`` and ``--worlds FILE`` on ``run`` and ``compare``."""
+    w = p.add_mutually_exclusive_group()
+    w.add_argument(
+        "--point",
+        action="store_true",
+        help="run the single best fit (the scenario's own values), not its worlds file",
+    )
+    w.add_argument(
+        "--worlds",
+        metavar="FILE",
+        help="draw runs' worlds from this worlds file (default: the scenario's, "
+        "NAME.worlds.parquet beside it or its parent's, when there is one)",
+    )
+
+
+def ensemble_for_args(scenario, args: argparse.Namespace):
+    """The worlds the runs are drawn from (None: the single point); raises WorldsError."""
+    if getattr(args, "point", False):
+        return None
+    from ..worlds import load_ensemble
+
+    return load_ensemble(scenario, getattr(args, "worlds", None))
+
+
+def refuse_ci_width(ensemble) -> int:
+    """2 (after one line) when ``--ci-width`` meets a worlds file: it adds runs at a point."""
+    if ensemble is None:
+        return 0
+    print(
+        "error: --ci-width: expected a single point (add --point), found the worlds file "
+        f"{ensemble[0].path}",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:
+    """The ensemble's flags on the ``calibrate`` parser."""
+    g = cal.add_argument_group("ensemble (--worlds): history matching in waves")
+    g.add_argument(
+        "--worlds",
+        action="store_true",
+        help="fit an ensemble of worlds by history matching and write the scenario's worlds "
+        "file (default: the single best point, as before)",
+    )
+    from .history import HistoryConfig
+
+    d = HistoryConfig()
+    g.add_argument("--waves", type=positive, default=d.waves, help=f"waves ({d.waves})")
+    g.add_argument(
+        "--points", type=positive, default=d.points, help=f"worlds simulated per wave ({d.points})"
+    )
+    g.add_argument("--world-runs", type=positive, default=d.runs, help=f"runs per world ({d.runs})")
+    g.add_argument("--cutoff", type=_positive_float, default=3.0, help="implausibility cutoff (3)")
+    g.add_argument(
+        "--rank",
+        type=positive,
+        default=1,
+        help="which implausibility decides: 1 the largest over the targets, 2 the second...",
+    )
+    g.add_argument(
+        "--candidates",
+        type=positive,
+        default=d.candidates,
+        help=f"emulator-screened candidates per simulated world in waves 2+ ({d.candidates})",
+    )
+    g.add_argument("--no-emulator", action="store_true", help="simulate every candidate")
+    g.add_argument(
+        "--backend", choices=("local", "dask"), default="local", help="in process or Dask"
+    )
+    g.add_argument("--workers", type=positive, help="Dask LocalCluster workers (default: cores)")
+    g.add_argument("--threads", type=positive, help="worker threads in process (default: all)")
+    g.add_argument("--out", help="worlds file (default: beside the scenario, NAME.worlds.parquet)")
+    g.add_argument(
+        "--state", help="folder of the waves' simulations (default: OUT.state): resumable"
+    )
+    g.add_argument("--force", action="store_true", help="start over in another calibration's state")
+    g.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override")
+
+
+def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
+    """Run the waves, write the worlds file atomically, drop the state folder."""
+    import shutil
+
+    import numpy as np
+
+    from sim.params.scenario import ScenarioError
+
+    from ..kernels import prepare_kernels
+    from ..scenario_input import load_and_warn
+    from ..worlds import worlds_path, write_worlds
+    from .history import HistoryConfig, HistoryError, history_match, worlds_of
+
+    try:
+        scenario = load_and_warn(args.scenario, None, None, args.set)
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else worlds_path(args.scenario)
+    state = Path(args.state) if args.state else out.with_name(out.name + ".state")
+    cfg = HistoryConfig(
+        waves=args.waves,
+        points=args.points,
+        runs=args.world_runs,
+        cutoff=args.cutoff,
+        candidates=args.candidates,
+        emulate=not args.no_emulator,
+        rank=args.rank,
+    )
+    prepare_kernels(scenario, lambda m: print(m, file=sys.stderr, flush=True))
+    t0 = time.perf_counter()
+    print(
+        f"history matching: {cfg.waves} waves of {cfg.points} worlds x {cfg.runs} runs, "
+        f"cutoff {cfg.cutoff:g}; simulations kept in {state}",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        waves, meta = history_match(
+            scenario,
+            cfg,
+            state=state,
+            backend=args.backend,
+            workers=args.workers,
+            threads=args.threads,
+            force=args.force,
+            progress=lambda m: print(m, file=sys.stderr, flush=True),
+        )
+    except HistoryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    keys, values, imp = worlds_of(waves, cfg.cutoff)
+    digest = write_worlds(out, keys, values, imp, meta)
+    shutil.rmtree(state, ignore_errors=True)
+    for w in meta["waves"]:
+        print(
+            f"wave {w['wave']}: {w['simulated']} worlds simulated ({w['proposed']} looked at, "
+            f"{w['ruled_out_by_emulators']} ruled out by the emulators), "
+            f"{w['non_implausible']} non-implausible"
+        )
+    print(
+        f"wrote {out}: {len(imp)} worlds, largest implausibility {float(np.max(imp)):.2f}, "
+        f"sha256 {digest[:12]}, in {time.perf_counter() - t0:.0f} s"
+    )
+    return 0

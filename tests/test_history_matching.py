@@ -1,0 +1,177 @@
+"""History matching end to end on tiny populations: aimarket calibrate --worlds writes a worlds
+file that a batch then draws from; the file is the same bytes when run again and after an
+interruption resumed; implausibility counts only the side a one-sided target forbids."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from experiments.calibration.history import (
+    HistoryConfig,
+    HistoryError,
+    history_match,
+    implausibility,
+)
+from experiments.calibration.targets import TARGETS
+from experiments.calibration.uncertainty import UNCERTAINTY
+from experiments.cli import main
+from experiments.worlds import read_worlds, worlds_path
+from sim.params.scenario import load_scenario
+from sim.params.spec import PRIORS
+
+ARGS = ["--worlds", "--waves", "2", "--points", "12", "--world-runs", "2"]
+ARGS += ["--candidates", "5", "--rank", "4", "--cutoff", "3"]
+
+
+def _calibrate(scenario, out, state=None) -> int:
+    args = ["calibrate", str(scenario), *ARGS, "--out", str(out)]
+    return main(args + (["--state", str(state)] if state else []))
+
+
+@pytest.fixture(scope="module")
+def calibrated(tmp_path_factory):
+    """tiny.toml (100 enterprises, 300 developers) and its worlds file, two waves."""
+    from .conftest import BASELINE
+
+    d = tmp_path_factory.mktemp("cal")
+    path = d / "tiny.toml"
+    path.write_text(
+        f'[scenario]\nname = "tiny"\nextends = "{BASELINE.as_posix()}"\n'
+        "[run]\nruns = 4\nenterprises = 100\ndevelopers = 300\n"
+    )
+    assert _calibrate(path, worlds_path(path)) == 0
+    return path
+
+
+def test_every_target_has_a_stated_uncertainty():
+    assert set(UNCERTAINTY) == {t.name for t in TARGETS}
+    for u in UNCERTAINTY.values():
+        assert u.obs > 0 and u.discrepancy >= 0 and u.why.strip()
+
+
+def test_implausibility_counts_only_the_forbidden_side_of_a_bound():
+    j = next(j for j, t in enumerate(TARGETS) if t.bound > 0)
+    t = TARGETS[j]
+    mean = np.array([[t.value] * len(TARGETS)] * 2, dtype=float)
+    mean[0, j], mean[1, j] = t.value + 1.0, t.value - 1.0  # above a lower bound is no miss
+    imp = implausibility(mean, np.zeros_like(mean), 2)
+    assert imp[0, j] == 0.0 and imp[1, j] > 0.0
+    # seed variance widens the denominator
+    wider = implausibility(mean, np.full_like(mean, 4.0), 2)
+    assert wider[1, j] < imp[1, j]
+
+
+def test_a_small_calibration_writes_worlds_that_fit_and_a_batch_draws_from_them(
+    calibrated, tmp_path, capsys
+):
+    ens = read_worlds(worlds_path(calibrated))
+    assert ens.n >= 1
+    assert np.all(ens.implausibility < 3.0)
+    for j, key in enumerate(ens.keys):  # inside the priors, tied keys equal
+        prior = next(p for p in PRIORS.values() if key in p.keys)
+        assert np.all((ens.values[:, j] >= prior.lo) & (ens.values[:, j] <= prior.hi))
+        lead = ens.keys.index(prior.key)
+        assert np.array_equal(ens.values[:, j], ens.values[:, lead])
+    meta = ens.meta
+    assert meta["config"]["cutoff"] == 3.0 and len(meta["waves"]) == 2
+    assert set(meta["targets"]) == {t.name for t in TARGETS}
+    assert meta["code"]["package"] and "git_commit" in meta["code"]
+    w1, w2 = meta["waves"]
+    # the second wave samples the non-implausible region: more of its worlds survive
+    assert w2["non_implausible"] / w2["simulated"] >= w1["non_implausible"] / w1["simulated"]
+    assert w2["proposed"] >= w2["simulated"]
+    assert not worlds_path(calibrated).with_name("tiny.worlds.parquet.state").exists()
+    out = tmp_path / "batch"
+    assert main(["run", str(calibrated), "--runs", "4", "--out", str(out)]) == 0
+    assert "Worlds:" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_the_worlds_file_is_the_same_bytes_run_again(calibrated, tmp_path):
+    again = tmp_path / "again.worlds.parquet"
+    assert _calibrate(calibrated, again) == 0
+    assert again.read_bytes() == worlds_path(calibrated).read_bytes()
+
+
+@pytest.mark.slow
+def test_an_interrupted_calibration_resumes_to_the_same_worlds(calibrated, tmp_path):
+    sc = load_scenario(calibrated)
+    cfg = HistoryConfig(waves=2, points=12, runs=2, cutoff=3.0, candidates=5, rank=4)
+    state = tmp_path / "state"
+
+    def stop_in_wave_2(message: str) -> None:
+        if message.startswith("wave 2"):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        history_match(sc, cfg, state=state, progress=stop_in_wave_2)
+    kept = sorted(p.name for p in state.glob("wave-*.parquet"))
+    assert kept and all(n.startswith("wave-01") or n.startswith("wave-02") for n in kept)
+    seen: list[str] = []
+    history_match(sc, cfg, state=state, progress=seen.append)
+    assert not any(m.startswith("wave 1") for m in seen)  # wave 1 read back, not re-simulated
+    out = tmp_path / "resumed.worlds.parquet"
+    assert _calibrate(calibrated, out, state) == 0
+    assert out.read_bytes() == worlds_path(calibrated).read_bytes()
+
+
+def test_another_calibrations_state_is_refused(calibrated, tmp_path):
+    sc = load_scenario(calibrated)
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "plan.json").write_text('{"scenario_hash": "another"}')
+    with pytest.raises(HistoryError, match="another's"):
+        history_match(sc, HistoryConfig(waves=1, points=2, runs=1), state=state)
+
+
+def test_no_world_below_the_cutoff_is_one_line_and_exit_2(calibrated, tmp_path, capsys):
+    args = ["calibrate", str(calibrated), "--worlds", "--waves", "2", "--points", "3"]
+    args += ["--world-runs", "1", "--cutoff", "0.01", "--out", str(tmp_path / "x.parquet")]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("error: wave 1: expected some worlds below the cutoff 0.01")
+    assert not (tmp_path / "x.parquet").exists()
+
+
+def test_calibration_doc_ensemble_section_is_current():
+    from experiments.calibration.ensemble_doc import BEGIN, DOC, END, ensemble_method_markdown
+
+    text = DOC.read_text()
+    section = text.split(BEGIN, 1)[1].split(END, 1)[0]
+    assert section.strip() == ensemble_method_markdown().strip(), (
+        "run: uv run python -m experiments.calibration.ensemble_doc"
+    )
+
+
+@pytest.mark.slow
+def test_dask_writes_the_same_worlds_file(calibrated, tmp_path):
+    out = tmp_path / "dask.worlds.parquet"
+    args = ["calibrate", str(calibrated), *ARGS, "--out", str(out)]
+    assert main([*args, "--backend", "dask", "--workers", "2"]) == 0
+    assert out.read_bytes() == worlds_path(calibrated).read_bytes()
+
+
+def test_a_backtest_fits_only_the_facts_dated_up_to_its_month(calibrated, tmp_path):
+    path = tmp_path / "back.toml"
+    path.write_text(
+        f'[scenario]\nname = "back"\nextends = "{calibrated.as_posix()}"\nfit_until = "2024-12"\n'
+    )
+    cfg = HistoryConfig(waves=1, points=4, runs=1, cutoff=50.0)
+    waves, meta = history_match(load_scenario(path), cfg)
+    assert meta["fit_until"] == "2024-12" and meta["targets"]
+    assert all(t["dated"] <= "2024-12" for t in meta["targets"].values())
+    later = [j for j, t in enumerate(TARGETS) if UNCERTAINTY[t.name].dated > "2024-12"]
+    assert later and np.all(waves[0].imp[:, later] == 0.0)  # a 2025 fact does not count
+
+
+@pytest.mark.parametrize("until", ["2024-13", "Dec 2024", "2020-01"])
+def test_a_bad_fit_until_is_one_line(calibrated, tmp_path, until):
+    path = tmp_path / "back.toml"
+    path.write_text(
+        f'[scenario]\nname = "back"\nextends = "{calibrated.as_posix()}"\nfit_until = "{until}"\n'
+    )
+    with pytest.raises(HistoryError) as exc:
+        history_match(load_scenario(path), HistoryConfig(waves=1, points=2, runs=1))
+    assert "scenario.fit_until" in str(exc.value) and str(path) in str(exc.value)
+    assert "\n" not in str(exc.value)
