@@ -230,7 +230,8 @@ def decide_open_line(s, lab: int, t: float, cap: float, open_share: float, u: fl
     P, LP, CP, labs, clouds, mkt = s.P, s.LP, s.CP, s.labs, s.clouds, s.mkt
     lb = labs[lab]
     m = mkt[0]
-    if lb.forced:
+    if lb.forced or t < LP[lab, L.OPEN_LINE_FROM]:
+        # investors forced it closed, or it has stated reasons not to release open weights yet
         lb.line = 0
         return
     bill = max(lb.spend, 1e-6)
