@@ -85,8 +85,9 @@ def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:
     g.add_argument(
         "--rank",
         type=positive,
-        default=1,
-        help="which implausibility decides: 1 the largest over the targets, 2 the second...",
+        default=d.rank,
+        help=f"which implausibility decides: 1 the largest over the targets, 2 the second "
+        f"largest... ({d.rank})",
     )
     g.add_argument(
         "--candidates",
