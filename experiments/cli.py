@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cal.add_argument("--runs", type=_positive, default=48, help="runs per evaluation (48)")
     cal.add_argument(
-        "--evaluations", type=_positive, default=1500, help="most loss evaluations (1500)"
+        "--evaluations", type=_positive, default=800, help="most loss evaluations (800)"
     )
     cal.add_argument(
         "--validation-runs", type=_positive, default=1000, help="full-horizon runs (1000)"

@@ -88,7 +88,7 @@ class CalibrationResult:
 def calibrate(
     scenario: Scenario,
     runs: int = 48,
-    max_evaluations: int = 1500,
+    max_evaluations: int = 800,
     progress: Callable[[int, float], None] | None = None,
 ) -> CalibrationResult:
     """Fit :data:`CAL_PARAMS` to :data:`TARGETS` on the 2023-2025 part of ``runs`` runs."""
