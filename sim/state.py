@@ -14,6 +14,7 @@ from enum import IntEnum
 import numpy as np
 
 from .actors import LAB_NAMES, N_CLOUDS, N_LABS
+from .params.spec import GLOBAL_PARAMS, G
 from .rules.jit import borrow, kernel, records
 from .vocab import N_OPTIONS, N_REGIONS, N_TERMS, enum_of
 
@@ -61,7 +62,11 @@ N_ROUTES = 2 * N_CLOUDS + 2
 R_ONPREM = 2 * N_CLOUDS
 R_CLOSED = 2 * N_CLOUDS + 1
 MAX_EVENTS = 2048
-HEAP_CAP = 256
+# every event that can be pending fits: per lab a release, a funding round or runway event and
+# a price review, and a pressure review for every closed seller after each open release within
+# the review lag's range (a lab releases at most once a month)
+_LAG_MAX = int(np.ceil(GLOBAL_PARAMS[G.PRESSURE_REVIEW_LAG].hi))
+HEAP_CAP = 64 + N_LABS * (8 + N_LABS * (_LAG_MAX + 1))
 OUTBOX_CAP = 64
 
 LAB_DTYPE = np.dtype(
