@@ -76,7 +76,7 @@ def _decide(P, LP, CP, seed, months, n_ent, n_dev, traj, log, stop, reps_ent, re
         mo = month + rep % 12  # fresh draws on each pass, same views
         for i in range(n_ent):
             e = s.ents[i]
-            o, f, v, nxt, h, hf = enterprise_decision(
+            o, f, v, nxt, h, hf, hs = enterprise_decision(
                 P=s.P,
                 e=e,
                 idx=i,
@@ -90,7 +90,7 @@ def _decide(P, LP, CP, seed, months, n_ent, n_dev, traj, log, stop, reps_ent, re
                 util=util,
                 prob=prob,
             )
-            check += o + f + v + nxt + int(h > 0.5)
+            check += o + f + v + nxt + int(h > 0.5) + int(hs)
     for rep in range(reps_dev):
         mo = month + rep % 12
         for i in range(n_dev):
