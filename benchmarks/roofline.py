@@ -76,7 +76,7 @@ def _decide(P, LP, CP, seed, months, n_ent, n_dev, traj, log, stop, reps_ent, re
         mo = month + rep % 12  # fresh draws on each pass, same views
         for i in range(n_ent):
             e = s.ents[i]
-            o, f, v, nxt, h, hf, hs = enterprise_decision(
+            o, f, v, vf, nxt, h, hf, hs = enterprise_decision(
                 P=s.P,
                 e=e,
                 idx=i,
@@ -85,12 +85,13 @@ def _decide(P, LP, CP, seed, months, n_ent, n_dev, traj, log, stop, reps_ent, re
                 rv=s.rv,
                 vweights=s.rl[0],
                 fweights=s.rl[1],
+                fvweights=s.rl[3],
                 cloud_markup=s.clouds[e.cloud].markup,
                 ctx=ctx,
                 util=util,
                 prob=prob,
             )
-            check += o + f + v + nxt + int(h > 0.5) + int(hs)
+            check += o + f + v + vf + nxt + int(h > 0.5) + int(hs)
     for rep in range(reps_dev):
         mo = month + rep % 12
         for i in range(n_dev):

@@ -113,7 +113,8 @@ ENT_DTYPE = np.dtype(
         ("onprem", np.int64),
         ("option", np.int64),  # -1 not adopted, else OPT
         ("family", np.int64),  # open lab whose models it runs
-        ("vendor", np.int64),  # closed lab whose API it buys
+        ("vendor", np.int64),  # closed lab whose API it buys for its own tasks
+        ("vendor_front", np.int64),  # closed lab whose API it buys for frontier-bound work
         ("next_review", np.int64),
         ("volume", np.float64),  # M tokens per month at 2023 demand
         ("sensitivity", np.float64),
@@ -238,7 +239,9 @@ class RV(IntEnum):
     GAP_CLOSED = 1  # months behind the frontier
     C_OPEN = 2  # serving cost of open models, USD per M tokens
     GAP_OPEN = 3
-    N = 4
+    P_CLOSED_FRONT = 4  # the same on frontier-bound work (vendors chosen for that work)
+    GAP_CLOSED_FRONT = 5
+    N = 6
 
 
 class EC(IntEnum):
@@ -369,9 +372,9 @@ STATE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("rv", "np.zeros((N_REGIONS, RV.N))", "per-region view (RV)"),
     (
         "rl",
-        "np.zeros((3, N_REGIONS, LP.shape[0]))",
+        "np.zeros((4, N_REGIONS, LP.shape[0]))",
         "per region: running sums of vendors' and open families' choice weights (rows 0, 1), "
-        "ecosystems' exp(appeal) (row 2)",
+        "ecosystems' exp(appeal) (row 2), vendors' on frontier-bound work (row 3)",
     ),
     (
         "pv",
@@ -425,7 +428,7 @@ def new_state(P, LP, CP, n_ent, n_dev, months, traj, log):
         np.zeros((N_ROUTES, LP.shape[0])),
         np.zeros((LP.shape[0], LV.N)),
         np.zeros((N_REGIONS, RV.N)),
-        np.zeros((3, N_REGIONS, LP.shape[0])),
+        np.zeros((4, N_REGIONS, LP.shape[0])),
         np.zeros((3, LP.shape[0])),
         np.zeros(W_N),
         np.zeros(N_TERMS),

@@ -112,6 +112,7 @@ class EntDraw(IntEnum):
     VENDOR = 3
     NEXT_REVIEW = 4
     HYBRID_HOST = 5  # a hybrid's open part: managed or self-hosted
+    VENDOR_FRONT = 6  # the closed vendor of its frontier-bound work
 
 
 DEV_DRAWS = 4  # counters of a developer's review stream reserved per month

@@ -10,10 +10,10 @@ from experiments.stats import paired_difference
 from sim.engine.batch import simulate
 from sim.engine.reference import MarketModel
 from sim.params.scenario import ScenarioError
-from sim.params.spec import G
+from sim.params.spec import LAB_NAMES, G
 from sim.rules.enterprise import option_utilities
 from sim.rules.workload import enterprise_work_share, frontier_work_share
-from sim.state import EC, ENT_DTYPE, R_CLOSED, R_ONPREM, RV, S
+from sim.state import EC, ENT_DTYPE, R_CLOSED, R_ONPREM, RV, S, lab_series
 from sim.vocab import OPT
 
 
@@ -59,6 +59,9 @@ def _firm_utilities(P, w, tolerance=6.0):
     rv[:, RV.C_OPEN] = 1.0
     rv[:, RV.GAP_CLOSED] = 1.0
     rv[:, RV.GAP_OPEN] = 4.0
+    # the same vendors on frontier-bound work: only the work's tolerance differs
+    rv[:, RV.P_CLOSED_FRONT] = rv[:, RV.P_CLOSED]
+    rv[:, RV.GAP_CLOSED_FRONT] = rv[:, RV.GAP_CLOSED]
     ctx = np.zeros(EC.N)
     ctx[EC.DEMAND] = 1.0
     ctx[EC.GPU] = 2000.0
@@ -122,7 +125,8 @@ def _routes_from_records(model) -> np.ndarray:
     for e in model.ents:
         v = e["volume"]
         if e["option"] == OPT.CLOSED:
-            vol[R_CLOSED, e["vendor"]] += v
+            vol[R_CLOSED, e["vendor"]] += (1.0 - w) * v
+            vol[R_CLOSED, e["vendor_front"]] += w * v
         elif e["option"] == OPT.MANAGED:
             vol[e["cloud"], e["family"]] += v
         elif e["option"] == OPT.SELF:
@@ -134,7 +138,8 @@ def _routes_from_records(model) -> np.ndarray:
             if e["hybrid_self"]:
                 route = R_ONPREM if e["onprem"] else n_clouds + e["cloud"]
             vol[route, e["family"]] += h * v
-            vol[R_CLOSED, e["vendor"]] += (1.0 - h) * v
+            vol[R_CLOSED, e["vendor"]] += (1.0 - w) * (1.0 - e["hybrid"]) * v
+            vol[R_CLOSED, e["vendor_front"]] += w * (1.0 - e["hybrid_front"]) * v
     return vol
 
 
@@ -161,3 +166,39 @@ def test_hybrids_route_each_months_mix_of_work(baseline):
             )
             checked += 1
     assert checked == 4
+
+
+def test_frontier_bound_work_has_its_own_vendor(baseline):
+    """Firms buy their frontier-bound work from the vendor best at it: with Anthropic's edge on
+    that work, some firms' two vendors differ, the routes still add up from the records, and
+    Anthropic's frontier-bound vendor share exceeds its share of the firms' own tasks."""
+    sc = baseline.with_values(
+        run__enterprises=400, run__developers=1500, labs__anthropic__frontier_work_edge=5.0
+    )
+    model = MarketModel(sc, run=1, collect=False)
+    for _ in range(34):
+        model.step()
+    buyers = model.ents[(model.ents["option"] == OPT.CLOSED) | (model.ents["option"] == OPT.HYBRID)]
+    assert (buyers["vendor"] != buyers["vendor_front"]).any()
+    np.testing.assert_allclose(model.vol, _routes_from_records(model), atol=1e-9)
+    anthropic = LAB_NAMES.index("anthropic")
+    assert (buyers["vendor_front"] == anthropic).mean() > (buyers["vendor"] == anthropic).mean()
+
+
+def test_an_edge_on_frontier_bound_work_earns_revenue(baseline):
+    """A larger edge on frontier-bound work raises the lab's share of the closed labs' revenue
+    once the work has shifted (late 2025), paired over the same runs."""
+    runs = 24
+    scen = baseline.with_values(run__months=36)
+    cols = [
+        lab_series(LAB_NAMES.index(lab), "revenue") for lab in ("openai", "anthropic", "google")
+    ]
+
+    def share(batch):
+        rev = batch.trajectories[:, 30:36][:, :, cols].sum(axis=1)
+        return list(rev[:, 1] / np.maximum(rev.sum(axis=1), 1e-12))
+
+    low = simulate(scen.with_values(labs__anthropic__frontier_work_edge=0.0), range(runs))
+    high = simulate(scen.with_values(labs__anthropic__frontier_work_edge=5.0), range(runs))
+    d = paired_difference(share(high), share(low))
+    assert d.mean > 0 and d.mean > 2.0 * d.se, (d.mean, d.se)

@@ -86,11 +86,13 @@ MISS_NOTES = {
     "catch-up; an open lab with a large research edge (DeepSeek's fitted talent) can land "
     "ahead of a closed frontier that has not released for months, which Epoch's measurements "
     "never saw.",
-    "anthropic_share_mid_2025": "Anthropic's edge on frontier-bound work "
-    "(labs.anthropic.frontier_work_edge, fitted) weighs only on the share of work that is "
-    "frontier-bound, and which lab leads the frontier in a given month moves enterprise and "
-    "platform choices more than that edge does; Menlo's shares count usage, the target "
-    "revenue.",
+    "anthropic_share_mid_2025": "firms buy their frontier-bound work from the vendor best "
+    "at it (labs.anthropic.frontier_work_edge, fitted), but that work is a quarter of "
+    "enterprises' tokens at most, and which lab's newest release leads the frontier in a given "
+    "month moves both segments more than the edge does: the model's flagships come every 8-9 "
+    "months, so rivals trail the newest by months at a time (in 2024 Google's compute puts "
+    "Gemini ahead and takes the platform), where the labs' real releases came every 3-4 "
+    "months and trailed each other by weeks; Menlo's shares count usage, the target revenue.",
     "fixed_capability_fall_2024_2025": "the capability term of serving cost falls at the "
     "inference-efficiency and hardware rates and the floor (technology.serve_cost_floor) at "
     "the hardware rate alone, so the fall slows as January 2023's capability nears the floor.",

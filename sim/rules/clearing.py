@@ -69,11 +69,13 @@ def apply_enterprise(P, e, vol, hvol, mkt, sign):
     """Add (sign=+1) or remove (-1) an enterprise's tokens from the route volumes.
 
     Self-hosted open weights (wholly or a hybrid's open part) run on the firm's own hardware
-    or on GPUs rented from its cloud, and count towards the in-house fixed costs. A hybrid
-    routes its own tasks and its frontier-bound work separately (``e.hybrid``,
-    ``e.hybrid_front``), mixed by the month's frontier-bound share ``mkt.work_share``;
-    ``hvol`` keeps how its routes move with that share, so that :func:`step_demand`
-    re-mixes every hybrid's tokens monthly as the work shifts.
+    or on GPUs rented from its cloud, and count towards the in-house fixed costs. A closed
+    buyer or a hybrid buys its own tasks' closed tokens from ``e.vendor`` and its
+    frontier-bound work's from ``e.vendor_front``; a hybrid routes its own tasks and its
+    frontier-bound work to open weights separately (``e.hybrid``, ``e.hybrid_front``). Both
+    are mixed by the month's frontier-bound share ``mkt.work_share``; ``hvol`` keeps how the
+    routes move with that share, so that :func:`step_demand` re-mixes every buyer's tokens
+    monthly as the work shifts.
     """
     m = mkt[0]
     if e.option < 0:
@@ -89,28 +91,33 @@ def apply_enterprise(P, e, vol, hvol, mkt, sign):
         open_route = R_ONPREM if e.onprem else n_clouds + e.cloud
         m.fixed_units += sign * (1.0 - P[G.SKILL_DISCOUNT] * e.skill)
         m.n_selfhost += sign
-    if e.option == OPT.CLOSED:
-        vol[R_CLOSED, e.vendor] += v
-    elif e.option == OPT.MANAGED or e.option == OPT.SELF:
+    w = m.work_share
+    if e.option == OPT.MANAGED or e.option == OPT.SELF:
         vol[open_route, e.family] += v
         if e.option == OPT.MANAGED:
             m.n_managed += sign
-    else:
-        h = work_mix(m.work_share, e.hybrid, e.hybrid_front)
-        vol[open_route, e.family] += h * v
-        vol[R_CLOSED, e.vendor] += (1.0 - h) * v
-        dh = (e.hybrid_front - e.hybrid) * v
-        hvol[open_route, e.family] += dh
-        hvol[R_CLOSED, e.vendor] -= dh
+        return
+    # closed tokens: its own tasks' to e.vendor, its frontier-bound work's to e.vendor_front
+    c_own, c_front = v, v
+    if e.option == OPT.HYBRID:
+        vol[open_route, e.family] += work_mix(w, e.hybrid, e.hybrid_front) * v
+        hvol[open_route, e.family] += (e.hybrid_front - e.hybrid) * v
+        c_own = (1.0 - e.hybrid) * v
+        c_front = (1.0 - e.hybrid_front) * v
         m.hybrids += sign
         if e.large:
             m.large_hybrids += sign
+    vol[R_CLOSED, e.vendor] += (1.0 - w) * c_own
+    vol[R_CLOSED, e.vendor_front] += w * c_front
+    hvol[R_CLOSED, e.vendor] -= c_own
+    hvol[R_CLOSED, e.vendor_front] += c_front
 
 
 @kernel
 def step_demand(s):
-    """The fleet renews (hardware phase-in), demand answers capability and price; hybrids
-    route the month's mix of work (their routers send each request where it is met)."""
+    """The fleet renews (hardware phase-in), demand answers capability and price; buyers
+    route the month's mix of work (hybrids' routers send each request where it is met, and
+    frontier-bound work goes to its own vendor)."""
     P, mkt, vol, hvol = s.P, s.mkt, s.vol, s.hvol
     m = mkt[0]
     t = float(m.month)
@@ -242,7 +249,7 @@ def enterprise_review(P, ents, clouds, mkt, vol, hvol, rv, rl, work, i):
     next review. Reads only the views of the steps before it and its own state and stream."""
     m = mkt[0]
     e = ents[i]
-    option, family, vendor, nxt, h_own, h_front, hosted = enterprise_decision(
+    option, family, vendor, front, nxt, h_own, h_front, hosted = enterprise_decision(
         P=P,
         e=e,
         idx=i,
@@ -251,6 +258,7 @@ def enterprise_review(P, ents, clouds, mkt, vol, hvol, rv, rl, work, i):
         rv=rv,
         vweights=rl[0],
         fweights=rl[1],
+        fvweights=rl[3],
         cloud_markup=clouds[e.cloud].markup,
         ctx=work[W_CTX : W_CTX + EC.N],
         util=work[W_UTIL : W_UTIL + N_OPTIONS],
@@ -261,7 +269,8 @@ def enterprise_review(P, ents, clouds, mkt, vol, hvol, rv, rl, work, i):
         hosted = 0
     moved = option == OPT.HYBRID and e.option == OPT.HYBRID and hosted != e.hybrid_self
     rerouted = option == OPT.HYBRID and (h_own != e.hybrid or h_front != e.hybrid_front)
-    if option != e.option or family != e.family or vendor != e.vendor or rerouted or moved:
+    revendored = vendor != e.vendor or front != e.vendor_front
+    if option != e.option or family != e.family or revendored or rerouted or moved:
         if e.option < 0 or option != e.option or moved:
             # a new deployment, counted by its tokens: does it use open weights at all?
             m.new_total += e.volume
@@ -277,6 +286,7 @@ def enterprise_review(P, ents, clouds, mkt, vol, hvol, rv, rl, work, i):
         e.option = option
         e.family = family
         e.vendor = vendor
+        e.vendor_front = front
         e.hybrid = h_own
         e.hybrid_front = h_front
         e.hybrid_self = hosted

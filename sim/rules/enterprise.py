@@ -131,7 +131,10 @@ def option_utilities(
     """
     r = e.region
     x = e.volume * ctx[EC.DEMAND]  # M tokens per month
-    p_closed = rv[r, RV.P_CLOSED]
+    # the closed vendors it would buy from: one for its own tasks, one for its frontier-bound
+    # work (share w), where a lab's edge on that work counts
+    w = ctx[EC.FRONTIER_WORK]
+    p_closed = work_mix(w, rv[r, RV.P_CLOSED], rv[r, RV.P_CLOSED_FRONT])
     p_managed = rv[r, RV.C_OPEN] * cloud_markup
     p_self = rv[r, RV.C_OPEN] * P[G.SELFHOST_OVERHEAD]
     fixed_self = ctx[EC.FIXED] * (1.0 - P[G.SKILL_DISCOUNT] * e.skill) + ctx[EC.SECURITY]
@@ -140,11 +143,9 @@ def option_utilities(
     c_self = selfhost_cost(x * p_self, ctx[EC.GPU], fixed_self)
     # a share w of the firm's tokens is frontier-bound work (tolerating tf months behind the
     # frontier), the rest its own tasks (median tolerance e.tolerance)
-    w = ctx[EC.FRONTIER_WORK]
     tf = P[G.WORKLOAD_FRONTIER_TOLERANCE]
-    gap_closed = rv[r, RV.GAP_CLOSED]
-    qc_own = max(0.0, gap_closed - e.tolerance)
-    qc_front = max(0.0, gap_closed - tf)
+    qc_own = max(0.0, rv[r, RV.GAP_CLOSED] - e.tolerance)
+    qc_front = max(0.0, rv[r, RV.GAP_CLOSED_FRONT] - tf)
     q_closed = work_mix(w, qc_own, qc_front)
     open_gap = rv[r, RV.GAP_OPEN] - ctx[EC.FINETUNE] * e.skill
     q_open = work_mix(w, max(0.0, open_gap - e.tolerance), max(0.0, open_gap - tf))
@@ -275,17 +276,19 @@ def enterprise_decision(
     rv: np.ndarray,
     vweights: np.ndarray,
     fweights: np.ndarray,
+    fvweights: np.ndarray,
     cloud_markup: float,
     ctx: np.ndarray,
     util: np.ndarray,
     prob: np.ndarray,
 ):
-    """An enterprise's review: (option, family, vendor, next review month, a hybrid's open
-    shares of its own tasks and of its frontier-bound work, and whether a hybrid self-hosts its
-    open part).
+    """An enterprise's review: (option, family, vendor of its own tasks, vendor of its
+    frontier-bound work, next review month, a hybrid's open shares of its own tasks and of its
+    frontier-bound work, and whether a hybrid self-hosts its open part).
 
-    ``rv`` is the per-region view (region x RV), ``vweights``/``fweights`` the per-region
-    running sums of the choice weights of closed vendors and open families (region x lab).
+    ``rv`` is the per-region view (region x RV), ``vweights``/``fweights``/``fvweights`` the
+    per-region running sums of the choice weights of closed vendors, open families and closed
+    vendors on frontier-bound work (region x lab).
 
     A non-adopter adopts with the Bass chance in ``ctx`` (three months of hazard since its
     last look) and then chooses like everyone else.
@@ -294,11 +297,11 @@ def enterprise_decision(
     """
     st = stream_id(Stream.ENTERPRISE, idx, AgentDraw.REVIEWS)
     base = ENT_DRAWS * month
-    option, family, vendor = e.option, e.family, e.vendor
+    option, family, vendor, front = e.option, e.family, e.vendor, e.vendor_front
     if option < 0:
         if uniform(seed, st, base + EntDraw.ADOPT) >= ctx[EC.ADOPT]:
             recheck = month + ADOPTION_RECHECK_MONTHS
-            return option, family, vendor, recheck, e.hybrid, e.hybrid_front, e.hybrid_self
+            return (option, family, vendor, front, recheck, e.hybrid, e.hybrid_front, e.hybrid_self)
     h_own, h_front, hs_own, hs_front, p_self = option_utilities(P, e, rv, cloud_markup, ctx, util)
     nested_logit_probs(util, P[G.NEST_LAMBDA], prob)
     option = draw_index(prob, uniform(seed, st, base + EntDraw.OPTION))
@@ -306,6 +309,7 @@ def enterprise_decision(
         family = draw_cumulative(fweights, e.region, uniform(seed, st, base + EntDraw.FAMILY))
     if option == OPT.CLOSED or option == OPT.HYBRID:
         vendor = draw_cumulative(vweights, e.region, uniform(seed, st, base + EntDraw.VENDOR))
+        front = draw_cumulative(fvweights, e.region, uniform(seed, st, base + EntDraw.VENDOR_FRONT))
     hybrid_self = 0
     if option == OPT.HYBRID and uniform(seed, st, base + EntDraw.HYBRID_HOST) < p_self:
         hybrid_self = 1
@@ -313,4 +317,4 @@ def enterprise_decision(
     nxt = next_review_month(
         P[G.REVIEW_MONTHS], uniform(seed, st, base + EntDraw.NEXT_REVIEW), month
     )
-    return option, family, vendor, nxt, h_own, h_front, hybrid_self
+    return option, family, vendor, front, nxt, h_own, h_front, hybrid_self

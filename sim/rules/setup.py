@@ -141,6 +141,7 @@ def init_state(s, seed, months):
         e.option = -1
         e.family = best_open
         e.vendor = draw_index(closed_w, uniform(seed, st, 12))
+        e.vendor_front = e.vendor  # frontier-bound work is a tenth of 2023's: one vendor
         early = P[G.ADOPTED0] * (2.0 if e.large else 1.0)
         if uniform(seed, st, 13) < early:
             e.option = OPT.CLOSED

@@ -100,35 +100,41 @@ def compute_views(s, t):
     a = P[G.COST_WEIGHT]
     qw = P[G.QUALITY_WEIGHT]
     eco_w = P[G.ECOSYSTEM_STRENGTH] * P[G.ECOSYSTEM_ENTERPRISE]
+    w_front = m.work_share
     for r in range(rv.shape[0]):
-        # closed vendors
-        umax = -1e300
-        for k in range(n_labs):
-            lb = labs[k]
-            if lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0:
-                u = (
-                    LP[k, L.ENTERPRISE_APPEAL]
-                    + m.work_share * LP[k, L.WORK_EDGE]
-                    - a * np.log(lv[k, LV.PRICE])
-                    - qw * max(lv[k, LV.GAP_CLOSED], 0.0)
-                    + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
-                )
-                rl[0, r, k] = u
-                umax = max(umax, u)
-            else:
-                rl[0, r, k] = -1e300
-        wsum = 0.0
-        psum = 0.0
-        gsum = 0.0
-        for k in range(n_labs):
-            w = np.exp(rl[0, r, k] - umax) if rl[0, r, k] > -1e299 else 0.0
-            rl[0, r, k] = w
-            wsum += w
-            psum += w * lv[k, LV.PRICE]
-            gsum += w * max(lv[k, LV.GAP_CLOSED], 0.0)
-        rv[r, RV.P_CLOSED] = psum / wsum if wsum > 0 else 1e6
-        rv[r, RV.GAP_CLOSED] = gsum / wsum if wsum > 0 else NO_GAP
-        _running_sums(rl, 0, r)
+        # closed vendors, for the firms' own tasks (row 0) and their frontier-bound work
+        # (row 3), where a lab's edge on that work counts (Anthropic's in programming)
+        for kind in (0, 3):
+            umax = -1e300
+            for k in range(n_labs):
+                lb = labs[k]
+                if lb.alive > 0 and lb.cap_closed > 0 and LP[k, L.SELLS_API] > 0:
+                    u = (
+                        LP[k, L.ENTERPRISE_APPEAL]
+                        - a * np.log(lv[k, LV.PRICE])
+                        - qw * max(lv[k, LV.GAP_CLOSED], 0.0)
+                        + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
+                    )
+                    if kind == 3:
+                        u += LP[k, L.WORK_EDGE]
+                    rl[kind, r, k] = u
+                    umax = max(umax, u)
+                else:
+                    rl[kind, r, k] = -1e300
+            wsum = 0.0
+            psum = 0.0
+            gsum = 0.0
+            for k in range(n_labs):
+                w = np.exp(rl[kind, r, k] - umax) if rl[kind, r, k] > -1e299 else 0.0
+                rl[kind, r, k] = w
+                wsum += w
+                psum += w * lv[k, LV.PRICE]
+                gsum += w * max(lv[k, LV.GAP_CLOSED], 0.0)
+            col_p = RV.P_CLOSED if kind == 0 else RV.P_CLOSED_FRONT
+            col_g = RV.GAP_CLOSED if kind == 0 else RV.GAP_CLOSED_FRONT
+            rv[r, col_p] = psum / wsum if wsum > 0 else 1e6
+            rv[r, col_g] = gsum / wsum if wsum > 0 else NO_GAP
+            _running_sums(rl, kind, r)
         # open families
         umax = -1e300
         for k in range(n_labs):
@@ -136,7 +142,7 @@ def compute_views(s, t):
             if lb.cap_open > 0:
                 u = (
                     -a * np.log(lv[k, LV.OCOST])
-                    + m.work_share * LP[k, L.WORK_EDGE]
+                    + w_front * LP[k, L.WORK_EDGE]
                     - qw * max(lv[k, LV.GAP_OPEN], 0.0)
                     + eco_w * lb.dev_share
                     + origin_utility(P, int(LP[k, L.HOME]), r, m.export_shocks)
