@@ -6,14 +6,13 @@
 """
 
 from .baseline import write_baseline_values
-from .fit import CAL_PARAMS, CalibrationResult, CalParam, calibrate, fit_keys, validate
+from .fit import CAL_PARAMS, CalibrationResult, calibrate, fit_keys, validate
 from .library import library_table, missing_fit_keys
 from .report import render_report
 from .targets import TARGETS, Target, loss, target_values
 
 __all__ = [
     "Target",
-    "CalParam",
     "TARGETS",
     "CAL_PARAMS",
     "fit_keys",

@@ -26,12 +26,11 @@ from ..sensitivity import classifier_columns, conditions_met
 from .indicators import replay_statistics
 from .targets import FIT_MONTHS, TARGETS, loss, target_values
 
-__all__ = ["CalParam", "CAL_PARAMS", "CalibrationResult", "calibrate", "fit_keys", "validate"]
+__all__ = ["CAL_PARAMS", "CalibrationResult", "calibrate", "fit_keys", "validate"]
 
 
 # The fitted parameters are the parameter table's uncertain ones (rows with a ``prior``,
 # sim/params/prior.py): the point fit searches their prior ranges, the ensemble their priors.
-CalParam = Prior
 CAL_PARAMS: tuple[Prior, ...] = tuple(PRIORS.values())
 
 
@@ -40,7 +39,7 @@ _SOLVED = tuple(p for p in CAL_PARAMS if p.matches)
 
 
 def _expand(values: dict[str, float]) -> dict[str, float]:
-    """The fitted values with every tied key set (``CalParam.also``)."""
+    """The fitted values with every tied key set (``Prior.also``)."""
     out = dict(values)
     for p in CAL_PARAMS:
         if p.key in values:
