@@ -49,7 +49,8 @@ MONTH_PLAN: tuple[Step, ...] = (
         "training",
         "market",
         "step_training",
-        "every lab's training run accrues a month of compute at today's FLOP per USD",
+        "every lab's training window accrues a month of compute at today's FLOP per USD and "
+        "keeps e^(−1/training_window_months) of the rest",
     ),
     Step(
         "views",

@@ -121,15 +121,27 @@ def _fixed_capability_fall(tr: np.ndarray, P: np.ndarray) -> float:
     return float(np.log10(max(a, 1e-12) / max(b, 1e-12)))
 
 
-def _anthropic_share(tr: np.ndarray, P: np.ndarray) -> float:
-    """Anthropic's share of the three closed frontier labs' revenue, May-July 2025."""
-    rows = tr[DEC[2024] + 5 : DEC[2024] + 8]
-    own = rows[:, lab_series(LAB_NAMES.index("anthropic"), "revenue")].sum()
+def _closed_share(tr: np.ndarray, lab: str, start: int) -> float:
+    """``lab``'s share of the three closed frontier labs' revenue over the three months from
+    month ``start``."""
+    rows = tr[start : start + 3]
+    own = rows[:, lab_series(LAB_NAMES.index(lab), "revenue")].sum()
     tot = sum(
-        rows[:, lab_series(LAB_NAMES.index(lab), "revenue")].sum()
-        for lab in ("openai", "anthropic", "google")
+        rows[:, lab_series(LAB_NAMES.index(k), "revenue")].sum()
+        for k in ("openai", "anthropic", "google")
     )
     return float(own / tot) if tot > 0 else 0.0
+
+
+def _anthropic_share(tr: np.ndarray, P: np.ndarray) -> float:
+    """Anthropic's share of the three closed frontier labs' revenue, May-July 2025."""
+    return _closed_share(tr, "anthropic", DEC[2024] + 5)
+
+
+def _anthropic_share_growth(tr: np.ndarray, P: np.ndarray) -> float:
+    """How much Anthropic's share of the three closed frontier labs' revenue grew from
+    May-July 2024 to May-July 2025."""
+    return _anthropic_share(tr, P) - _closed_share(tr, "anthropic", DEC[2023] + 5)
 
 
 def _open_discount(tr: np.ndarray, P: np.ndarray) -> float:
@@ -289,6 +301,18 @@ TARGETS: tuple[Target, ...] = (
         "agents (42% of enterprise code generation against OpenAI's 21%); a year earlier "
         "OpenAI led with about half",
         _anthropic_share,
+    ),
+    Target(
+        "anthropic_share_growth_2024_2025",
+        "growth of Anthropic's share of the three closed frontier labs' revenue, May-Jul 2024 "
+        "to May-Jul 2025 (a direction: at least 0)",
+        0.0,
+        0.05,
+        "Menlo Ventures: Anthropic's share of enterprise LLM usage 12% (2023), 24% (November "
+        "2024), 32% (July 2025) while OpenAI's fell from 50% to 34% and 25%: the revenue split "
+        "moved towards Anthropic on coding and agents",
+        _anthropic_share_growth,
+        bound=1,
     ),
     Target(
         "open_discount_2024_2025",

@@ -141,6 +141,13 @@ UNCERTAINTY: dict[str, Uncertainty] = {
         "so a near-frontier open release may lead it by days where Epoch's benchmarks do not",
         dated="2025-12",
     ),
+    "anthropic_share_growth_2024_2025": Uncertainty(
+        0.06,
+        0.05,
+        "the same survey a year apart (a few points of sampling error each) standing for "
+        "revenue; a direction, not a size",
+        dated="2025-07",
+    ),
     "anthropic_share_mid_2025": Uncertainty(
         0.06,
         0.05,

@@ -42,6 +42,7 @@ from .technology import (
     phase_in_hardware,
     spend_budget,
     token_demand,
+    training_window_keep,
 )
 from .views import compute_views
 from .workload import enterprise_work_share, work_mix
@@ -140,13 +141,18 @@ def step_demand(s):
 
 @kernel
 def step_training(s):
-    """Every lab's training run accrues a month of compute at today's FLOP per USD."""
+    """Every lab's training compute accrues a month at today's FLOP per USD, over a window
+    of ``technology.training_window_months`` (exponentially weighted): what its next release
+    is trained on, whenever it comes."""
     P, labs = s.P, s.labs
     m = s.mkt[0]
+    keep = training_window_keep(P)
     for k in range(labs.shape[0]):
         lb = labs[k]
-        if lb.alive and lb.spend > 0:
-            lb.flop += lb.spend * 1e9 * 10.0 ** (log_flop_per_usd(P, m.hw_oom) - lb.compute_pen)
+        if lb.alive:
+            lb.flop *= keep
+            if lb.spend > 0:
+                lb.flop += lb.spend * 1e9 * 10.0 ** (log_flop_per_usd(P, m.hw_oom) - lb.compute_pen)
 
 
 @kernel

@@ -202,8 +202,7 @@ def on_release(s, lab: int, t: float) -> None:
         for k in range(labs.shape[0]):
             if k != lab and labs[k].alive and labs[k].cap_closed > 0 and LP[k, L.SELLS_API] > 0:
                 emit(s, t + P[G.PRESSURE_REVIEW_LAG], EV.PRICE_REVIEW, k)
-    # next training run
-    lb.flop = 0.0
+    # the next model trains on (the window keeps accruing: runs overlap releases)
     lb.spend = training_budget(
         P,
         LP,

@@ -14,7 +14,7 @@ from .eventlog import emit
 from .jit import kernel
 from .regulation import EU_PHASE_MONTHS, EXPORT_CONTROL_MONTHS
 from .rng import normal, stream_id, uniform
-from .technology import lab_serve_cost, log_flop_per_usd, serve_cost
+from .technology import lab_serve_cost, log_flop_per_usd, serve_cost, window_months
 from .workload import enterprise_work_share
 
 __all__ = ["init_state"]
@@ -71,7 +71,11 @@ def init_state(s, seed, months):
             seed, stream_id(Stream.LAB, k, LabDraw.FIRST_RELEASE), 0
         )
         # the first run on the calendar is sized to its historical training compute
-        lb.spend = 10.0 ** (LP[k, L.FIRST_FLOP] - log_flop_per_usd(P, 0.0)) / 1e9 / max(first, 1.0)
+        lb.spend = (
+            10.0 ** (LP[k, L.FIRST_FLOP] - log_flop_per_usd(P, 0.0))
+            / 1e9
+            / window_months(P, max(first, 1.0))
+        )
         emit(s, first, EV.RELEASE, k)
     fr = 0.0
     ob = 0.0

@@ -26,6 +26,8 @@ __all__ = [
     "enabler_level",
     "selfhost_fixed_factor",
     "frontier_spend",
+    "training_window_keep",
+    "window_months",
 ]
 
 
@@ -87,6 +89,21 @@ def lab_serve_cost(
 def log_flop_per_usd(P: np.ndarray, hw_oom: float) -> float:
     """log10 training FLOP bought per USD."""
     return P[G.FLOP_PER_USD0] + hw_oom
+
+
+@kernel
+def training_window_keep(P: np.ndarray) -> float:
+    """Share of a lab's accrued training compute kept from one month to the next: the
+    exponential window of ``technology.training_window_months``."""
+    return np.exp(-1.0 / P[G.TRAINING_WINDOW])
+
+
+@kernel
+def window_months(P: np.ndarray, months: float) -> float:
+    """Monthly accruals' worth of compute the window holds after ``months`` months of
+    steady spend (``months`` itself for an endless window)."""
+    keep = training_window_keep(P)
+    return (1.0 - keep**months) / (1.0 - keep)
 
 
 @kernel
