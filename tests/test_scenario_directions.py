@@ -77,8 +77,8 @@ CASES = [
     ("export_controls", "big-tech share of open usage", final(IND.BIGTECH_OPEN_SHARE), +1, True),
     ("efficient_finetuning", "final open share", final_open_share, +1, True),
     ("efficient_finetuning", "self-hosted share", final(IND.SELFHOST_SHARE), +1, True),
-    # open deepening rises by 2.9 standard errors (scenario file): the gap widens less often
-    ("efficient_finetuning", "gap_widens", end_state("gap_widens"), -1, True),
+    # cheaper self-hosting grows Western enterprises' open usage, on big tech's families (file)
+    ("efficient_finetuning", "open_deepening", end_state("open_deepening"), -1, False),
     ("safety_incident", "strict liability in force", series_mean(S.LIABILITY), +1, True),
     ("safety_incident", "gap_widens", end_state("gap_widens"), +1, True),
     ("safety_incident", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
