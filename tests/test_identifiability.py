@@ -109,6 +109,14 @@ def three_fits(tmp_path_factory):
     return path
 
 
+def test_calibrate_states_how_many_parameters_the_facts_pin_down(three_fits, capsys):
+    capsys.readouterr()
+    out = three_fits.with_name("again.worlds.parquet")
+    assert cli(["calibrate", str(three_fits), *QUICK, "--out", str(out)]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line.startswith("the facts pin down ") and f"of {len(PRIORS)} uncertain" in line
+
+
 def test_calibrate_prior_scale_fits_under_the_scaled_priors(three_fits):
     from experiments.calibration.history import fitted_priors
 

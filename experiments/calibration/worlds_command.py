@@ -202,4 +202,14 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
         f"wrote {out}: {len(imp)} worlds, largest implausibility {float(np.max(imp)):.2f}, "
         f"sha256 {digest[:12]}, in {time.perf_counter() - t0:.0f} s"
     )
+    from ..worlds import read_worlds
+    from .identifiability import parameter_rows
+
+    verdicts = [r["verdict"] for r in parameter_rows(read_worlds(out))]
+    print(
+        f"the facts pin down {verdicts.count('pinned')} of {len(verdicts)} uncertain parameters, "
+        f"narrow {verdicts.count('narrowed')} and leave {verdicts.count('free')} free; "
+        "docs/calibration.md's identifiability section: uv run python -m "
+        "experiments.calibration.identifiability"
+    )
     return 0
