@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import polars as pl
+import pytest
 
 from experiments.cli import main
 from experiments.sweep.run import run_chunk
@@ -111,3 +112,14 @@ def test_compare_over_worlds_is_reproducible_and_point_opts_out(tiny_worlds, tmp
     assert main(args) == 0
     cmp = json.loads(capsys.readouterr().out)
     assert all(s["worlds_file"] is None and s["worlds"] == 1 for s in cmp["scenarios"])
+
+
+@pytest.mark.slow
+def test_a_sweep_over_worlds_on_dask_writes_the_same_runs(tiny_worlds, tmp_path):
+    spec = _spec(tiny_worlds, crn=False)
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    assert main(["sweep", str(spec), "--out", str(local)]) == 0
+    assert (
+        main(["sweep", str(spec), "--out", str(dask), "--backend", "dask", "--workers", "1"]) == 0
+    )
+    assert (local / "runs.parquet").read_bytes() == (dask / "runs.parquet").read_bytes()

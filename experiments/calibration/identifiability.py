@@ -245,6 +245,14 @@ def _provenance(ens) -> str:
     )
 
 
+def _wave_one(ens) -> str:
+    waves = ens.meta.get("waves") or []
+    if not waves:
+        return ""
+    w = waves[0]
+    return f" (here wave 1 kept {w.get('non_implausible')} of {w.get('simulated')} prior worlds)"
+
+
 def render_identifiability(
     params: list[dict], targets: list[dict], headline: list[dict], ens, command: str, runs: int
 ) -> str:
@@ -267,8 +275,12 @@ def render_identifiability(
         "in log terms): the share of the prior's central 90% the facts leave open. Below "
         f"{PINNED:g} the facts pin the parameter down, below {NARROWED:g} they narrow it, "
         "otherwise they leave it free (its value comes from the prior, not from 2023-2025). "
-        "A ratio reads one parameter at a time: two parameters the facts tie together along a "
-        "ridge can each look free.",
+        "Above 1: the worlds crowd toward the prior's ends. A ratio reads one parameter at a "
+        "time: two parameters the facts tie together along a ridge can each look free. And a "
+        "parameter can look narrower than the facts make it when few worlds of wave 1 "
+        "survive, since later waves search only the box around the survivors"
+        + _wave_one(ens)
+        + ".",
         "",
         f"{counts['pinned']} pinned, {counts['narrowed']} narrowed, {counts['free']} free.",
         "",
