@@ -128,7 +128,8 @@ def ensemble_method_markdown() -> str:
         u = uncertainty_of(t)
         side = {1: "at least ", -1: "at most "}.get(t.bound, "")
         out.append(
-            f"| `{t.name}` | {side}{t.value:.4g} | {u.obs:g} | {u.discrepancy:g} | {_cell(u.why)} |"
+            f"| `{t.name}` | {side}{t.value:.4g} | {u.dated} | {u.obs:g} | {u.discrepancy:g} | "
+            f"{_cell(u.why)} |"
         )
     return "\n".join(out)
 

@@ -226,6 +226,7 @@ def headline_rows(scenario, files: dict[float, Path], runs: int) -> list[dict[st
                 "shares": summ["shares_over_worlds"],
                 "between": summ["between_worlds_share"],
                 "verdicts": {v: verdicts.count(v) for v in ("pinned", "narrowed", "free")},
+                "wave_one": _wave_one_counts(ens),
             }
         )
     return rows
@@ -245,12 +246,17 @@ def _provenance(ens) -> str:
     )
 
 
-def _wave_one(ens) -> str:
+def _wave_one_counts(ens) -> str:
+    """``K of N``: the prior worlds wave 1 simulated and kept ("" without the record)."""
     waves = ens.meta.get("waves") or []
     if not waves:
         return ""
-    w = waves[0]
-    return f" (here wave 1 kept {w.get('non_implausible')} of {w.get('simulated')} prior worlds)"
+    return f"{waves[0].get('non_implausible')} of {waves[0].get('simulated')}"
+
+
+def _wave_one(ens) -> str:
+    kept = _wave_one_counts(ens)
+    return f" (here wave 1 kept {kept} prior worlds)" if kept else ""
 
 
 def render_identifiability(
@@ -328,12 +334,15 @@ def render_identifiability(
         "per wave, runs, cutoff and rank (`aimarket calibrate --worlds --prior-scale S`). "
         "Each row's shares come from full-horizon runs drawn from that fit's worlds, with 95% "
         "two-stage bootstrap intervals (worlds, then runs). If the rows agree, the facts, not "
-        "the priors, decide the headline; where they differ, the prior does.",
+        "the priors, decide the headline; where they differ, the prior does. Each row counts "
+        "its parameters pinned, narrowed and free against its own prior; a fit whose wave 1 "
+        "kept few prior worlds searched a small box after it (the first paragraph's caveat), "
+        "so its row says as much about that box as about the prior.",
         "",
-        "| prior | worlds (drawn) | "
+        "| prior | wave 1 kept | worlds (drawn) | "
         + " | ".join(END_STATES)
         + " | between-worlds share | pinned / narrowed / free |",
-        "|---|---|" + "---|" * len(END_STATES) + "---|---|",
+        "|---|---|---|" + "---|" * len(END_STATES) + "---|---|",
     ]
     for h in headline:
         label = "as declared" if h["scale"] == 1.0 else f"x{h['scale']:g}"
@@ -344,8 +353,8 @@ def render_identifiability(
         b = "n/a" if h["between"] is None else f"{h['between']:.2f}"
         v = h["verdicts"]
         out.append(
-            f"| {label} | {h['worlds']} ({h['drawn']}) | {cells} | {b} | "
-            f"{v['pinned']} / {v['narrowed']} / {v['free']} |"
+            f"| {label} | {h['wave_one'] or 'n/a'} | {h['worlds']} ({h['drawn']}) | {cells} | "
+            f"{b} | {v['pinned']} / {v['narrowed']} / {v['free']} |"
         )
     return "\n".join(out)
 
