@@ -53,15 +53,23 @@ def _anova(y: np.ndarray, groups: np.ndarray) -> tuple[float, float] | None:
 
 
 def between_worlds_share(
-    end_states: np.ndarray, world: np.ndarray, states: tuple[str, ...] = END_STATES
+    end_states: np.ndarray,
+    world: np.ndarray,
+    states: tuple[str, ...] = END_STATES,
+    strata: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Share of end-state variance explained by the world: overall and per end state (None
-    where it cannot be estimated: one world, or one run per world)."""
+    where it cannot be estimated: one world, or one run per world). With ``strata`` (a
+    sweep's points), of the variance within strata: each indicator less its stratum's mean."""
     per: dict[str, float | None] = {}
     tot_b = tot = 0.0
     estimable = True
     for k, name in enumerate(states):
-        comp = _anova((np.asarray(end_states) == k).astype(np.float64), np.asarray(world))
+        y = (np.asarray(end_states) == k).astype(np.float64)
+        if strata is not None:
+            _, inv, n = np.unique(np.asarray(strata), return_inverse=True, return_counts=True)
+            y = y - (np.bincount(inv, weights=y) / n)[inv]
+        comp = _anova(y, np.asarray(world))
         if comp is None:
             per[name], estimable = None, False
             continue

@@ -88,6 +88,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     library = library_table(Path(args.scenario).parent, args.validation_runs, result.fitted)
     print(f"validation done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     report = render_report(result, values, ends, yearly, args.validation_runs, command, library)
+    from .calibration.identifiability import keep_block
+
+    report = keep_block(report, Path(args.report))  # computed from the worlds files apart
     if args.dry_run:
         print(report)
         return 0

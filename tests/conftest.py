@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sim.params.scenario import Scenario, load_scenario
@@ -32,3 +33,17 @@ def tiny_toml(tmp_path: Path) -> Path:
         "[run]\nruns = 4\nenterprises = 200\ndevelopers = 1000\nmonths = 24\n"
     )
     return path
+
+
+TINY_KEYS = ["enterprises.open_friction", "technology.catchup"]
+TINY_VALUES = np.array([[1.0, 0.1], [6.0, 0.5], [14.0, 0.9]])
+
+
+@pytest.fixture
+def tiny_worlds(tiny_toml: Path) -> Path:
+    """tiny.toml with a three-world worlds file beside it."""
+    from experiments.worlds import worlds_path, write_worlds
+
+    meta = {"format": 1, "scenario_path": tiny_toml.name, "note": "written by the test"}
+    write_worlds(worlds_path(tiny_toml), TINY_KEYS, TINY_VALUES, np.array([1.0, 2.0, 2.5]), meta)
+    return tiny_toml

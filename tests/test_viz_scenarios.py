@@ -51,3 +51,26 @@ def test_page_opens_on_the_comparison_of_its_default_choice(app):
     table = app.dataframe[0].value
     # p-values as `aimarket compare` prints them (2 significant digits), never rounded to 0
     assert table["p_value"].map(lambda p: p == "nan" or float(p) > 0 or p == "1").all()
+
+
+def test_the_comparison_draws_from_a_worlds_file(tmp_path, monkeypatch):
+    import numpy as np
+
+    from experiments.worlds import worlds_path, write_worlds
+
+    from .conftest import TINY_KEYS, TINY_VALUES
+
+    folder = small_scenarios(tmp_path / "scenarios")
+    meta = {"format": 1, "scenario_path": "baseline.toml"}
+    write_worlds(worlds_path(folder / "baseline.toml"), TINY_KEYS, TINY_VALUES, np.ones(3), meta)
+    monkeypatch.setenv("AIMARKET_SCENARIOS", str(folder))
+    at = AppTest.from_file(PAGE, default_timeout=300)
+    at.run()
+    at.multiselect(key="names").set_value(["baseline", "strict"])
+    at.number_input(key="runs").set_value(10)
+    at.run()
+    at.button(key="compare").click().run()
+    assert not at.exception and not at.error
+    caption = " ".join(c.value for c in at.caption)
+    assert "Runs drawn from worlds files: baseline" in caption and "strict" not in caption
+    assert "over worlds and runs" in at.code[0].value

@@ -22,16 +22,8 @@ from experiments.worlds import (
 )
 from sim.params.scenario import load_scenario
 
-KEYS = ["enterprises.open_friction", "technology.catchup"]
-VALUES = np.array([[1.0, 0.1], [6.0, 0.5], [14.0, 0.9]])
-
-
-@pytest.fixture
-def tiny_worlds(tiny_toml):
-    """tiny.toml with a three-world worlds file beside it."""
-    meta = {"format": 1, "scenario_path": tiny_toml.name, "note": "written by the test"}
-    write_worlds(worlds_path(tiny_toml), KEYS, VALUES, np.array([1.0, 2.0, 2.5]), meta)
-    return tiny_toml
+from .conftest import TINY_KEYS as KEYS
+from .conftest import TINY_VALUES as VALUES
 
 
 def test_the_draw_is_a_function_of_seed_and_run_alone():

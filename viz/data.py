@@ -29,6 +29,7 @@ __all__ = [
     "scenarios_dir",
     "scenario_files",
     "open_scenario",
+    "scenario_worlds",
     "read_results",
     "find_results",
     "batch_folder",
@@ -115,6 +116,17 @@ def open_scenario(path: Path, overrides: dict[str, Any] | None = None) -> Scenar
     return sc
 
 
+def scenario_worlds(sc: Scenario):
+    """The worlds ``sc``'s runs are drawn from (its worlds file, as ``aimarket run`` finds
+    it), or None; a malformed worlds file is a ViewError."""
+    from experiments.worlds import WorldsError, load_ensemble
+
+    try:
+        return load_ensemble(sc)
+    except WorldsError as exc:
+        raise ViewError(str(exc)) from None
+
+
 def read_results(folder: str | Path) -> Results:
     """Read a results folder written by ``aimarket run --out``; a foreign or empty one is a
     ViewError naming what is missing."""
@@ -188,12 +200,7 @@ def ensure_batch(
     """The results folder of ``sc``'s batch: read back if made before, else simulated now on the
     fast engine (resumable chunks), reporting finished runs to ``progress``. Runs are drawn
     from the scenario's worlds file when it has one (as ``aimarket run`` does)."""
-    from experiments.worlds import WorldsError, load_ensemble
-
-    try:
-        ensemble = load_ensemble(sc)
-    except WorldsError as exc:
-        raise ViewError(str(exc)) from None
+    ensemble = scenario_worlds(sc)
     folder = batch_folder(sc, root, ensemble[0].digest if ensemble else "")
     if _complete(folder, sc):
         if progress:

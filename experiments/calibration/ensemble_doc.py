@@ -11,6 +11,7 @@ from pathlib import Path
 from sim.params.spec import PRIORS
 
 from .history import HistoryConfig
+from .identifiability import NARROWED, PINNED, SCALES
 from .targets import TARGETS
 from .uncertainty import uncertainty_of
 
@@ -80,7 +81,29 @@ def ensemble_method_markdown() -> str:
         "# the backtest: worlds fitted to the facts up to December 2024, then docs/backtest.md",
         "uv run aimarket calibrate scenarios/backtests/backtest_2024.toml --worlds",
         "uv run python -m experiments.calibration.backtest",
+        "# the identifiability section below: the worlds under a narrower and a wider prior",
+        "uv run aimarket calibrate --worlds --prior-scale 0.5  # NAME.prior-x0.5.worlds.parquet",
+        "uv run aimarket calibrate --worlds --prior-scale 1.5",
+        "uv run python -m experiments.calibration.identifiability",
         "```",
+        "",
+        'The section "Identifiability" at the end of this page reads the worlds file three '
+        "ways (`experiments/calibration/identifiability.py`; it needs the worlds files, so "
+        "`aimarket calibrate` carries it over unchanged and the command above recomputes it). "
+        "Per uncertain parameter, it sets the ensemble's central 90% (weighted by the worlds' "
+        "weights) against the prior's, measuring both widths in the prior's own quantiles: "
+        f"below {PINNED:g} of the prior's width the facts pin the parameter down, below "
+        f"{NARROWED:g} they narrow it, otherwise they leave it free and its value comes from "
+        "the prior. Every fitted target is set against the ensemble's 90% band over worlds and "
+        "runs (each world simulated over the fit window with the same run seeds), hit or "
+        "miss as the backtest judges. And the prior's influence: the calibration is run again "
+        "with every prior's range scaled about its centre by "
+        + " and ".join(f"{x:g}" for x in SCALES)
+        + " (`--prior-scale`: a loguniform's range in log terms, a normal's standard deviation "
+        "too; clipped to the parameter's admissible range, inside which the model is "
+        "guaranteed to run), with the same seed and settings, and the headline end-state "
+        "shares drawn from each fit's worlds are shown side by side: where they agree the "
+        "facts decide the headline, where they differ the priors do.",
         "",
         "### Uncertain parameters and their priors",
         "",
@@ -105,7 +128,8 @@ def ensemble_method_markdown() -> str:
         u = uncertainty_of(t)
         side = {1: "at least ", -1: "at most "}.get(t.bound, "")
         out.append(
-            f"| `{t.name}` | {side}{t.value:.4g} | {u.obs:g} | {u.discrepancy:g} | {_cell(u.why)} |"
+            f"| `{t.name}` | {side}{t.value:.4g} | {u.dated} | {u.obs:g} | {u.discrepancy:g} | "
+            f"{_cell(u.why)} |"
         )
     return "\n".join(out)
 

@@ -37,6 +37,7 @@ import numpy as np
 import polars as pl
 
 from sim.engine.batch import simulate
+from sim.params.prior import Prior, scale_priors
 from sim.params.scenario import Scenario
 from sim.params.spec import PRIORS
 
@@ -54,6 +55,7 @@ __all__ = [
     "worlds_of",
     "bands",
     "simulate_points",
+    "fitted_priors",
 ]
 
 _CHUNK_POINTS = 25  # worlds per stored chunk: the resume granularity and the Dask task size
@@ -79,6 +81,8 @@ class HistoryConfig:
     # Vernon et al. (2010) do with many outputs; on the model of December 2026 no world of
     # 1,000 drawn from the priors has all 22 within the cutoff at 8 runs (best 3.06)
     rank: int = 2
+    prior_scale: float = 1.0  # every prior's range this many times as wide (clipped to the
+    # admissible range): how much the worlds owe to the priors (docs/calibration.md)
 
 
 @dataclass
@@ -130,15 +134,24 @@ def implausibility(
     return out
 
 
+def fitted_priors(scale: float = 1.0) -> dict[str, Prior]:
+    """The uncertain parameters' priors, ``scale`` times as wide about their centres and
+    clipped to each parameter's admissible range (1: as declared in the table)."""
+    from sim.params.scenario import parameter
+
+    admissible = {k: (parameter(k).lo, parameter(k).hi) for k in PRIORS}
+    return scale_priors(PRIORS, scale, admissible)
+
+
 def _keys() -> list[str]:
     return [k for p in PRIORS.values() for k in p.keys]
 
 
-def _values(u: np.ndarray) -> np.ndarray:
+def _values(u: np.ndarray, priors: dict[str, Prior] = PRIORS) -> np.ndarray:
     """Unit-cube points as values of every fitted key (tied keys repeated), 4 significant
     digits (a world is stated as it is stored)."""
     cols = []
-    for j, p in enumerate(PRIORS.values()):
+    for j, p in enumerate(priors.values()):
         v = np.array([float(f"{x:.4g}") for x in p.ppf(u[:, j])])
         cols += [v] * len(p.keys)
     return np.column_stack(cols)
@@ -270,7 +283,7 @@ def _run_wave(
     progress: Callable[[str], None] | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Simulate a wave's worlds chunk by chunk (kept chunks are read back)."""
-    values = _values(u)
+    values = _values(u, fitted_priors(cfg.prior_scale))
     chunks = [range(a, min(a + _CHUNK_POINTS, len(u))) for a in range(0, len(u), _CHUNK_POINTS)]
     results: dict[int, dict] = {}
     todo = []
@@ -340,7 +353,7 @@ def _plan(scenario: Scenario, cfg: HistoryConfig, until: str) -> dict[str, Any]:
         "seed": scenario.seed,
         "config": asdict(cfg),
         "fit_until": until,
-        "priors": {k: p.describe() for k, p in PRIORS.items()},
+        "priors": {k: p.describe() for k, p in fitted_priors(cfg.prior_scale).items()},
         "targets": {
             t.name: {
                 "figure": t.value,
@@ -442,11 +455,14 @@ def history_match(
     return waves, meta
 
 
-def worlds_of(waves: list[WaveResult], cutoff: float) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The last wave's non-implausible worlds: keys, values (worlds x keys), implausibility."""
+def worlds_of(
+    waves: list[WaveResult], cutoff: float, prior_scale: float = 1.0
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The last wave's non-implausible worlds: keys, values (worlds x keys), implausibility
+    (``prior_scale``: the calibration's, see :class:`HistoryConfig`)."""
     last = waves[-1]
     keep = last.max_imp < cutoff
-    return _keys(), _values(last.u[keep]), last.max_imp[keep]
+    return _keys(), _values(last.u[keep], fitted_priors(prior_scale)), last.max_imp[keep]
 
 
 def bands(waves: list[WaveResult], cutoff: float) -> dict[str, tuple[float, float, float]]:

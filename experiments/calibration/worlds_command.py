@@ -14,6 +14,8 @@ __all__ = [
     "add_run_worlds_flags",
     "ensemble_for_args",
     "refuse_ci_width",
+    "scaled_worlds_path",
+    "prior_scaled",
 ]
 
 
@@ -97,6 +99,14 @@ def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:
     )
     g.add_argument("--no-emulator", action="store_true", help="simulate every candidate")
     g.add_argument(
+        "--prior-scale",
+        type=_positive_float,
+        default=d.prior_scale,
+        help="every prior's range this many times as wide about its centre, clipped to the "
+        "parameter's admissible range (1; docs/calibration.md's prior's influence fits 0.5 "
+        "and 1.5); the default --out is then NAME.prior-xS.worlds.parquet",
+    )
+    g.add_argument(
         "--backend", choices=("local", "dask"), default="local", help="in process or Dask"
     )
     g.add_argument("--workers", type=positive, help="Dask LocalCluster workers (default: cores)")
@@ -109,6 +119,24 @@ def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:
     g.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override")
 
 
+def scaled_worlds_path(scenario_path: str | Path, prior_scale: float = 1.0) -> Path:
+    """Where ``calibrate --worlds`` writes by default: the scenario's worlds file, or with a
+    scaled prior ``NAME.prior-xS.worlds.parquet`` beside it (never drawn from by runs)."""
+    from ..worlds import worlds_path
+
+    return prior_scaled(worlds_path(scenario_path), prior_scale)
+
+
+def prior_scaled(worlds_file: Path, prior_scale: float) -> Path:
+    """A worlds file's sibling fitted under priors ``prior_scale`` times as wide."""
+    from ..worlds import SUFFIX
+
+    if prior_scale == 1.0:
+        return worlds_file
+    stem = worlds_file.name.removesuffix(SUFFIX)
+    return worlds_file.with_name(f"{stem}.prior-x{prior_scale:g}{SUFFIX}")
+
+
 def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
     """Run the waves, write the worlds file atomically, drop the state folder."""
     import shutil
@@ -119,7 +147,7 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
 
     from ..kernels import prepare_kernels
     from ..scenario_input import load_and_warn
-    from ..worlds import worlds_path, write_worlds
+    from ..worlds import write_worlds
     from .history import HistoryConfig, HistoryError, history_match, worlds_of
 
     try:
@@ -127,7 +155,7 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    out = Path(args.out) if args.out else worlds_path(args.scenario)
+    out = Path(args.out) if args.out else scaled_worlds_path(args.scenario, args.prior_scale)
     state = Path(args.state) if args.state else out.with_name(out.name + ".state")
     cfg = HistoryConfig(
         waves=args.waves,
@@ -137,6 +165,7 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
         candidates=args.candidates,
         emulate=not args.no_emulator,
         rank=args.rank,
+        prior_scale=args.prior_scale,
     )
     prepare_kernels(scenario, lambda m: print(m, file=sys.stderr, flush=True))
     t0 = time.perf_counter()
@@ -160,7 +189,7 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
     except HistoryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    keys, values, imp = worlds_of(waves, cfg.cutoff)
+    keys, values, imp = worlds_of(waves, cfg.cutoff, cfg.prior_scale)
     digest = write_worlds(out, keys, values, imp, meta)
     shutil.rmtree(state, ignore_errors=True)
     for w in meta["waves"]:
@@ -172,5 +201,15 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
     print(
         f"wrote {out}: {len(imp)} worlds, largest implausibility {float(np.max(imp)):.2f}, "
         f"sha256 {digest[:12]}, in {time.perf_counter() - t0:.0f} s"
+    )
+    from ..worlds import read_worlds
+    from .identifiability import parameter_rows
+
+    verdicts = [r["verdict"] for r in parameter_rows(read_worlds(out))]
+    print(
+        f"the facts pin down {verdicts.count('pinned')} of {len(verdicts)} uncertain parameters, "
+        f"narrow {verdicts.count('narrowed')} and leave {verdicts.count('free')} free; "
+        "docs/calibration.md's identifiability section: uv run python -m "
+        "experiments.calibration.identifiability"
     )
     return 0

@@ -66,6 +66,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         help="also keep every run's tables: trajectories,events (adds to the spec's sweep.keep)",
     )
     sw.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    from ..calibration.worlds_command import add_run_worlds_flags
+
+    add_run_worlds_flags(sw)  # replications drawn from the base scenario's worlds file
 
     an = sub.add_parser("analyze", help="analyse a finished sweep: sensitivity, discovery")
     asub = an.add_subparsers(dest="analysis", required=True, parser_class=type(sw))
@@ -145,7 +148,12 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
             extra = set(parse_keep(args.keep, "--keep")) | set(spec.keep)
             spec = replace(spec, keep=tuple(k for k in KEEPABLE if k in extra))
-    except ScenarioError as exc:
+        from dataclasses import replace
+
+        from ..calibration.worlds_command import ensemble_for_args
+
+        spec = replace(spec, ensemble=ensemble_for_args(spec.scenario, args))
+    except ScenarioError as exc:  # a worlds file's error is a ScenarioError too
         return _err(str(exc))
     out = Path(args.out) if args.out else Path("results") / "sweeps" / spec.name
     cluster = None
@@ -204,6 +212,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         "workers": result.workers,
         "seconds": result.seconds,
         "reused": result.reused,
+        **_worlds_doc(spec, result.out),
     }
     if args.json:
         print(json_text(doc, indent=2))
@@ -212,10 +221,55 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         print(
             f"{result.runs} runs at {result.points} points in {result.seconds:.1f} s "
             f"({result.chunks} chunks{resumed}); results in {result.out}\n"
+            f"{_worlds_line(doc)}"
             f"next: uv run aimarket analyze sensitivity {result.out}\n"
             f"      uv run aimarket analyze discover {result.out} --end-state gap_widens"
         )
     return 0
+
+
+def _worlds_doc(spec, out: Path) -> dict:
+    """``worlds`` (distinct worlds drawn) and ``between_worlds_share`` (of the end-state
+    variance within points; None with common random numbers, where replication r draws the
+    same world and the same random streams at every point, so the two cannot be told apart)."""
+    if spec.ensemble is None:
+        return {"worlds": 1, "between_worlds_share": 0.0, "worlds_file": None}
+    import numpy as np
+    import polars as pl
+
+    from sim.vocab import END_STATES
+
+    from ..ensemble import between_worlds_share
+
+    runs = pl.read_parquet(out / "runs.parquet", columns=["point", "world", "end_state"])
+    ends = np.array([END_STATES.index(s) for s in runs["end_state"].cast(pl.Utf8)])
+    world, point = runs["world"].to_numpy(), runs["point"].to_numpy()
+    share = (
+        None
+        if spec.common_random_numbers
+        else between_worlds_share(ends, world, strata=point)["overall"]
+    )
+    ens = spec.ensemble[0]
+    return {
+        "worlds": int(np.unique(world).size),
+        "between_worlds_share": share,
+        "worlds_file": {"path": str(ens.path), "sha256": ens.digest, "worlds": ens.n},
+    }
+
+
+def _worlds_line(doc: dict) -> str:
+    if not doc["worlds_file"]:
+        return "worlds: 1 (every replication at the base scenario's point)\n"
+    b = doc["between_worlds_share"]
+    share = (
+        "n/a (common random numbers tie a replication's world to its random streams)"
+        if b is None
+        else f"{b:.2f}"
+    )
+    return (
+        f"worlds: {doc['worlds']} distinct, drawn from {doc['worlds_file']['path']}; "
+        f"between-worlds share of the end-state variance within points {share}\n"
+    )
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from sim.params.scenario import Scenario
 
 from ..capacity import CapacityError, check_capacity, check_disk
 from ..store import FolderLock, StoreError, code_version
+from ..worlds import assign_worlds
 from . import store
 from .spec import SweepSpec, point_scenario
 
@@ -69,8 +70,13 @@ def run_chunk(
     replications: int,
     threads: int | None = None,
     keep: tuple[str, ...] = (),
+    worlds: tuple[np.ndarray, list[Scenario]] | None = None,
 ) -> pl.DataFrame | dict[str, pl.DataFrame]:
     """Simulate ``replications`` runs of each point; one row per (point, replication).
+
+    With ``worlds`` (the worlds' weights and the base scenario in each world), replication r
+    of a point simulates the world :func:`experiments.worlds.assign_worlds` draws for (the
+    point's seed, r), with the point's values on top; the runs table gains ``world``.
 
     With ``keep`` (some of :data:`KEEPABLE`), a dict of tables instead: ``runs`` (as a batch
     tabulates them, with the classifier's conditions and variants, ``run`` renamed
@@ -88,10 +94,18 @@ def run_chunk(
             numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
         for p, row, seed in zip(points, values, seeds, strict=True):
             scen = point_scenario(base, keys, row, seed, replications)
-            arrays = simulate(scen, range(replications))
+            if worlds is None:
+                arrays = simulate(scen, range(replications))
+            else:
+                world = assign_worlds(worlds[0], seed, np.arange(replications))
+                drawn, local = np.unique(world, return_inverse=True)
+                per = [point_scenario(worlds[1][w], keys, row, seed, replications) for w in drawn]
+                arrays = simulate(scen, range(replications), worlds=per, world=local)
             point = pl.lit(p, dtype=pl.Int64).alias("point")
             P = scen.global_vector() if keep else None
             df = runs_frame(arrays, P).rename({"run": "replication"})
+            if worlds is not None:
+                df = df.insert_column(2, pl.Series("world", world, dtype=pl.Int64))
             frames["runs"].append(df.select(point, pl.all()))
             if "trajectories" in keep:
                 frames["trajectories"].append(trajectories_frame(arrays).select(point, pl.all()))
@@ -115,7 +129,10 @@ def _chunk_args(spec: SweepSpec, pts: range) -> tuple:
 
 
 def _chunk_kwargs(spec: SweepSpec) -> dict:
-    return {"keep": spec.keep} if spec.keep else {}
+    kw: dict = {"keep": spec.keep} if spec.keep else {}
+    if spec.ensemble is not None:
+        kw["worlds"] = (spec.ensemble[0].weight, spec.ensemble[1])
+    return kw
 
 
 def _local(spec, todo, chunks, threads, on_done) -> None:
@@ -164,6 +181,9 @@ def _dask(spec, todo, chunks, workers, scheduler, on_done, cluster=None, client=
     try:
         n_workers = len(client.scheduler_info().get("workers", {}))
         base = client.scatter(spec.scenario, broadcast=True)
+        kwargs = _chunk_kwargs(spec)
+        if "worlds" in kwargs:  # sent to every worker once, not with every chunk
+            kwargs["worlds"] = client.scatter([kwargs["worlds"]], broadcast=True)[0]
         futures = {}
         for k in todo:
             args = _chunk_args(spec, chunks[k])
@@ -174,7 +194,7 @@ def _dask(spec, todo, chunks, workers, scheduler, on_done, cluster=None, client=
                 threads=threads,
                 retries=3,
                 pure=False,
-                **_chunk_kwargs(spec),
+                **kwargs,
             )
             futures[fut] = k
         for fut in as_completed(futures):
@@ -325,6 +345,15 @@ def _run_locked(
         "dependencies": store.sweep_versions(),
         "timings": {"simulate_seconds": round(sim_seconds, 3)},
         "keep": list(spec.keep),
+        "worlds": None
+        if spec.ensemble is None
+        else {
+            "path": str(spec.ensemble[0].path),
+            "sha256": spec.ensemble[0].digest,
+            "worlds": spec.ensemble[0].n,
+            "drawn": "replication r of point p takes experiments.worlds.assign_worlds(weights, "
+            "point seed, r), the point's values on top",
+        },
         "files": [
             "samples.parquet",
             "runs.parquet",

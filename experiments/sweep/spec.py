@@ -103,6 +103,9 @@ class SweepSpec:
     sample: np.ndarray  # (n_points, n_parameters)
     second_order: bool = False  # sobol: Saltelli's N * (2D + 2) scheme for second-order indices
     keep: tuple[str, ...] = ()  # per-run tables kept besides runs (KEEPABLE), in that order
+    # the worlds the replications are drawn from (experiments.worlds.load_ensemble: the
+    # worlds file and the base scenario in each world); None: every run at the base's point
+    ensemble: Any = None
 
     @property
     def keys(self) -> list[str]:
@@ -124,6 +127,8 @@ class SweepSpec:
         h.update(repr((self.sampler, self.replications, self.seed, self.keys)).encode())
         h.update(repr((self.common_random_numbers, self.second_order)).encode())
         h.update(np.ascontiguousarray(self.sample).tobytes())
+        if self.ensemble is not None:
+            h.update(self.ensemble[0].digest.encode())
         return h.hexdigest()
 
     def problem(self, sampling: bool = False) -> dict[str, Any]:

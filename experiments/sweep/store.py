@@ -7,8 +7,9 @@ Layout of ``OUT``::
                         with sweep.keep or --keep: every run's table as a batch writes it,
                         with ``point`` first and ``run`` the replication
     runs.parquet        one row per (point, replication): seed, end state, final indicators
+                        (and ``world``, when drawn from a worlds file)
     points.parquet      one row per point: its values, end-state counts and shares,
-                        indicator means and medians
+                        indicator means and medians (and ``worlds`` drawn, with worlds)
     manifest.json       spec text and hash, seeds, code and dependency versions (written last)
     .parts/             while running: plan.json and one Parquet file per finished chunk
 
@@ -237,6 +238,8 @@ def points_frame(runs: pl.LazyFrame, samples: pl.LazyFrame) -> pl.LazyFrame:
     for name in INDICATOR_NAMES:
         aggs.append(pl.col(name).mean().alias(f"mean_{name}"))
         aggs.append(pl.col(name).median().alias(f"median_{name}"))
+    if "world" in runs.collect_schema().names():  # replications drawn from worlds
+        aggs.append(pl.col("world").n_unique().cast(pl.Int64).alias("worlds"))
     agg = runs.group_by("point").agg(aggs)
     return samples.join(agg, on="point", how="left").sort("point")
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from .errors import ScenarioError, describe
 
-__all__ = ["Prior", "DISTRIBUTIONS", "read_prior"]
+__all__ = ["Prior", "DISTRIBUTIONS", "read_prior", "scale_priors"]
 
 DISTRIBUTIONS = ("uniform", "loguniform", "normal")
 _FIELDS = {"dist", "lo", "hi", "mean", "sd", "why", "also", "matches"}
@@ -70,6 +70,24 @@ class Prior:
 
         a, b = (self.lo - self.mean) / self.sd, (self.hi - self.mean) / self.sd
         return truncnorm.cdf(x, a, b, loc=self.mean, scale=self.sd)
+
+    def scaled(self, factor: float, lo: float, hi: float) -> Prior:
+        """This prior with its range ``factor`` times as wide about its centre (a loguniform's
+        in log space, a normal's ``sd`` too), clipped to the admissible range ``[lo, hi]``
+        (the robustness guarantee holds only there; a loguniform stays positive)."""
+        if factor == 1.0:
+            return self
+        if self.dist == "loguniform":
+            a, b = math.log(self.lo), math.log(self.hi)
+            c, h = (a + b) / 2, factor * (b - a) / 2
+            new_lo, new_hi = max(math.exp(c - h), lo), min(math.exp(c + h), hi)
+        else:
+            c, h = (self.lo + self.hi) / 2, factor * (self.hi - self.lo) / 2
+            new_lo, new_hi = max(c - h, lo), min(c + h, hi)
+        sd = self.sd * factor if self.dist == "normal" else self.sd
+        return Prior(
+            self.key, self.dist, new_lo, new_hi, self.why, self.mean, sd, self.also, self.matches
+        )
 
     def describe(self) -> str:
         """One phrase for tables: ``uniform [0, 0.95]``, ``normal(0.3, 0.1) on [0, 1]``."""
@@ -127,3 +145,11 @@ def read_prior(file: str, key: str, raw: object, lo: float, hi: float) -> Prior:
     if not isinstance(matches, str):
         raise err("matches", "a target's name", describe(matches))
     return Prior(key, dist, p_lo, p_hi, why, mean, sd, tuple(also), matches)
+
+
+def scale_priors(
+    priors: dict[str, Prior], factor: float, admissible: dict[str, tuple[float, float]]
+) -> dict[str, Prior]:
+    """Every prior ``factor`` times as wide (:meth:`Prior.scaled`), each clipped to its key's
+    admissible range in ``admissible``: how much the ensemble owes to the priors' widths."""
+    return {k: p.scaled(factor, *admissible[k]) for k, p in priors.items()}

@@ -8,15 +8,23 @@ import streamlit as st
 from experiments.compare import compare_scenarios, render_comparison
 from experiments.runner import BatchError
 from viz import charts
-from viz.data import ViewError, open_scenario, scenario_files
+from viz.data import ViewError, open_scenario, scenario_files, scenario_worlds
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _compare(keys: tuple[tuple[str, str], ...], runs: int, seed: int, _progress=None):
-    """compare_scenarios on the files in ``keys`` (path, hash): cached by content."""
+def _compare(keys: tuple[tuple[str, str, str], ...], runs: int, seed: int, _progress=None):
+    """compare_scenarios on the files in ``keys`` (path, hash, worlds file digest), each
+    scenario's runs drawn from its worlds file as ``aimarket compare`` does: cached by
+    content."""
     over = {"run.runs": runs, "run.seed": seed}
-    scs = [open_scenario(path, over) for path, _ in keys]
-    return compare_scenarios(scs, progress=_progress)
+    scs = [open_scenario(path, over) for path, _, _ in keys]
+    return compare_scenarios(scs, progress=_progress, ensembles=[scenario_worlds(s) for s in scs])
+
+
+def _key(path, runs: int) -> tuple[str, str, str]:
+    sc = open_scenario(path, {"run.runs": runs})
+    drawn = scenario_worlds(sc)
+    return (str(path), sc.hash, drawn[0].digest if drawn else "")
 
 
 def _page() -> None:
@@ -39,9 +47,7 @@ def _page() -> None:
         if len(names) < 2:
             st.error("Choose at least two scenarios to compare.")
             return
-        keys = tuple(
-            (str(files[n]), open_scenario(files[n], {"run.runs": runs}).hash) for n in names
-        )
+        keys = tuple(_key(files[n], runs) for n in names)
         total = runs * len(names)
         bar = st.progress(0.0, text=f"simulating {total} runs")
         done = [0]
@@ -61,6 +67,21 @@ def _page() -> None:
         return
     frame = charts.comparison_frame(cmp)
     st.subheader(f"{len(cmp['scenarios'])} scenarios, {cmp['scenarios'][0]['runs']} runs each")
+    drawn = [s for s in cmp["scenarios"] if s.get("worlds_file")]
+    if drawn:
+
+        def share(s) -> str:
+            b = s["between_worlds_share"]
+            return "n/a" if b is None else f"{b:.2f}"
+
+        st.caption(
+            "Runs drawn from worlds files: "
+            + "; ".join(
+                f"{s['scenario']} {s['worlds']} worlds, between-worlds share {share(s)}"
+                for s in drawn
+            )
+            + " (the expander below has the shares with intervals over worlds and runs)"
+        )
     c1, c2 = st.columns(2)
     c1.altair_chart(charts.comparison_chart(frame), width="stretch")
     c2.altair_chart(charts.difference_chart(frame, cmp["baseline"]), width="stretch")
