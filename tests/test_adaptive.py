@@ -38,7 +38,7 @@ def test_unreachable_or_bad_width_is_an_error(tiny_toml: Path) -> None:
 
 
 def test_cli_reports_how_many_runs_it_took(tiny_toml: Path, capsys: pytest.CaptureFixture) -> None:
-    assert main(["run", str(tiny_toml), "--ci-width", "0.25", "--json"]) == 0
+    assert main(["run", str(tiny_toml), "--point", "--ci-width", "0.25", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["adaptive"]["widest_interval"] < 0.25
     assert doc["runs"] == doc["adaptive"]["runs"]

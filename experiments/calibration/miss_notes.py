@@ -108,9 +108,8 @@ MISS_NOTES = {
     "volume; in the model the frontier advances in steps at releases, so half-year growth "
     "depends on which releases fall in the window, and the price elasticity of 1.1 adds only "
     "about 10% of spend per halving of prices; faster demand growth with frontier progress "
-    "does not close the miss (at the top of its range, 15 against the fitted 10, the fit's "
-    "48 runs give 1.87 against 1.76): it raises the level of spend more than its growth over "
-    "one half-year.",
+    "does not close the miss: it raises the level of spend more than its growth over one "
+    "half-year.",
     "closed_revenue_growth_2025": "closed revenue follows enterprise demand and the closed share; "
     "OpenAI's and Anthropic's revenues include consumer subscriptions and agents, which grew "
     "faster than enterprise API spend and which the model does not have.",
