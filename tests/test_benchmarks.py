@@ -358,6 +358,12 @@ TINY = Plan(
     point_repeats=2,
     roofline_seconds=0.05,
     readme=False,
+    worlds_runs=4,
+    worlds_repeats=1,
+    wave_points=2,
+    wave_runs=1,
+    wave_emulator=False,
+    sweep_points=0,  # Dask against in process: tests/test_sweep_run.py
 )
 
 
@@ -376,5 +382,11 @@ def test_the_harness_end_to_end_on_tiny_sizes(tmp_path):
     assert "10,000 baseline runs" in res["budgets"][0]["budget"]
     assert "extrapolated from 8 runs" in res["budgets"][0]["budget"]
     assert any(line.startswith("  NOT MET") or line.startswith("  met") for line in lines)
+    assert res["worlds"]["own_identical"] and res["wave"]["points"] == 2
+    names = [b["budget"] for b in res["budgets"]]
+    assert any(n.startswith("per-run worlds") for n in names)
+    assert any("bare logit microkernel" in n for n in names)
     text = write_report(res, tmp_path / "perf.md").read_text()
     assert "(tiny plan," in text and "(extrapolated, not run)" in text
+    assert "## Per-run worlds against one shared parameter vector" in text
+    assert "## A calibration wave" in text and "## The bare logit microkernel" in text
