@@ -41,6 +41,7 @@ def measure(
         _latin,
         _screen,
         _values,
+        active_targets,
         simulate_points,
     )
     from experiments.calibration.targets import FIT_MONTHS
@@ -73,7 +74,7 @@ def measure(
     if emulator:
         cfg = HistoryConfig()
         t1 = time.perf_counter()
-        gps = _emulators(u, mean, 0)
+        gps = _emulators(u, mean, 0, active_targets())
         fit_s = time.perf_counter() - t1
         cand = _latin(points * candidates, len(PRIORS), 2)
         t2 = time.perf_counter()

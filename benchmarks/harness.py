@@ -1,11 +1,13 @@
 """The performance harness: one command measures the fast engine side by side with the
-reference engine, Mesa's batch runner and the machine's limit, prints the figures and writes
-them, with plots and the budgets, to ``docs/performance.md``.
+reference engine, Mesa's batch runner and the machine's limit (the project's choice rules and
+a bare logit draw in tight loops), per-run worlds against one shared parameter vector, a
+calibration wave and a sweep on Dask against in process, prints the figures and writes them,
+with plots and the budgets, to ``docs/performance.md``.
 
 Usage (from the repository root)::
 
-    uv run python -m benchmarks.harness            # full (about nine minutes)
-    uv run python -m benchmarks.harness --quick    # reduced sizes (two minutes)
+    uv run python -m benchmarks.harness            # full (about fifteen minutes)
+    uv run python -m benchmarks.harness --quick    # reduced sizes (three minutes)
 
 Every figure comes from the same scenario (``scenarios/baseline.toml``) and seeds (runs 0..n-1
 of its base seed). Scaling points and the written batch run in fresh processes, so their peak
@@ -28,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .extras import bare_stage, dask_stage, extra_budgets, wave_stage, worlds_stage
 from .machine import (
     best_seconds,
     busy_cpu_seconds,
@@ -68,6 +71,13 @@ class Plan:
     point_repeats: int = 3
     roofline_seconds: float = 1.0  # how long each microkernel rate is timed
     readme: bool = True  # time the README's first command (1,000 runs)
+    worlds_runs: int = 1_000  # runs timed with per-run worlds and with one shared vector
+    worlds_repeats: int = 3
+    wave_points: int = 200  # worlds of the calibration wave (0: no wave)
+    wave_runs: int = 8  # runs per world
+    wave_emulator: bool = True  # also time fitting and screening with the next wave's emulators
+    sweep_points: int = 8  # Sobol base points of the sweep run in process and on Dask (0: none)
+    sweep_replications: int = 10
 
 
 FULL = Plan(
@@ -95,6 +105,11 @@ QUICK = Plan(
     batch_runs=1_000,
     point_limit_s=60.0,
     min_point_s=0.5,
+    worlds_runs=200,
+    wave_points=40,
+    wave_emulator=False,
+    sweep_points=2,
+    sweep_replications=4,
 )
 
 
@@ -351,7 +366,31 @@ def budgets(res: dict) -> list[dict]:
                 "max",
             )
         )
-    return rows
+    return rows + extra_budgets(res)
+
+
+def _ensemble_stages(plan: Plan, res: dict, say: Callable[[str], None]) -> None:
+    """Per-run worlds against a shared vector, a calibration wave, Dask against in process."""
+    say(f"per-run worlds: {plan.worlds_runs:,} runs, 2 threads, against one shared vector")
+    w = res["worlds"] = worlds_stage(plan.worlds_runs, plan.worlds_repeats)
+    say(
+        f"  shared {w['shared_s']:.2f} s, own vector per run {w['own_s']:.2f} s "
+        f"({w['own_ratio']:.3f}x), drawn worlds {w['drawn_s']:.2f} s ({w['drawn_ratio']:.3f}x)"
+    )
+    if plan.wave_points:
+        say(f"calibration wave: {plan.wave_points} worlds x {plan.wave_runs} runs, in process")
+        wave = res["wave"] = wave_stage(plan.wave_points, plan.wave_runs, plan.wave_emulator)
+        say(
+            f"  {wave['simulate_seconds']:.1f} s, {wave['worlds_per_minute']:,.0f} worlds a "
+            f"minute ({wave['minutes_per_1000_worlds']:.1f} min per 1,000 worlds)"
+        )
+    if plan.sweep_points:
+        say(f"sweep: {plan.sweep_points} Sobol base points in process and on Dask (2 workers)")
+        dk = res["dask"] = dask_stage(plan.sweep_points, plan.sweep_replications)
+        say(
+            f"  in process {dk['local_s']:.1f} s, Dask {dk['dask_s']:.1f} s ({dk['ratio']:.2f}x;"
+            f" {'identical' if dk['identical'] else 'DIFFERENT'} tables)"
+        )
 
 
 def run(plan: Plan, say: Callable[[str], None] = _say) -> dict:
@@ -382,6 +421,11 @@ def run(plan: Plan, say: Callable[[str], None] = _say) -> dict:
         f"M/s (enterprise {d['kernel_enterprise_rate'] / 1e6:.1f}, developer "
         f"{d['kernel_developer_rate'] / 1e6:.1f}) -> {d['fraction']:.0%} of the roofline"
     )
+    b = res["bare"] = bare_stage(plan.roofline_seconds)
+    say(
+        f"  bare logit microkernel {b['rate_1'] / 1e6:.1f} M/s on one thread, "
+        f"{b['rate_2'] / 1e6:.1f} M/s on two -> engine at {d['engine_rate'] / b['rate_1']:.0%}"
+    )
     probes["after decisions"] = speed_probe()
     say(
         f"scaling (each point in a fresh process, kernels loaded first; points predicted over "
@@ -400,6 +444,7 @@ def run(plan: Plan, say: Callable[[str], None] = _say) -> dict:
     say(f"  slowest stage after loading: {p['slowest']}")
     if "readme_s" in p:
         say(f"  {p['readme_command']}: {p['readme_s']:.2f} s wall")
+    _ensemble_stages(plan, res, say)
     probes["end"] = speed_probe()
     say(
         f"fixed workloads (host speed; compute/memory) {probe_text(probes)}: the slowest "

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from experiments.store import atomic_write_bytes
 
+from .extras import extra_lines
 from .machine import probe_text, probe_times, speed_spread
 from .scaling import SUPERLINEAR
 from .stages import hidden_seconds
@@ -340,6 +341,7 @@ def render(res: dict, image_folder: str, pngs: list[str]) -> str:
     lines += [f"![scaling]({image_folder}/{pngs[0]})", ""]
     lines += ["## Where a written batch spends its time", "", *_stage_lines(res), ""]
     lines += [f"![stages]({image_folder}/{pngs[1]})", ""]
+    lines += extra_lines(res)
     return "\n".join(lines)
 
 

@@ -7,10 +7,16 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .jsontext import json_text
 
-__all__ = ["cmd_calibrate", "cmd_ablate"]
+if TYPE_CHECKING:
+    from sim.params.scenario import Scenario
+
+    from .calibration import CalibrationResult
+
+__all__ = ["cmd_calibrate", "cmd_ablate", "calibration_report"]
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -21,14 +27,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
         return cmd_calibrate_worlds(args)
 
-    from .calibration import (
-        calibrate,
-        library_table,
-        missing_fit_keys,
-        render_report,
-        validate,
-        write_baseline_values,
-    )
+    from .calibration import calibrate, missing_fit_keys, write_baseline_values
     from .store import atomic_write_bytes
 
     try:
@@ -77,17 +76,16 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         flush=True,
     )
     t0 = time.perf_counter()
-    fitted = scenario.with_values(**{k.replace(".", "__"): v for k, v in result.fitted.items()})
-    values, ends, yearly = validate(fitted, args.validation_runs)
     command = "uv run aimarket calibrate"
     if args.scenario != "scenarios/baseline.toml":
         command += f" {args.scenario}"
     for flag, default in (("runs", 48), ("evaluations", 400), ("validation_runs", 1000)):
         if getattr(args, flag) != default:
             command += f" --{flag.replace('_', '-')} {getattr(args, flag)}"
-    library = library_table(Path(args.scenario).parent, args.validation_runs, result.fitted)
+    report = calibration_report(
+        scenario, Path(args.scenario), result, args.validation_runs, command
+    )
     print(f"validation done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
-    report = render_report(result, values, ends, yearly, args.validation_runs, command, library)
     from .calibration.identifiability import keep_block
 
     report = keep_block(report, Path(args.report))  # computed from the worlds files apart
@@ -99,6 +97,20 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print(report)
     print(f"wrote {args.report} and the fitted values into {args.scenario}")
     return 0
+
+
+def calibration_report(
+    scenario: Scenario, path: Path, result: CalibrationResult, validation_runs: int, command: str
+) -> str:
+    """docs/calibration.md for fit ``result`` of ``scenario`` (read from ``path``): the
+    fitted baseline validated over ``validation_runs`` full-horizon runs, then the scenario
+    library beside ``path`` under the fit; ``command`` is the line the report names."""
+    from .calibration import library_table, render_report, validate
+
+    fitted = scenario.with_values(**{k.replace(".", "__"): v for k, v in result.fitted.items()})
+    values, ends, yearly = validate(fitted, validation_runs)
+    library = library_table(path.parent, validation_runs, result.fitted)
+    return render_report(result, values, ends, yearly, validation_runs, command, library)
 
 
 def cmd_ablate(args: argparse.Namespace) -> int:

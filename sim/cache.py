@@ -8,7 +8,9 @@ data files beside them (the parameter table fixes the kernels' parameter indices
 module recompiles the kernels of that module and of the modules that import it, and nothing
 else: a module without kernels (the reference engine, the CLI's helpers) costs no compilation,
 a rule costs its own module and its importers (the clearing and the fast engine's loop).
-Functions outside this package are cached as numba does by default.
+The performance harness's kernels (``benchmarks/``) are cached the same way: they call the
+rulebook, and a microkernel cached by numba's default locator kept a rule's old version after
+the rule changed. Functions outside these packages are cached as numba does by default.
 
 Set ``NUMBA_CACHE_DIR`` to choose the cache's root folder (default: ``~/.cache/aimarket``).
 """
@@ -27,12 +29,14 @@ __all__ = ["RulebookLocator", "module_digest", "configure"]
 
 PACKAGE = Path(__file__).resolve().parent
 _ROOT = PACKAGE.parent
+# the packages whose kernels this locator caches: the simulation and the harness that times it
+_PACKAGES = (PACKAGE.name, "benchmarks")
 
 
 def _module_file(name: str) -> Path | None:
-    """The file of dotted module ``name`` of this package, if it is one."""
+    """The file of dotted module ``name`` of the cached packages, if it is one."""
     parts = name.split(".")
-    if parts[0] != PACKAGE.name:
+    if parts[0] not in _PACKAGES:
         return None
     base = _ROOT.joinpath(*parts)
     for path in (base.with_suffix(".py"), base / "__init__.py"):
@@ -49,7 +53,7 @@ def _module_name(path: Path) -> str:
 
 @functools.cache
 def _imports(path: Path) -> frozenset[Path]:
-    """Files of this package that ``path`` imports (absolute, relative, ``from . import x``)."""
+    """Files of the cached packages that ``path`` imports (absolute, relative, ``from .``)."""
     package = _module_name(path).split(".")
     if path.name != "__init__.py":
         package = package[:-1]
@@ -93,8 +97,8 @@ _DATA = ("toml", "csv", "json")
 
 
 def module_digest(path: str | os.PathLike[str]) -> str:
-    """A digest of module ``path``'s source, of every package module it depends on and of
-    the data files beside them."""
+    """A digest of module ``path``'s source, of every module of the cached packages it
+    depends on and of the data files beside them."""
     digest = hashlib.sha256()
     files = set()
     for dep in _closure(Path(path).resolve()):
@@ -114,7 +118,7 @@ def _cache_root() -> Path:
 
 
 class RulebookLocator(caching.UserProvidedCacheLocator):
-    """Numba cache locator for this package's kernels (see the module docstring)."""
+    """Numba cache locator for the kernels of the simulation and the harness (module docstring)."""
 
     def __init__(self, py_func, py_file):
         super().__init__(py_func, py_file)
@@ -128,9 +132,12 @@ class RulebookLocator(caching.UserProvidedCacheLocator):
 
     @classmethod
     def from_function(cls, py_func, py_file):
+        path = Path(py_file).resolve()
         try:
-            Path(py_file).resolve().relative_to(PACKAGE)
+            package = path.relative_to(_ROOT).parts[0]
         except ValueError:
+            return None
+        if package not in _PACKAGES or not (_ROOT / package / "__init__.py").is_file():
             return None
         self = cls(py_func, py_file)
         try:

@@ -324,8 +324,9 @@ def test_a_scaling_point_runs_in_a_fresh_process():
     point = measure_point(runs=4, enterprises=200, developers=500, threads=1)
     assert point["seconds"] > 0 and point["peak_gib"] > 0
     assert point["repeats"] == 1 and point["runs_timed"] == 4
-    # far too short for a 60 s minimum: grown (capped) and repeated
-    grown = measure_point(2, 200, 500, 1, min_seconds=60.0, repeats=2, grow=True)
+    # too short for a 1 s minimum: grown and repeated (the growth's cap:
+    # test_benchmarks_scaling.py, on a fake batch)
+    grown = measure_point(2, 200, 500, 1, min_seconds=1.0, repeats=2, grow=True)
     assert grown["runs_timed"] > 2 and grown["repeats"] == 2 and grown["spread"] >= 0
     assert grown["seconds"] == pytest.approx(2 * grown["per_run_s"])
 
@@ -358,6 +359,12 @@ TINY = Plan(
     point_repeats=2,
     roofline_seconds=0.05,
     readme=False,
+    worlds_runs=4,
+    worlds_repeats=1,
+    wave_points=2,
+    wave_runs=1,
+    wave_emulator=False,
+    sweep_points=0,  # Dask against in process: tests/test_sweep_run.py
 )
 
 
@@ -376,5 +383,11 @@ def test_the_harness_end_to_end_on_tiny_sizes(tmp_path):
     assert "10,000 baseline runs" in res["budgets"][0]["budget"]
     assert "extrapolated from 8 runs" in res["budgets"][0]["budget"]
     assert any(line.startswith("  NOT MET") or line.startswith("  met") for line in lines)
+    assert res["worlds"]["own_identical"] and res["wave"]["points"] == 2
+    names = [b["budget"] for b in res["budgets"]]
+    assert any(n.startswith("per-run worlds") for n in names)
+    assert any("bare logit microkernel" in n for n in names)
     text = write_report(res, tmp_path / "perf.md").read_text()
     assert "(tiny plan," in text and "(extrapolated, not run)" in text
+    assert "## Per-run worlds against one shared parameter vector" in text
+    assert "## A calibration wave" in text and "## The bare logit microkernel" in text

@@ -53,3 +53,41 @@ def test_kernels_are_cached_in_their_module_folder(tmp_path):
     assert first.returncode == 0, first.stderr
     folder = tmp_path / f"sim.rules.rng-{module_digest(ROOT / 'sim/rules/rng.py')}"
     assert list(folder.glob("*run_seed*.nbi")), sorted(p.name for p in tmp_path.rglob("*"))
+
+
+def test_a_rule_edit_invalidates_the_benchmarks_kernels_that_call_it(tmp_path):
+    # the harness's microkernel calls the choice rules: cached by numba's default locator it
+    # kept a rule's old version after the rule changed
+    for package in ("sim", "benchmarks"):
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    code = (
+        "import json; from sim.cache import module_digest; "
+        "print(json.dumps([module_digest(m) for m in "
+        "('benchmarks/roofline.py', 'benchmarks/machine.py')]))"
+    )
+
+    def digests() -> list[str]:
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+        )
+        return eval(out.stdout)
+
+    roofline, machine = digests()
+    with (tmp_path / "sim/rules/enterprise.py").open("a") as f:
+        f.write("# a comment\n")
+    after = digests()
+    assert after[0] != roofline  # calls enterprise_decision
+    assert after[1] == machine  # its probes call no rule
+
+
+def test_benchmarks_kernels_are_cached_in_their_module_folder(tmp_path):
+    code = "from benchmarks.machine import speed_probe; speed_probe()"
+    env = {"NUMBA_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    folder = tmp_path / f"benchmarks.machine-{module_digest(ROOT / 'benchmarks/machine.py')}"
+    assert list(folder.glob("*_probe_compute*.nbi")), sorted(p.name for p in tmp_path.rglob("*"))

@@ -22,7 +22,9 @@ def _one_line_error(capsys: pytest.CaptureFixture, *words: str) -> str:
 @pytest.mark.parametrize("flag", [["--runs", "8"], ["--engine", "reference"]])
 def test_ci_width_refuses_flags_it_cannot_honour(tiny_toml, tmp_path, capsys, flag):
     out = tmp_path / "res"
-    assert main(["run", str(tiny_toml), "--point", "--ci-width", "0.3", *flag, "--out", str(out)]) == 2
+    assert (
+        main(["run", str(tiny_toml), "--point", "--ci-width", "0.3", *flag, "--out", str(out)]) == 2
+    )
     _one_line_error(capsys, "--ci-width", flag[0])
     assert not out.exists()
 

@@ -88,13 +88,6 @@ def test_a_small_calibration_writes_worlds_that_fit_and_a_batch_draws_from_them(
 
 
 @pytest.mark.slow
-def test_the_worlds_file_is_the_same_bytes_run_again(calibrated, tmp_path):
-    again = tmp_path / "again.worlds.parquet"
-    assert _calibrate(calibrated, again) == 0
-    assert again.read_bytes() == worlds_path(calibrated).read_bytes()
-
-
-@pytest.mark.slow
 def test_an_interrupted_calibration_resumes_to_the_same_worlds(calibrated, tmp_path):
     sc = load_scenario(calibrated)
     cfg = HistoryConfig(waves=2, points=12, runs=2, cutoff=3.0, candidates=5, rank=4)
@@ -145,7 +138,9 @@ def test_calibration_doc_ensemble_section_is_current():
 
 
 @pytest.mark.slow
-def test_dask_writes_the_same_worlds_file(calibrated, tmp_path):
+def test_the_worlds_file_is_the_same_bytes_run_again_on_dask(calibrated, tmp_path):
+    """Run again, on a Dask cluster this time: the same bytes as the fixture's run in process
+    (one rerun shows both that a run is reproducible and that the back-end does not matter)."""
     out = tmp_path / "dask.worlds.parquet"
     args = ["calibrate", str(calibrated), *ARGS, "--out", str(out)]
     assert main([*args, "--backend", "dask", "--workers", "2"]) == 0

@@ -104,17 +104,37 @@ def violations(tr: np.ndarray) -> list[str]:
     return bad
 
 
+CHUNK = 250  # draws simulated in one batch (each run in its draw's world)
+
+
 def _check(seed: int, draws: int) -> None:
     base = load_scenario(BASELINE).with_values(**{"run.enterprises": 60, "run.developers": 100})
     rng = np.random.default_rng(seed)
+    drawn = [draw_scenario(base, rng) for _ in range(draws)]
     failures = []
-    for i in range(draws):
-        sc = draw_scenario(base, rng)
-        bad = violations(simulate(sc, range(2)).trajectories)
-        if bad:
-            changed = {k: v for k, v in sc.values.items() if base.values[k] != v}
-            failures.append(f"draw {i}: {'; '.join(bad)} with {changed}")
+    # runs 0 and 1 of each draw, a batch of draws at a time: a run's seed comes from the base
+    # scenario's seed and its index, so each run is the one simulate(draw, range(2)) gives
+    for start in range(0, draws, CHUNK):
+        worlds = drawn[start : start + CHUNK]
+        n = len(worlds)
+        b = simulate(base, np.tile([0, 1], n), worlds=worlds, world=np.repeat(np.arange(n), 2))
+        for k, sc in enumerate(worlds):
+            bad = violations(b.trajectories[2 * k : 2 * k + 2])
+            if bad:
+                changed = {key: v for key, v in sc.values.items() if base.values[key] != v}
+                failures.append(f"draw {start + k}: {'; '.join(bad)} with {changed}")
     assert not failures, "\n".join(failures)
+
+
+def test_a_batch_of_draws_is_each_draw_simulated_alone():
+    base = load_scenario(BASELINE).with_values(**{"run.enterprises": 60, "run.developers": 100})
+    rng = np.random.default_rng(1)
+    worlds = [draw_scenario(base, rng) for _ in range(3)]
+    b = simulate(base, np.tile([0, 1], 3), worlds=worlds, world=np.repeat(np.arange(3), 2))
+    for k, sc in enumerate(worlds):
+        assert np.array_equal(
+            b.trajectories[2 * k : 2 * k + 2], simulate(sc, range(2)).trajectories
+        )
 
 
 def test_parameter_sets_over_the_ranges_stay_plausible():

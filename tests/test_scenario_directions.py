@@ -14,7 +14,7 @@ import pytest
 
 from experiments.stats import paired_difference
 from sim.actors import LAB_NAMES
-from sim.engine.batch import BatchArrays, simulate
+from sim.engine.batch import BatchArrays
 from sim.params.scenario import load_scenario
 from sim.rules.classify import IND
 from sim.state import S, lab_series
@@ -87,13 +87,12 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def batches():
-    cache: dict[str, BatchArrays] = {}
+def batches(library_batches):
+    """A library file's batch by name (simulated once a session: the calibration report's
+    check runs the same batches)."""
 
     def get(name: str) -> BatchArrays:
-        if name not in cache:
-            cache[name] = simulate(load_scenario(ROOT / "scenarios" / f"{name}.toml"), range(RUNS))
-        return cache[name]
+        return library_batches(load_scenario(ROOT / "scenarios" / f"{name}.toml"), range(RUNS))
 
     return get
 

@@ -5,11 +5,34 @@
 ``baseline`` (writing scenarios/baseline.toml); ``aimarket calibrate`` runs them in order.
 """
 
-from .baseline import write_baseline_values
-from .fit import CAL_PARAMS, CalibrationResult, calibrate, fit_keys, validate
-from .library import library_table, missing_fit_keys
-from .report import render_report
-from .targets import TARGETS, Target, loss, target_values
+import importlib
+
+# name -> the module defining it, imported on first use (PEP 562): every command imports the
+# worlds flags from this package, and only the calibration needs the optimiser (scipy)
+_WHERE = {
+    "write_baseline_values": "baseline",
+    "CAL_PARAMS": "fit",
+    "CalibrationResult": "fit",
+    "calibrate": "fit",
+    "fit_keys": "fit",
+    "validate": "fit",
+    "library_table": "library",
+    "missing_fit_keys": "library",
+    "render_report": "report",
+    "TARGETS": "targets",
+    "Target": "targets",
+    "loss": "targets",
+    "target_values": "targets",
+}
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Target",

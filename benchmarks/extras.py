@@ -1,0 +1,202 @@
+"""The harness's stages beyond the engines: the bare logit microkernel, per-run worlds against
+a shared vector, a calibration wave and a sweep on a Dask LocalCluster against in process.
+
+Each stage returns a dict of figures; :func:`extra_budgets` turns them into budget rows and
+:func:`extra_lines` into the report's sections (both beside :mod:`benchmarks.harness`'s and
+:mod:`benchmarks.report`'s own).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+__all__ = [
+    "bare_stage",
+    "dask_stage",
+    "extra_budgets",
+    "extra_lines",
+    "wave_stage",
+    "worlds_stage",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+WORLDS_LIMIT = 1.05  # per-run worlds within 5% of one shared vector
+BARE_SHARE = 0.30  # engine decisions at least 30% of the bare microkernel's rate
+BATCH_OVER_BARE = 4.0  # 10,000 runs written within 4x the bare microkernel's time
+
+
+def bare_stage(seconds: float) -> dict:
+    """The bare logit microkernel's decisions per second on one and on two threads."""
+    from .bare import bare_rate
+
+    return {"rate_1": bare_rate(1, seconds), "rate_2": bare_rate(2, seconds)}
+
+
+def worlds_stage(runs: int, repeats: int) -> dict:
+    """Per-run worlds against one shared vector (:mod:`benchmarks.worlds_bench`), 2 threads."""
+    from sim.params.scenario import load_scenario
+
+    from .worlds_bench import per_run_worlds
+
+    return per_run_worlds(load_scenario(BASELINE), runs, threads=2, repeats=repeats)
+
+
+def wave_stage(points: int, runs: int, emulator: bool) -> dict:
+    """One history-matching wave in process (:mod:`benchmarks.calibration_wave`), 2 threads."""
+    from .calibration_wave import measure
+
+    return measure(points, runs, 2, None, None, 20, emulator)
+
+
+def dask_stage(base_points: int, replications: int) -> dict:
+    """The same Sobol sweep in process and on a Dask LocalCluster of 2 workers, each in a
+    fresh process (:mod:`benchmarks.sweep_bench`); whether they wrote the same tables."""
+    from .sweep_bench import _identical, _spec, _sweep
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        spec = _spec(folder, base_points, replications)
+        local = _sweep(spec, folder / "local")
+        dask = _sweep(spec, folder / "dask", "--backend", "dask", "--workers", "2")
+        same = _identical(folder / "local", folder / "dask")
+    return {
+        "runs": local["runs"],
+        "points": local["points"],
+        "local_s": local["wall_seconds"],
+        "dask_s": dask["wall_seconds"],
+        "ratio": dask["wall_seconds"] / local["wall_seconds"],
+        "identical": same,
+    }
+
+
+def _row(name: str, value: float, limit: float, unit: str, kind: str) -> dict:
+    met = value <= limit if kind == "max" else value >= limit
+    row = {"budget": name, "value": value, "limit": limit, "unit": unit, "kind": kind}
+    return {**row, "ratio": value / limit, "met": met}
+
+
+def extra_budgets(res: dict) -> list[dict]:
+    """Budget rows for the stages that ran: per-run worlds, engine against the bare kernel,
+    the written batch against the bare kernel's time for the same decisions."""
+    rows = []
+    if "worlds" in res:
+        rows.append(
+            _row(
+                "per-run worlds (a parameter vector per run, same values) over one shared vector",
+                res["worlds"]["own_ratio"],
+                WORLDS_LIMIT,
+                "",
+                "max",
+            )
+        )
+    bare, dec = res.get("bare"), res.get("decisions")
+    if bare and dec:
+        rows.append(
+            _row(
+                "engine decisions per second, share of the bare logit microkernel (one thread)",
+                dec["engine_rate"] / bare["rate_1"],
+                BARE_SHARE,
+                "share",
+                "min",
+            )
+        )
+        prod = res.get("product")
+        if prod:
+            per_run = (dec["enterprise_decisions"] + dec["developer_decisions"]) / dec["runs"]
+            bare_s = per_run * prod["batch_runs"] / bare["rate_2"]
+            rows.append(
+                _row(
+                    "written batch over the bare microkernel's time for its decisions "
+                    "(two threads)",
+                    prod["batch_timings"]["total_seconds"] / bare_s,
+                    BATCH_OVER_BARE,
+                    "",
+                    "max",
+                )
+            )
+    return rows
+
+
+def extra_lines(res: dict) -> list[str]:
+    """The report's sections for the stages that ran."""
+    lines: list[str] = []
+    bare, dec = res.get("bare"), res.get("decisions")
+    if bare:
+        lines += [
+            "## The bare logit microkernel",
+            "",
+            "The least a decision can cost: four utilities moved by the month, their softmax "
+            "and one draw from the project's counter-based generator, over 16,384 agents "
+            "(`benchmarks/bare.py`). Against it the engine's rate says how far a run is from "
+            "the machine's limit for deciding at all; against the choice-rule microkernel "
+            "(above) how much of a run is spent outside deciding.",
+            "",
+            "| | one thread | two threads |",
+            "|---|---|---|",
+            f"| bare logit draws, decisions/s | {bare['rate_1'] / 1e6:.1f} M | "
+            f"{bare['rate_2'] / 1e6:.1f} M |",
+        ]
+        if dec:
+            lines.append(
+                f"| engine, decisions/s | {dec['engine_rate'] / 1e6:.1f} M "
+                f"({dec['engine_rate'] / bare['rate_1']:.0%}) | |"
+            )
+        lines.append("")
+    w = res.get("worlds")
+    if w:
+        lines += [
+            "## Per-run worlds against one shared parameter vector",
+            "",
+            f"{w['runs']:,} baseline runs on {w['threads']} threads, the same seeds three ways, "
+            f"timed alternately (best of {w['repeats']}): every run reading one shared "
+            "parameter vector; every run reading its own copy of it (the ensemble's machinery, "
+            "same values: the budget's figure); every run in its own world "
+            f"({w['source']}), whose parameters also change what the runs do "
+            "(`benchmarks/worlds_bench.py`).",
+            "",
+            "| | time | ratio to shared |",
+            "|---|---|---|",
+            f"| one shared vector | {w['shared_s']:.2f} s | 1 |",
+            f"| a vector per run, same values | {w['own_s']:.2f} s | {w['own_ratio']:.3f} "
+            f"({'same' if w['own_identical'] else '**different**'} trajectories) |",
+            f"| a drawn world per run | {w['drawn_s']:.2f} s | {w['drawn_ratio']:.3f} |",
+            "",
+        ]
+    wave = res.get("wave")
+    if wave:
+        lines += [
+            "## A calibration wave",
+            "",
+            f"One history-matching wave in process (`benchmarks/calibration_wave.py`): "
+            f"{wave['points']:,} worlds x {wave['runs_per_world']} runs (full populations, "
+            f"January 2023 - May 2026) on {wave['threads']} threads in "
+            f"{wave['simulate_seconds']:.1f} s, {wave['worlds_per_minute']:,.0f} worlds a "
+            f"minute: a 1,000-world wave simulates in {wave['minutes_per_1000_worlds']:.1f} "
+            "minutes (budget: 15).",
+        ]
+        if "emulator_fit_seconds" in wave:
+            lines[-1] += (
+                f" Fitting the next wave's emulators on these worlds took "
+                f"{wave['emulator_fit_seconds']:.1f} s and screening {wave['candidates']:,} "
+                f"candidates {wave['screen_seconds']:.1f} s."
+            )
+        lines.append("")
+    d = res.get("dask")
+    if d:
+        lines += [
+            "## Dask LocalCluster against in process",
+            "",
+            f"The same Sobol sweep ({d['points']:,} points, {d['runs']:,} runs, "
+            "`benchmarks/sweep_bench.py`'s eight drivers and counter-forces), each in a fresh "
+            "process: in process on two threads, then on a Dask LocalCluster of two workers.",
+            "",
+            "| | wall | ratio |",
+            "|---|---|---|",
+            f"| in process | {d['local_s']:.1f} s | 1 |",
+            f"| Dask LocalCluster, 2 workers | {d['dask_s']:.1f} s | {d['ratio']:.2f} "
+            f"({'identical' if d['identical'] else '**different**'} tables) |",
+            "",
+        ]
+    return lines
