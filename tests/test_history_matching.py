@@ -21,7 +21,7 @@ from sim.params.scenario import load_scenario
 from sim.params.spec import PRIORS
 
 ARGS = ["--worlds", "--waves", "2", "--points", "12", "--world-runs", "2"]
-ARGS += ["--candidates", "5", "--rank", "4", "--cutoff", "3"]
+ARGS += ["--candidates", "5", "--rank", "6", "--cutoff", "3"]
 
 
 def _calibrate(scenario, out, state=None) -> int:

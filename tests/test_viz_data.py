@@ -17,6 +17,7 @@ from viz.data import (
     find_results,
     open_scenario,
     read_results,
+    scenario_worlds,
 )
 
 from .conftest import ROOT
@@ -28,7 +29,9 @@ def test_batch_is_made_once_and_read_back(tmp_path):
     sc = open_scenario(scen / "baseline.toml", {"run.runs": 5})
     seen = []
     folder = ensure_batch(sc, root=tmp_path / "r", progress=seen.append)
-    assert folder == batch_folder(sc, tmp_path / "r") and sum(seen) == 5
+    ens = scenario_worlds(sc)  # the baseline's worlds file: the folder names its digest
+    assert folder == batch_folder(sc, tmp_path / "r", ens[0].digest if ens else "")
+    assert sum(seen) == 5
     stamp = (folder / "runs.parquet").stat().st_mtime_ns
     again = ensure_batch(sc, root=tmp_path / "r", progress=seen.append)
     assert again == folder and (folder / "runs.parquet").stat().st_mtime_ns == stamp

@@ -72,5 +72,7 @@ def test_the_comparison_draws_from_a_worlds_file(tmp_path, monkeypatch):
     at.button(key="compare").click().run()
     assert not at.exception and not at.error
     caption = " ".join(c.value for c in at.caption)
-    assert "Runs drawn from worlds files: baseline" in caption and "strict" not in caption
+    # baseline draws from its own (3 worlds); strict extends the project's baseline, whose
+    # worlds file it draws from (as `aimarket run` would)
+    assert "Runs drawn from worlds files: baseline 3 worlds" in caption
     assert "over worlds and runs" in at.code[0].value

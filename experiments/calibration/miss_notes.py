@@ -88,6 +88,10 @@ MISS_NOTES = {
     "catch-up; an open lab with a large research edge (DeepSeek's fitted talent) can land "
     "ahead of a closed frontier that has not released for months, which Epoch's measurements "
     "never saw.",
+    "anthropic_share_growth_2024_2025": "see anthropic_share_mid_2025: Anthropic's share "
+    "rises with its research lead and its edge on frontier-bound work, which grows from 2025; "
+    "in runs where a rival's release leads the frontier through mid-2025 its share falls "
+    "instead.",
     "anthropic_share_mid_2025": "Anthropic's share grows from 2024 to 2025, as Menlo found, "
     "but less far: it rises with Anthropic's research lead (labs.anthropic.talent_oom, "
     "fitted above OpenAI's and Google's) and its edge on frontier-bound work, and a larger "
