@@ -15,6 +15,7 @@ import pytest
 from experiments.calibration.identifiability import (
     BEGIN,
     END,
+    SCALES,
     keep_block,
     main,
     parameter_rows,
@@ -94,7 +95,7 @@ def test_scaled_priors_keep_their_centre_and_the_admissible_range():
 
 @pytest.fixture(scope="module")
 def three_fits(tmp_path_factory):
-    """tiny.toml (100 enterprises, 300 developers) fitted under the priors x1, x0.5 and x1.5
+    """tiny.toml (100 enterprises, 300 developers) fitted under the priors x1 and x SCALES
     (one wave of 4 worlds, one run each, every world kept)."""
     from .conftest import BASELINE
 
@@ -104,7 +105,7 @@ def three_fits(tmp_path_factory):
         f'[scenario]\nname = "tiny"\nextends = "{BASELINE.as_posix()}"\n'
         "[run]\nruns = 4\nenterprises = 100\ndevelopers = 300\nmonths = 30\n"
     )
-    for scale in ("1", "0.5", "1.5"):
+    for scale in ("1", *(f"{s:g}" for s in SCALES)):
         assert cli(["calibrate", str(path), *QUICK, "--prior-scale", scale]) == 0
     return path
 
@@ -120,11 +121,12 @@ def test_calibrate_states_how_many_parameters_the_facts_pin_down(three_fits, cap
 def test_calibrate_prior_scale_fits_under_the_scaled_priors(three_fits):
     from experiments.calibration.history import fitted_priors
 
-    narrow = read_worlds(three_fits.with_name("tiny.prior-x0.5.worlds.parquet"))
-    wide = read_worlds(three_fits.with_name("tiny.prior-x1.5.worlds.parquet"))
-    assert narrow.meta["config"]["prior_scale"] == 0.5
-    assert wide.meta["config"]["prior_scale"] == 1.5
-    for ens, scale in ((narrow, 0.5), (wide, 1.5)):
+    lo, hi = SCALES
+    narrow = read_worlds(three_fits.with_name(f"tiny.prior-x{lo:g}.worlds.parquet"))
+    wide = read_worlds(three_fits.with_name(f"tiny.prior-x{hi:g}.worlds.parquet"))
+    assert narrow.meta["config"]["prior_scale"] == lo
+    assert wide.meta["config"]["prior_scale"] == hi
+    for ens, scale in ((narrow, lo), (wide, hi)):
         priors = fitted_priors(scale)
         assert ens.meta["priors"] == {k: p.describe() for k, p in priors.items()}
         for k, p in priors.items():
@@ -159,7 +161,7 @@ def test_the_section_is_computed_from_the_worlds_files(three_fits, tmp_path, cap
         ln for ln in block.splitlines() if ln.endswith("| hit |") or ln.endswith("| miss |")
     ]
     assert len(target_lines) == len(TARGETS)
-    for label in ("| as declared |", "| x0.5 |", "| x1.5 |"):
+    for label in ("| as declared |", *(f"| x{s:g} |" for s in SCALES)):
         assert label in block
     assert main([*args, "--out", str(doc)]) == 0  # the same inputs: the same section
     assert doc.read_text() == text
@@ -175,8 +177,30 @@ def test_a_file_fitted_under_another_prior_is_one_line(three_fits, tmp_path, cap
     args = [str(worlds), "--scenario", str(three_fits), "--runs", "1", "--headline-runs", "2"]
     assert main([*args, "--narrower", str(worlds), "--dry-run"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "config.prior_scale" in err[0] and "x0.5" in err[0]
+    assert len(err) == 1 and "config.prior_scale" in err[0] and f"x{SCALES[0]:g}" in err[0]
     missing = tmp_path / "none.worlds.parquet"
     assert main([*args, "--wider", str(missing), "--dry-run"]) == 2
     err = capsys.readouterr().err.strip()
-    assert str(missing) in err and "--prior-scale 1.5" in err
+    assert str(missing) in err and f"--prior-scale {SCALES[1]:g}" in err
+
+
+def test_files_of_other_settings_are_refused_and_of_other_wave_sizes_kept(three_fits, tmp_path):
+    """The prior's influence compares fits that differ in their prior alone: another cutoff is
+    refused in one line; more worlds per wave (a wider box may need them) is search effort."""
+    from experiments.calibration.identifiability import IdentifiabilityError, check_files
+    from experiments.worlds import write_worlds
+
+    base = read_worlds(three_fits.with_name("tiny.worlds.parquet"))
+    hi = SCALES[1]
+    wide = read_worlds(three_fits.with_name(f"tiny.prior-x{hi:g}.worlds.parquet"))
+
+    def variant(name: str, **config) -> Path:
+        meta = dict(wide.meta)
+        meta["config"] = {**wide.meta["config"], **config}
+        path = tmp_path / name
+        write_worlds(path, list(wide.keys), wide.values, wide.implausibility, meta, wide.weight)
+        return path
+
+    check_files({1.0: base.path, hi: variant("more.worlds.parquet", points=99)})
+    with pytest.raises(IdentifiabilityError, match="config"):
+        check_files({1.0: base.path, hi: variant("other.worlds.parquet", cutoff=9.0)})

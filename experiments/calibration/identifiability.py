@@ -183,6 +183,9 @@ def check_files(files: dict[float, Path]) -> None:
         ens = read_worlds(path)
         cfg = dict(ens.meta.get("config", {}))
         found = float(cfg.pop("prior_scale", 1.0))
+        # how many worlds a wave simulates is search effort, not a criterion: a wider box may
+        # need a larger first wave to find any world the facts allow (its row says how many)
+        cfg.pop("points", None)
         if found != scale:
             raise IdentifiabilityError(
                 f"{path}: key 'config.prior_scale': expected worlds fitted under priors "
@@ -195,7 +198,8 @@ def check_files(files: dict[float, Path]) -> None:
         elif mine != first:
             raise IdentifiabilityError(
                 f"{path}: key 'config': expected the settings of {next(iter(files.values()))} "
-                "but the prior (scenario, seed, waves, worlds, runs, cutoff, rank), found others"
+                "but the prior and the worlds per wave (scenario, seed, waves, runs, cutoff, "
+                "rank), found others"
             )
 
 
@@ -330,8 +334,10 @@ def render_identifiability(
         "loguniform's in log terms, a normal's standard deviation too) by "
         + " and ".join(f"{s:g}" for s in SCALES)
         + ", clipped to the parameter's admissible range in the parameter table (the model "
-        "is only guaranteed to run inside it), with the same scenario, seed, waves, worlds "
-        "per wave, runs, cutoff and rank (`aimarket calibrate --worlds --prior-scale S`). "
+        "is only guaranteed to run inside it), with the same scenario, seed, waves, "
+        "runs, cutoff and rank (`aimarket calibrate --worlds --prior-scale S`; a wider box may "
+        "need more worlds in its waves to find any the facts allow, so the number each wave "
+        "simulates may differ: the second column says how many its wave 1 simulated). "
         "Each row's shares come from full-horizon runs drawn from that fit's worlds, with 95% "
         "two-stage bootstrap intervals (worlds, then runs). If the rows agree, the facts, not "
         "the priors, decide the headline; where they differ, the prior does. Each row counts "
