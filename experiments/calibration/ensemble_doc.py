@@ -83,7 +83,7 @@ def ensemble_method_markdown() -> str:
         "uv run python -m experiments.calibration.backtest",
         "# the identifiability section below: the worlds under a narrower and a wider prior",
         "uv run aimarket calibrate --worlds --prior-scale 0.5  # NAME.prior-x0.5.worlds.parquet",
-        "uv run aimarket calibrate --worlds --prior-scale 1.5",
+        "uv run aimarket calibrate --worlds --prior-scale 1.25 --points 3000  # a wider box",
         "uv run python -m experiments.calibration.identifiability",
         "```",
         "",
