@@ -70,8 +70,10 @@ def ensemble_method_markdown() -> str:
         "run the same command again after an interruption and it resumes; the same scenario, "
         "seed and settings give the same worlds file, byte for byte. `--backend dask "
         "--workers N` runs the chunks on a Dask LocalCluster. The commands, once the model "
-        "has settled (7 minutes on 2 cores at the defaults in December 2026, 922 worlds; "
-        "`benchmarks/calibration_wave.py` measures a wave):",
+        "has settled (at the defaults, on 2 cores: 23 minutes for the baseline's 877 worlds "
+        "while other jobs ran, December 2026, 7 minutes on an idle machine for the model "
+        "before; the backtest's, with five targets, 7 minutes; `benchmarks/calibration_wave.py` "
+        "measures a wave, docs/performance.md a cluster's time):",
         "",
         "```bash",
         "uv run aimarket calibrate --worlds  # writes scenarios/baseline.worlds.parquet",
