@@ -49,13 +49,13 @@ def mistral_enterprise(b: BatchArrays) -> np.ndarray:
     return b.trajectories[:, -24:, col].mean(axis=1)
 
 
-# (scenario, statistic label, statistic, sign, whether the seed argues it). Under the seeds'
-# classifier the baseline never deepens and almost always ends in the oligopoly (docs/
-# model.md), so an argument about those two end states is tested on the indicators that
-# define them: open weights as the default for new deployments, the concentration and the
-# big-tech share of open usage.
+# (scenario, statistic label, statistic, sign, whether the seed argues it). An argument about
+# an end state is tested on its share where the baseline leaves room to move it (most runs
+# deepen, docs/model.md; a widened gap is rare, so a rise in it is often under three standard
+# errors), otherwise on the indicators that define it: open weights as the default for new
+# deployments, the concentration and the big-tech share of open usage.
 CASES = [
-    ("strict_liability", "gap_widens", end_state("gap_widens"), +1, True),
+    ("strict_liability", "open_deepening", end_state("open_deepening"), -1, True),
     ("strict_liability", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
     ("meta_retreat", "final gap", final(IND.GAP_MONTHS), +1, True),
     # any use of open weights counts: hybrids keep using the best open family (scenario file)
@@ -80,7 +80,7 @@ CASES = [
     # cheaper self-hosting grows Western enterprises' open usage, on big tech's families (file)
     ("efficient_finetuning", "open_deepening", end_state("open_deepening"), -1, False),
     ("safety_incident", "strict liability in force", series_mean(S.LIABILITY), +1, True),
-    ("safety_incident", "gap_widens", end_state("gap_widens"), +1, True),
+    ("safety_incident", "open_deepening", end_state("open_deepening"), -1, True),
     ("safety_incident", "new deployments on open weights", final(IND.NEW_OPEN_SHARE), -1, True),
     ("cloud_push", "final open share", final_open_share, +1, True),
 ]
