@@ -84,7 +84,7 @@ LAB_DTYPE = np.dtype(
         ("open_revenue", np.float64),  # USD B last month earned on its open models
         ("rev_slow", np.float64),  # 12-month moving average of revenue
         ("spend", np.float64),  # training spend, USD B per month
-        ("flop", np.float64),  # training compute accumulated for the next release
+        ("flop", np.float64),  # training compute of its window: what its next release is trained on
         ("dev_share", np.float64),  # share of developers in its ecosystem
         ("compute_pen", np.float64),  # OOM of compute lost to export controls
         ("releases", np.int64),
