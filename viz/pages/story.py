@@ -86,7 +86,8 @@ def _page() -> None:
         st.dataframe(singles.select("date", "actor", "kind", "details"), hide_index=True)
     with st.expander("The story as text", expanded=True):
         try:
-            st.code(tell_story(res.folder, run), language=None)
+            # a scrolling box of wrapped lines: the page stays short, no line is cut
+            st.code(tell_story(res.folder, run), language=None, height=600, wrap_lines=True)
         except StoryError as exc:
             st.error(str(exc))
 
