@@ -249,8 +249,8 @@ def _show(state: dict) -> None:
             "USD B per month",
             {
                 "enterprise_spend": "enterprises' spend",
-                "platform_spend": "developers' and start-ups' spend",
-                "closed_revenue": "paid for closed APIs (both)",
+                "platform_spend": "developers' spend",
+                "closed_revenue": "paid for closed APIs",
                 "cloud_revenue": "kept by clouds",
             },
         )
