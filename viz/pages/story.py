@@ -60,7 +60,14 @@ def _page() -> None:
         st.caption(f"{DECIDED_LABELS.get(decided, decided)}; scores: {scores}")
     values = res.manifest["scenario"].get("values", {})
     try:
-        st.dataframe(deciding_indicators(row, values), hide_index=True)
+        table = deciding_indicators(row, values)
+        # whether each condition held beside it: last, it sat out of view past the long tests
+        first = ["end state", "condition", "held"]
+        st.dataframe(
+            table.select(*first, pl.exclude(first)),
+            hide_index=True,
+            column_config={"held": st.column_config.CheckboxColumn("held", width="small")},
+        )
     except KeyError as exc:
         st.warning(f"the manifest lacks the classifier's threshold {exc}")
     events = res.events.filter(pl.col("run") == run).with_columns(
