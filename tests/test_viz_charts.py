@@ -189,3 +189,32 @@ def test_heatmap_and_bars_encode_their_columns():
     sens = pl.DataFrame({"parameter": ["p", "q"], "value": [0.7, 0.1]})
     y = charts.bar_chart(sens, "parameter", "value", "S").to_dict()["encoding"]["y"]
     assert y["sort"] == "-x" and y["axis"]["labelLimit"] == 0  # full parameter names
+
+
+def test_long_fan_legends_wrap_and_the_timeline_names_every_actor():
+    labs = ["meta", "mistral", "openai", "anthropic", "zhipu"]
+    traj = pl.DataFrame(
+        {
+            "run": [0] * 2,
+            "date": [dt.date(2023, 1, 1), dt.date(2023, 2, 1)],
+            **{f"{lab}_cash": [1.0, 2.0] for lab in labs},
+        }
+    )
+    many = charts.fan_chart(charts.fan_bands(traj, [f"{x}_cash" for x in labs]), "t", "USD B")
+    legend = many.to_dict()["layer"][0]["encoding"]["color"]["legend"]
+    assert legend["columns"] == charts.LEGEND_COLUMNS
+    one = charts.fan_chart(charts.fan_bands(traj, ["meta_cash"]), "t", "USD B")
+    assert "columns" not in one.to_dict()["layer"][0]["encoding"]["color"]["legend"]
+    actors = [f"actor {i}" for i in range(20)]
+    events = pl.DataFrame(
+        {
+            "date": [dt.date(2023, 1, 1)] * len(actors),
+            "actor": actors,
+            "kind": ["release"] * len(actors),
+            "details": [""] * len(actors),
+        }
+    )
+    spec = charts.timeline_chart(events).to_dict()
+    assert spec["height"] >= charts.TIMELINE_ROW * len(actors)
+    assert spec["encoding"]["y"]["axis"]["labelOverlap"] is False
+    assert charts.timeline_chart(events.head(2)).to_dict()["height"] == 300

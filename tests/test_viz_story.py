@@ -59,6 +59,7 @@ def test_run_by_number_tells_its_story(app, batch):
     assert app.subheader[0].value == f"Run 3 ends in {end}"
     indicators = app.dataframe[0].value  # each definition's conditions, one row each
     assert len(indicators) == len(CONDITIONS) and {"needs", "held"} <= set(indicators.columns)
+    assert indicators.columns[:3].tolist() == ["end state", "condition", "held"]  # in view
     row = runs.filter(pl.col("run") == 3).row(0, named=True)
     assert app.caption[1].value.startswith(DECIDED_LABELS[row["decided_by"]])
     assert "Run 3 of scenario 'baseline'" in app.code[0].value

@@ -16,6 +16,8 @@ from sim.state import SERIES_DOCS
 
 __all__ = [
     "QUANTILES",
+    "LEGEND_COLUMNS",
+    "TIMELINE_ROW",
     "KIND_COLOURS",
     "series_label",
     "SHORT_LABELS",
@@ -55,6 +57,8 @@ _LEGEND = {
     "orient": "bottom",
     "direction": "horizontal",
 }
+LEGEND_COLUMNS = 3  # a fan chart's legend entries per row
+TIMELINE_ROW = 24  # pixels per actor on the event timeline: every actor's name fits
 _SYMLOG_TICKS = [-100, -10, 0, 10, 100, 1000, 10000]
 
 
@@ -116,9 +120,11 @@ def fan_chart(
         )
     else:
         scale = alt.Scale(zero=False)
+    # a long legend wraps into rows of LEGEND_COLUMNS (one row overflows a half-width chart)
+    wrap = {"columns": LEGEND_COLUMNS} if bands["series"].n_unique() > LEGEND_COLUMNS else {}
     base = alt.Chart(bands).encode(
         x=alt.X("date:T", title=None),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(**_LEGEND)),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(**_LEGEND, **wrap)),
     )
     outer = base.mark_area(opacity=0.15).encode(
         y=alt.Y("q05:Q", title=y_title, scale=scale, axis=axis), y2="q95:Q"
@@ -218,14 +224,18 @@ def timeline_chart(events: pl.DataFrame, kinds: list[str] | None = None) -> alt.
         .mark_point(filled=True, size=80, opacity=0.9)
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
-            y=alt.Y("actor:N", title=None),
+            y=alt.Y("actor:N", title=None, axis=alt.Axis(labelOverlap=False)),
             color=alt.Color(
                 "kind:N", title="event", scale=alt.Scale(domain=kinds, range=colours), legend=legend
             ),
             shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=shapes), legend=None),
             tooltip=[alt.Tooltip("date:T"), "actor:N", "kind:N", "details:N"],
         )
-        .properties(title="Event timeline", height=300)
+        .properties(
+            title="Event timeline",
+            # a fixed height squeezed the rows and Vega-Lite hid every other actor's name
+            height=max(300, TIMELINE_ROW * events["actor"].n_unique()),
+        )
     )
 
 

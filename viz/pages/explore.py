@@ -116,6 +116,15 @@ def _fan(folder: str, columns: list[str], title: str, y: str, labels=None, **sca
     st.altair_chart(charts.fan_chart(bands, title, y, **scale), width="stretch")
 
 
+def _short(table: pl.DataFrame) -> dict:
+    """Short headers so every column fits: a state's share, then its change beside it."""
+    return {
+        c: st.column_config.NumberColumn("Δ points", width="small", format="%+.1f")
+        for c in table.columns
+        if c.endswith(" change, points")
+    }
+
+
 def _classifier(summary: dict) -> None:
     """How each run was decided, the answer by horizon, how the shares move when a classifier
     threshold moves (the moves over the 10-point limit named, with why), and which of each
@@ -130,7 +139,8 @@ def _classifier(summary: dict) -> None:
     horizon = summary.get("by_horizon") or []
     if horizon:
         st.markdown("**The answer by horizon** (the same runs classified as of December of)")
-        st.dataframe(charts.sensitivity_frame(horizon), hide_index=True, width="stretch")
+        table = charts.sensitivity_frame(horizon)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=_short(table))
     rows = summary.get("classifier_sensitivity") or []
     if not rows:
         return
@@ -142,13 +152,7 @@ def _classifier(summary: dict) -> None:
     else:
         st.caption(f"every move stays within the {limit:.0f}-point limit")
     table = charts.sensitivity_frame(rows)
-    # short headers so every column fits: a state's share, then its change beside it
-    config = {
-        c: st.column_config.NumberColumn("Δ points", width="small", format="%+.1f")
-        for c in table.columns
-        if c.endswith(" change, points")
-    }
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=_short(table))
     held = summary.get("conditions_held") or {}
     definitions = summary.get("definitions") or {}
     st.dataframe(
@@ -238,11 +242,14 @@ def _show(state: dict) -> None:
         )
         _fan(
             f,
-            ["enterprise_spend", "closed_revenue", "cloud_revenue"],
+            # closed APIs are paid by both segments: without the platform's spend beside the
+            # enterprises', the closed revenue looked larger than all the spend
+            ["enterprise_spend", "platform_spend", "closed_revenue", "cloud_revenue"],
             "Spend and revenue",
             "USD B per month",
             {
                 "enterprise_spend": "enterprises' spend",
+                "platform_spend": "developers' spend",
                 "closed_revenue": "paid for closed APIs",
                 "cloud_revenue": "kept by clouds",
             },

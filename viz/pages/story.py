@@ -60,7 +60,14 @@ def _page() -> None:
         st.caption(f"{DECIDED_LABELS.get(decided, decided)}; scores: {scores}")
     values = res.manifest["scenario"].get("values", {})
     try:
-        st.dataframe(deciding_indicators(row, values), hide_index=True)
+        table = deciding_indicators(row, values)
+        # whether each condition held beside it: last, it sat out of view past the long tests
+        first = ["end state", "condition", "held"]
+        st.dataframe(
+            table.select(*first, pl.exclude(first)),
+            hide_index=True,
+            column_config={"held": st.column_config.CheckboxColumn("held", width="small")},
+        )
     except KeyError as exc:
         st.warning(f"the manifest lacks the classifier's threshold {exc}")
     events = res.events.filter(pl.col("run") == run).with_columns(
@@ -86,7 +93,8 @@ def _page() -> None:
         st.dataframe(singles.select("date", "actor", "kind", "details"), hide_index=True)
     with st.expander("The story as text", expanded=True):
         try:
-            st.code(tell_story(res.folder, run), language=None)
+            # a scrolling box of wrapped lines: the page stays short, no line is cut
+            st.code(tell_story(res.folder, run), language=None, height=600, wrap_lines=True)
         except StoryError as exc:
             st.error(str(exc))
 
