@@ -161,9 +161,9 @@ EVENT_TABLE: tuple[EventKind, ...] = (
             (
                 ("target", 2.0),
                 "its cloud partner invests USD {} B (cash USD {} B)",
-                ("value:2", "value2:2"),
+                ("value~3", "value2~3"),
             ),
-            (None, "raises USD {} B (cash USD {} B)", ("value:2", "value2:2")),
+            (None, "raises USD {} B (cash USD {} B)", ("value~3", "value2~3")),
         ),
         "a venture-funded lab raises money (from investors, or from its cloud partner when a "
         "round fails while it is near the frontier)",
