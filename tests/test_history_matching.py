@@ -20,6 +20,8 @@ from experiments.worlds import read_worlds, worlds_path
 from sim.params.scenario import load_scenario
 from sim.params.spec import PRIORS
 
+# the tiny fit's settings, as flags and as the HistoryConfig they make
+CONFIG = dict(waves=2, points=12, runs=2, candidates=5, rank=6, cutoff=3.0)
 ARGS = ["--worlds", "--waves", "2", "--points", "12", "--world-runs", "2"]
 ARGS += ["--candidates", "5", "--rank", "6", "--cutoff", "3"]
 
@@ -90,7 +92,7 @@ def test_a_small_calibration_writes_worlds_that_fit_and_a_batch_draws_from_them(
 @pytest.mark.slow
 def test_an_interrupted_calibration_resumes_to_the_same_worlds(calibrated, tmp_path):
     sc = load_scenario(calibrated)
-    cfg = HistoryConfig(waves=2, points=12, runs=2, cutoff=3.0, candidates=5, rank=4)
+    cfg = HistoryConfig(**CONFIG)
     state = tmp_path / "state"
 
     def stop_in_wave_2(message: str) -> None:
