@@ -80,12 +80,7 @@ def backtest_rows(path: str | Path, runs: int = 8) -> tuple[str, int, list[dict]
             ]
         )
         lo, med, hi = (float(x) for x in np.quantile(v, [0.05, 0.5, 0.95]))
-        if t.bound > 0:
-            hit = hi >= t.value
-        elif t.bound < 0:
-            hit = lo <= t.value
-        else:
-            hit = lo <= t.value <= hi
+        hit = t.band_holds(lo, hi)
         rows.append(
             {
                 "name": t.name,

@@ -157,12 +157,7 @@ def target_rows(scenario, drawn, runs: int = 4) -> list[dict[str, Any]]:
             continue
         v = stats[:, :, j].reshape(-1)
         lo, med, hi = (float(x) for x in weighted_quantile(v, w, [0.05, 0.5, 0.95]))
-        if t.bound > 0:
-            hit = hi >= t.value
-        elif t.bound < 0:
-            hit = lo <= t.value
-        else:
-            hit = lo <= t.value <= hi
+        hit = t.band_holds(lo, hi)
         rows.append(
             {
                 "name": t.name,

@@ -36,6 +36,15 @@ class Target:
     statistic: Callable[[np.ndarray, np.ndarray], float] = field(repr=False)
     bound: int = 0  # 0: the figure; +1: at least the figure (a rank); -1: at most the figure
 
+    def band_holds(self, lo: float, hi: float) -> bool:
+        """Whether a forecast band [lo, hi] holds the figure (for a one-sided fact: whether
+        it reaches the allowed side)."""
+        if self.bound > 0:
+            return hi >= self.value
+        if self.bound < 0:
+            return lo <= self.value
+        return lo <= self.value <= hi
+
     def miss(self, median: float) -> float:
         """Signed distance of a median from the figure, counting only the side that violates
         a one-sided (rank or direction) fact."""
