@@ -120,6 +120,7 @@ ENT_DTYPE = np.dtype(
         ("sensitivity", np.float64),
         ("skill", np.float64),
         ("tolerance", np.float64),  # months behind the frontier its median task tolerates
+        ("log_tolerance", np.float64),  # its logarithm (0 when the tolerance is 0)
         ("hybrid", np.float64),  # share of its own tasks' tokens a hybrid routes to open models
         ("hybrid_front", np.float64),  # the same for its frontier-bound work (workload.py)
         ("hybrid_self", np.int64),  # 1 if a hybrid self-hosts its open part, 0 managed
@@ -259,7 +260,8 @@ class EC(IntEnum):
     SECURITY = 9  # self-hosting monitoring and security, USD/month
     GPU = 10  # USD per GPU-month
     FRONTIER_WORK = 11  # share of tokens in frontier-bound work (programming, agents)
-    N = 12
+    LOG_FRONTIER_TOLERANCE = 12  # log of the months behind the frontier that work tolerates
+    N = 13
 
 
 # layout of the clearing's scratch vector ``work`` (length W_N)

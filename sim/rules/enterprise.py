@@ -28,6 +28,7 @@ __all__ = [
     "enterprise_context",
     "option_utilities",
     "selfhost_cost",
+    "tasks_met",
     "hybrid_open_share",
     "hybrid_hosts",
     "nested_logit_probs",
@@ -70,6 +71,8 @@ def enterprise_context(
     out[EC.FRICTION] = P[G.OPEN_FRICTION] * max(0.0, 1.5 - enab)
     out[EC.ADOPT] = bass_adoption_prob(P, adopted, float(ADOPTION_RECHECK_MONTHS))
     out[EC.FRONTIER_WORK] = enterprise_work_share(P, t)
+    tf = P[G.WORKLOAD_FRONTIER_TOLERANCE]
+    out[EC.LOG_FRONTIER_TOLERANCE] = np.log(tf) if tf > 0.0 else 0.0
 
 
 @hot_kernel
@@ -81,6 +84,25 @@ def selfhost_cost(serve_usd: float, gpu_month: float, fixed: float) -> float:
 
 
 @hot_kernel
+def tasks_met(
+    tolerance: float, log_tolerance: float, open_gap: float, log_gap: float, sigma: float
+) -> float:
+    """Share of a firm's tasks an open model ``open_gap`` months behind the frontier meets.
+
+    The tasks' tolerances (months behind the frontier) are lognormal around the median
+    ``tolerance`` with spread ``sigma``; the logarithms come precomputed (``log_tolerance``
+    once per firm, ``log_gap`` once per review), so that a review's four routed shares cost
+    two error functions.
+    """
+    if open_gap <= 0.0:
+        return 1.0
+    if tolerance <= 0.0:
+        return 0.0
+    z = (log_tolerance - log_gap) / max(sigma, 1e-6)
+    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+
+@hot_kernel
 def hybrid_open_share(
     tolerance: float, sigma: float, open_gap: float, open_price: float, closed_price: float
 ) -> float:
@@ -88,25 +110,25 @@ def hybrid_open_share(
 
     Its tasks' tolerances (months behind the frontier) are lognormal around the firm's median
     ``tolerance`` with spread ``sigma``; a task goes to the open model when that model meets
-    the task's need (``open_gap`` after fine-tuning) and costs less per token than the API.
+    the task's need (``open_gap`` after fine-tuning, :func:`tasks_met`) and costs less per
+    token than the API.
     """
     if open_price >= closed_price:
         return 0.0
-    if open_gap <= 0.0:
-        return 1.0
-    if tolerance <= 0.0:
-        return 0.0
-    z = (np.log(tolerance) - np.log(open_gap)) / max(sigma, 1e-6)
-    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+    log_tol = np.log(tolerance) if tolerance > 0.0 else 0.0
+    log_gap = np.log(open_gap) if open_gap > 0.0 else 0.0
+    return tasks_met(tolerance, log_tol, open_gap, log_gap, sigma)
 
 
 @hot_kernel
 def hybrid_hosts(v_managed: float, v_self: float, lam: float) -> tuple[float, float]:
     """The hybrid nest: inclusive value of a hybrid's two hosts for its open part (managed on
     its cloud, self-hosted) with dissimilarity ``lam``, and the chance it self-hosts."""
-    top = max(v_managed, v_self)
-    a = np.exp((v_managed - top) / lam)
-    b = np.exp((v_self - top) / lam)
+    # the larger utility's term is exp(0) = 1 exactly: one exponential, not two
+    if v_managed >= v_self:
+        top, a, b = v_managed, 1.0, np.exp((v_self - v_managed) / lam)
+    else:
+        top, a, b = v_self, np.exp((v_managed - v_self) / lam), 1.0
     return top + lam * np.log(a + b), b / (a + b)
 
 
@@ -164,10 +186,14 @@ def option_utilities(
     )
     out[OPT.SELF] = -a * np.log(c_self) - qw * q_open + open_extra - liab
     # the hybrid's two hosts: each routes the tasks its open model meets at its cost per token
-    hm_own = hybrid_open_share(e.tolerance, sigma, open_gap, p_managed, p_closed)
-    hm_front = hybrid_open_share(tf, sigma, open_gap, p_managed, p_closed)
-    hs_own = hybrid_open_share(e.tolerance, sigma, open_gap, p_self, p_closed)
-    hs_front = hybrid_open_share(tf, sigma, open_gap, p_self, p_closed)
+    # (hybrid_open_share for each host and work: the tasks met are the same for both hosts)
+    log_gap = np.log(open_gap) if open_gap > 0.0 else 0.0
+    met_own = tasks_met(e.tolerance, e.log_tolerance, open_gap, log_gap, sigma)
+    met_front = tasks_met(tf, ctx[EC.LOG_FRONTIER_TOLERANCE], open_gap, log_gap, sigma)
+    hm_own = met_own if p_managed < p_closed else 0.0
+    hm_front = met_front if p_managed < p_closed else 0.0
+    hs_own = met_own if p_self < p_closed else 0.0
+    hs_front = met_front if p_self < p_closed else 0.0
     hm = work_mix(w, hm_own, hm_front)
     hs = work_mix(w, hs_own, hs_front)
     c_hm = (1.0 - hm) * c_closed + hm * x * p_managed + ctx[EC.HYBRID_FIXED]

@@ -137,6 +137,7 @@ def init_state(s, seed, months):
         u = uniform(seed, st, 6)
         e.skill = 0.3 + 0.7 * u if e.large else 0.6 * u
         e.tolerance = P[G.TOLERANCE_MEDIAN] * np.exp(P[G.TOLERANCE_SIGMA] * normal(seed, st, 4))
+        e.log_tolerance = np.log(e.tolerance) if e.tolerance > 0.0 else 0.0
         for c in range(n_clouds):
             share[c] = CP[c, C.SHARE_NA + e.region]
         e.cloud = draw_index(share, uniform(seed, st, 10))
