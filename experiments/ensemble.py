@@ -25,6 +25,7 @@ import polars as pl
 
 from sim.vocab import END_STATES
 
+from .prior_influence import read_influence, render_influence
 from .worlds import Ensemble
 
 __all__ = [
@@ -161,6 +162,7 @@ def ensemble_summary(runs: pl.DataFrame, ens: Ensemble | None, seed: int) -> dic
         "shares_over_worlds": two_stage_intervals(ends, world, seed),
         "separating_parameters": sep,
         "worlds_file": {"path": str(ens.path), "sha256": ens.digest, "worlds": ens.n},
+        "prior_influence": read_influence(ens.path, ens.digest),
     }
 
 
@@ -194,6 +196,7 @@ def folder_ensemble_summary(runs: pl.DataFrame, manifest: dict[str, Any]) -> dic
             "sha256": info.get("sha256"),
             "worlds": info.get("worlds"),
         },
+        "prior_influence": read_influence(str(info.get("path")), str(info.get("sha256"))),
     }
 
 
@@ -221,4 +224,5 @@ def render_ensemble(e: dict[str, Any]) -> str:
             "Parameters that most separate the end states (eta^2): "
             + ", ".join(f"{r['key']} {r['eta2']:.2f}" for r in e["separating_parameters"])
         )
+    lines.append(render_influence(e.get("prior_influence")))
     return "\n".join(lines)

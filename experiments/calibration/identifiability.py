@@ -471,6 +471,12 @@ def main(argv: list[str] | None = None) -> int:
     if a.dry_run:
         print(text)
         return 0
+    from ..prior_influence import write_influence
+
+    record = write_influence(
+        worlds, drawn[0].digest, Path(a.scenario).name, headline, _command(a, p.parse_args([]))
+    )
+    print(f"wrote {record}: the headline under each prior, shown beside runs drawn from {worlds}")
     changed = rewrite_block(text, Path(a.out))
     print(f"{'rewrote' if changed else 'unchanged'}: {a.out}'s identifiability section")
     return 0

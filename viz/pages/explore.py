@@ -174,6 +174,7 @@ def _classifier(summary: dict) -> None:
 def _worlds(res) -> None:
     """The ensemble's line: worlds drawn, between-worlds share, shares over worlds and runs."""
     from experiments.ensemble import folder_ensemble_summary
+    from experiments.prior_influence import render_influence
 
     e = folder_ensemble_summary(res.runs, res.manifest)
     if not e.get("worlds_file"):
@@ -195,6 +196,12 @@ def _worlds(res) -> None:
             "parameters that most separate the end states (eta²): "
             + ", ".join(f"{r['key']} {r['eta2']:.2f}" for r in e["separating_parameters"])
         )
+    influence = e.get("prior_influence")
+    if influence is None:
+        st.caption(render_influence(None))
+    else:
+        # the headline moves with the priors the facts do not pin down: say by how much
+        st.warning(render_influence(influence))
 
 
 def _show(state: dict) -> None:
