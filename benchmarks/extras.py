@@ -13,6 +13,8 @@ from pathlib import Path
 
 __all__ = [
     "bare_stage",
+    "libm_stage",
+    "obstacle_lines",
     "dask_stage",
     "extra_budgets",
     "extra_lines",
@@ -32,6 +34,72 @@ def bare_stage(seconds: float) -> dict:
     from .bare import bare_rate
 
     return {"rate_1": bare_rate(1, seconds), "rate_2": bare_rate(2, seconds)}
+
+
+def libm_stage() -> dict:
+    """Maths-library calls per review, counted, and each call's cost (:mod:`benchmarks.libm`)."""
+    from .libm import call_costs, calls_per_review
+
+    return {"costs": call_costs(), **calls_per_review()}
+
+
+def _maths_ns(calls: dict[str, float], costs: dict[str, float]) -> float:
+    return sum(calls[f] * costs[f] for f in costs)
+
+
+def obstacle_lines(res: dict) -> list[str]:
+    """What stands in the way of the decision budgets, from the figures measured: the maths
+    an enterprise review calls, a developer review's own cost, and the decisions' time
+    alone at the choice-rule microkernel's rates against the written batch's budget."""
+    lm, dec, bare = res.get("libm"), res.get("decisions"), res.get("bare")
+    if not (lm and dec and bare):
+        return []
+    costs, n = lm["costs"], lm["reviews"]
+    bare_ns = 1e9 / bare["rate_1"]
+    ent_ns = 1e9 / dec["kernel_enterprise_rate"]
+    dev_ns = 1e9 / dec["kernel_developer_rate"]
+    ent, dev = dec["enterprise_decisions"], dec["developer_decisions"]
+    mix = ent / (ent + dev)
+    need_ns = bare_ns / BARE_SHARE
+    choose = lm["choosing"]
+    choose_ns = _maths_ns(choose, costs)
+    avg_ns = _maths_ns(lm["enterprise"], costs)
+    per_run = (ent * ent_ns + dev * dev_ns) / dec["runs"] * 1e-9
+    ten_k = per_run * 10_000 / 2  # two threads, perfectly shared
+    lines = [
+        "## What stands in the way",
+        "",
+        "Counted over one baseline run with the rules interpreted (`benchmarks/libm.py`, "
+        f"{n['enterprise']:,} enterprise and {n['developer']:,} developer reviews of a run of "
+        "200 enterprises and 600 developers), each call timed in a compiled loop on this "
+        "machine:",
+        "",
+        "| | exp | log | erf | maths, ns |",
+        "|---|---|---|---|---|",
+        f"| cost of a call, ns | {costs['exp']:.1f} | {costs['log']:.1f} | {costs['erf']:.1f} | |",
+        f"| an enterprise review that chooses ({n['choosing'] / max(n['enterprise'], 1):.0%} "
+        f"of them) | {choose['exp']:.1f} | {choose['log']:.1f} | {choose['erf']:.1f} | "
+        f"{choose_ns:.0f} |",
+        f"| an enterprise review, on average | {lm['enterprise']['exp']:.1f} | "
+        f"{lm['enterprise']['log']:.1f} | {lm['enterprise']['erf']:.1f} | {avg_ns:.0f} |",
+        f"| a developer review | {lm['developer']['exp']:.1f} | {lm['developer']['log']:.1f} | "
+        f"{lm['developer']['erf']:.1f} | {_maths_ns(lm['developer'], costs):.0f} |",
+        "",
+        f"- **Decisions at 30% of the bare rate.** A bare logit decision takes {bare_ns:.1f} ns; "
+        f"30% of its rate means {need_ns:.0f} ns a decision on average. The engine's reviews are "
+        f"{mix:.0%} enterprise reviews, which take {ent_ns:.0f} ns each in the choice-rule "
+        f"microkernel (the maths library alone {choose_ns:.0f} ns of one that chooses: the "
+        "logarithms of five costs, a nest's inclusive values, the routed shares' error "
+        f"functions), and developer reviews, {dev_ns:.0f} ns each with no maths call (they "
+        "weigh every lab's ecosystem and draw twice). The mix at the microkernel's rates "
+        f"averages {mix * ent_ns + (1 - mix) * dev_ns:.0f} ns a decision before anything else "
+        "in a run: the budget needs fewer or cheaper reviews, not a faster loop around them.",
+        f"- **10,000 runs in 30 s.** A run makes {(ent + dev) / dec['runs']:,.0f} decisions; at "
+        f"the microkernel's rates, with nothing else in a run and two threads perfectly shared, "
+        f"10,000 runs' decisions alone take {ten_k:.0f} s.",
+        "",
+    ]
+    return lines
 
 
 def worlds_stage(runs: int, repeats: int) -> dict:

@@ -30,7 +30,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .extras import bare_stage, dask_stage, extra_budgets, wave_stage, worlds_stage
+from .extras import (
+    bare_stage,
+    dask_stage,
+    extra_budgets,
+    libm_stage,
+    wave_stage,
+    worlds_stage,
+)
 from .machine import (
     best_seconds,
     busy_cpu_seconds,
@@ -425,6 +432,13 @@ def run(plan: Plan, say: Callable[[str], None] = _say) -> dict:
     say(
         f"  bare logit microkernel {b['rate_1'] / 1e6:.1f} M/s on one thread, "
         f"{b['rate_2'] / 1e6:.1f} M/s on two -> engine at {d['engine_rate'] / b['rate_1']:.0%}"
+    )
+    lm = res["libm"] = libm_stage()
+    say(
+        "  maths calls per enterprise review that chooses: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in lm["choosing"].items())
+        + "; ns a call: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in lm["costs"].items())
     )
     probes["after decisions"] = speed_probe()
     say(

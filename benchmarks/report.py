@@ -9,7 +9,7 @@ from pathlib import Path
 
 from experiments.store import atomic_write_bytes
 
-from .extras import extra_lines
+from .extras import extra_lines, obstacle_lines
 from .machine import probe_text, probe_times, speed_spread
 from .scaling import SUPERLINEAR
 from .stages import hidden_seconds
@@ -335,6 +335,7 @@ def render(res: dict, image_folder: str, pngs: list[str]) -> str:
     if against:
         lines += [against, ""]
     lines += ["## Budgets", "", *_budget_lines(res), ""]
+    lines += obstacle_lines(res)
     lines += ["## Engines, same runs, one thread", "", _ENGINES_TEXT, "", *_engine_lines(res), ""]
     lines += ["## Agent decisions per second per core", "", *_decision_lines(res), ""]
     lines += ["## Scaling", "", *_scaling_lines(res), ""]
