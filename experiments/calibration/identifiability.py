@@ -171,6 +171,14 @@ def target_rows(scenario, drawn, runs: int = 4) -> list[dict[str, Any]]:
     return rows
 
 
+def _scenario_key(ens) -> str:
+    """What the worlds were fitted to: the scenario without its uncertain values (format 2's
+    ``worlds_hash``; a format-1 file has only the full ``scenario_hash``, which a refit of the
+    point calibration changes)."""
+    meta = ens.meta
+    return str(meta.get("worlds_hash") or f"full:{meta.get('scenario_hash')}")
+
+
 def check_files(files: dict[float, Path]) -> None:
     """Each worlds file fitted under its prior scale, all with the first one's scenario, seed
     and settings otherwise (else :class:`IdentifiabilityError`, one line)."""
@@ -190,7 +198,7 @@ def check_files(files: dict[float, Path]) -> None:
                 f"x{scale:g} (aimarket calibrate --worlds --prior-scale {scale:g}), found "
                 f"x{found:g}"
             )
-        mine = (cfg, ens.meta.get("seed"), ens.meta.get("scenario_hash"))
+        mine = (cfg, ens.meta.get("seed"), _scenario_key(ens))
         if first is None:
             first = mine
         elif mine != first:
@@ -229,6 +237,7 @@ def headline_rows(scenario, files: dict[float, Path], runs: int) -> list[dict[st
                 "between": summ["between_worlds_share"],
                 "verdicts": {v: verdicts.count(v) for v in ("pinned", "narrowed", "free")},
                 "wave_one": _wave_one_counts(ens),
+                "nroy": _last_nroy(ens),
             }
         )
     return rows
@@ -256,9 +265,36 @@ def _wave_one_counts(ens) -> str:
     return f"{waves[0].get('non_implausible')} of {waves[0].get('simulated')}"
 
 
+def _nroy_fractions(ens) -> str:
+    """Each later wave's estimated share of the prior not ruled out yet (the whole-prior Latin
+    sample's share its earlier waves' emulators kept), "" for a format-1 file."""
+    waves = (ens.meta.get("waves") or [])[1:]
+    if not waves or any("nroy_fraction" not in w for w in waves):
+        return ""
+    return ", ".join(
+        f"{_fmt(w['nroy_fraction'])} ({w['nroy_latin']['accepted']} of {w['nroy_latin']['of']})"
+        for w in waves
+    )
+
+
+def _last_nroy(ens) -> str:
+    """The last wave's estimated NROY share of the prior ("" for a format-1 file)."""
+    waves = ens.meta.get("waves") or []
+    if len(waves) < 2 or "nroy_fraction" not in waves[-1]:
+        return ""
+    return _fmt(waves[-1]["nroy_fraction"])
+
+
 def _wave_one(ens) -> str:
     kept = _wave_one_counts(ens)
-    return f" (here wave 1 kept {kept} prior worlds)" if kept else ""
+    out = f"; here wave 1 kept {kept} prior worlds" if kept else ""
+    nroy = _nroy_fractions(ens)
+    if nroy:
+        out += (
+            "; the share of the prior not ruled out by the earlier waves, as waves 2 on found "
+            f"it (Latin points kept): {nroy}"
+        )
+    return out
 
 
 def render_identifiability(
@@ -284,9 +320,11 @@ def render_identifiability(
         f"{PINNED:g} the facts pin the parameter down, below {NARROWED:g} they narrow it, "
         "otherwise they leave it free (its value comes from the prior, not from 2023-2025). "
         "Above 1: the worlds crowd toward the prior's ends. A ratio reads one parameter at a "
-        "time: two parameters the facts tie together along a ridge can each look free. And a "
-        "parameter can look narrower than the facts make it when few worlds of wave 1 "
-        "survive, since later waves search only the box around the survivors"
+        "time: two parameters the facts tie together along a ridge can each look free. Every "
+        "wave after the first draws its worlds from the whole prior less what every earlier "
+        "wave's emulators rule out (a Latin sample of the whole prior, widened by "
+        "perturbations when few of it pass), so a region the facts allow is represented in "
+        "proportion to its prior mass, not only the neighbourhood of wave 1's survivors"
         + _wave_one(ens)
         + ".",
         "",
@@ -335,18 +373,17 @@ def render_identifiability(
         "is only guaranteed to run inside it), with the same scenario, seed, waves, "
         "runs, cutoff and rank (`aimarket calibrate --worlds --prior-scale S`; a wider box may "
         "need more worlds in its waves to find any the facts allow, so the number each wave "
-        "simulates may differ: the second column says how many its wave 1 simulated). "
+        "simulates may differ: the second column says how many its wave 1 simulated, the "
+        "third how much of the prior its last wave found not ruled out). "
         "Each row's shares come from full-horizon runs drawn from that fit's worlds, with 95% "
         "two-stage bootstrap intervals (worlds, then runs). If the rows agree, the facts, not "
         "the priors, decide the headline; where they differ, the prior does. Each row counts "
-        "its parameters pinned, narrowed and free against its own prior; a fit whose wave 1 "
-        "kept few prior worlds searched a small box after it (the first paragraph's caveat), "
-        "so its row says as much about that box as about the prior.",
+        "its parameters pinned, narrowed and free against its own prior.",
         "",
-        "| prior | wave 1 kept | worlds (drawn) | "
+        "| prior | wave 1 kept | NROY share | worlds (drawn) | "
         + " | ".join(END_STATES)
         + " | between-worlds share | pinned / narrowed / free |",
-        "|---|---|---|" + "---|" * len(END_STATES) + "---|---|",
+        "|---|---|---|---|" + "---|" * len(END_STATES) + "---|---|",
     ]
     for h in headline:
         label = "as declared" if h["scale"] == 1.0 else f"x{h['scale']:g}"
@@ -357,7 +394,8 @@ def render_identifiability(
         b = "n/a" if h["between"] is None else f"{h['between']:.2f}"
         v = h["verdicts"]
         out.append(
-            f"| {label} | {h['wave_one'] or 'n/a'} | {h['worlds']} ({h['drawn']}) | {cells} | "
+            f"| {label} | {h['wave_one'] or 'n/a'} | {h.get('nroy') or 'n/a'} | "
+            f"{h['worlds']} ({h['drawn']}) | {cells} | "
             f"{b} | {v['pinned']} / {v['narrowed']} / {v['free']} |"
         )
     return "\n".join(out)
