@@ -83,7 +83,7 @@ class HistoryError(ValueError):
 class HistoryConfig:
     """Waves, simulated worlds per wave, runs per world, cutoff, emulator screening."""
 
-    waves: int = 4  # refocusing usually takes 4-5; at the defaults about 35 minutes on 2 cores
+    waves: int = 4  # refocusing usually takes 4-5; at the defaults some 20-35 minutes, 2 cores
     points: int = 1000  # wave 1 needs many: few of the prior's worlds survive the facts
     runs: int = 8
     cutoff: float = 3.0
@@ -209,8 +209,7 @@ def _propose(
     (without emulators: a fresh Latin sample of the prior, nothing screened)."""
     k = len(waves)
     if k == 0 or not cfg.emulate:
-        n = cfg.points
-        return propose([], np.empty((0, d)), cfg.points, n, 0, cfg.cutoff, seed + k)
+        return propose([], np.empty((0, d)), cfg.points, cfg.points, 0, cfg.cutoff, seed + k)
     _require_survivors(waves[-1], cfg)
     survivors = np.concatenate([w.u[w.max_imp < cfg.cutoff] for w in waves])
     screens = sorted(emulators, key=lambda e: e.cost)  # stable: equal costs in wave order
