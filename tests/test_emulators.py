@@ -72,3 +72,34 @@ def test_hyperparameters_on_a_subset_then_conditioned_on_every_world(fitted):
     assert set(range(90, 100)) <= set(sub.tolist())  # the least implausible half
     assert np.array_equal(sub, training_subset(deciding, 20, 4))  # seeded
     assert np.array_equal(training_subset(deciding, 200, 4), np.arange(100))
+
+
+def test_a_wave_drawn_through_the_emulators_covers_both_regions_the_facts_allow():
+    """A model whose facts allow two discs (one four times the other's area): the emulators
+    fitted on a Latin wave rule out the rest, and the next wave, drawn through them with
+    every survivor in the larger disc, still covers both in proportion to their areas."""
+    from experiments.calibration.nroy import propose
+
+    j = next(j for j, t in enumerate(TARGETS) if t.bound == 0)
+    active = np.arange(len(TARGETS)) == j
+    sd = np.hypot(uncertainty_of(TARGETS[j]).obs, uncertainty_of(TARGETS[j]).discrepancy)
+    a, ra, b, rb = np.array([0.3, 0.3]), 0.16, np.array([0.72, 0.7]), 0.08
+
+    def two_discs(u):
+        out = np.array([[t.value for t in TARGETS]] * u.shape[0], dtype=float)
+        dist = np.minimum(np.linalg.norm(u - a, axis=1) / ra, np.linalg.norm(u - b, axis=1) / rb)
+        out[:, j] += 3.0 * sd * dist
+        return out
+
+    u = latin(400, 2, 2)
+    mean = two_discs(u)
+    imp = implausibility(mean, np.zeros_like(mean), 8, active)
+    em = fit_wave_emulator(1, u, mean, imp, active, 1, 3.0, 150, 0)
+    in_a = np.linalg.norm(u - a, axis=1) < ra
+    p = propose([em], u[in_a], 300, 2000, 2000, 3.0, seed=4)  # too few Latin: perturbed
+    na = np.sum(np.linalg.norm(p.u - a, axis=1) < ra * 1.1)
+    nb = np.sum(np.linalg.norm(p.u - b, axis=1) < rb * 1.2)
+    assert (
+        p.proposed > p.latin and na + nb >= 0.9 * 300
+    )  # the emulators' NROY is the two discs, near enough
+    assert na / (na + nb) == pytest.approx(ra**2 / (ra**2 + rb**2), abs=0.1)

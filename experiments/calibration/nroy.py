@@ -90,7 +90,8 @@ def reflect(x: np.ndarray) -> np.ndarray:
 
 def bandwidth(seeds: np.ndarray) -> np.ndarray:
     """Per-parameter perturbation width: Scott's rule on the seeds' spread, kept within
-    [0.02, 0.25] of the cube (a lone seed gets 0.02... its neighbourhood, widened later)."""
+    [0.02, 0.25] of the cube (a lone seed gets the floor; later rounds widen as the kept
+    perturbations spread)."""
     n, d = seeds.shape
     sd = seeds.std(axis=0) if n > 1 else np.zeros(d)
     return np.clip(sd * n ** (-1.0 / (d + 4)), 0.02, 0.25)
