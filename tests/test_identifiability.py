@@ -240,7 +240,7 @@ def test_a_point_refit_keeps_files_comparable_and_a_format_1_file_is_told_apart(
 
 
 def test_the_section_states_each_waves_nroy_share():
-    from experiments.calibration.identifiability import _last_nroy, _wave_one
+    from experiments.calibration.wave_notes import last_nroy, wave_notes
 
     waves = [
         {"wave": 1, "simulated": 1000, "non_implausible": 3, "nroy_fraction": 1.0},
@@ -262,9 +262,9 @@ def test_the_section_states_each_waves_nroy_share():
         ens.implausibility,
         {"format": 2, "waves": waves},
     )
-    text = _wave_one(two)
+    text = wave_notes(two)
     assert "wave 1 kept 3 of 1000" in text and "0.0021 (42 of 20000)" in text
-    assert _last_nroy(two) == "0.0021"
+    assert last_nroy(two) == "0.0021"
     one = Ensemble(
         ens.path,
         ens.digest,
@@ -277,5 +277,5 @@ def test_the_section_states_each_waves_nroy_share():
             "waves": [{k: w[k] for k in ("wave", "simulated", "non_implausible")} for w in waves],
         },
     )
-    assert "kept 3 of 1000" in _wave_one(one) and "Latin" not in _wave_one(one)
-    assert _last_nroy(one) == ""
+    assert "kept 3 of 1000" in wave_notes(one) and "Latin" not in wave_notes(one)
+    assert last_nroy(one) == ""

@@ -34,6 +34,8 @@ import numpy as np
 
 from sim.params.prior import Prior
 
+from .wave_notes import last_nroy, wave_notes, wave_one_counts
+
 __all__ = [
     "BEGIN",
     "END",
@@ -236,8 +238,8 @@ def headline_rows(scenario, files: dict[float, Path], runs: int) -> list[dict[st
                 "shares": summ["shares_over_worlds"],
                 "between": summ["between_worlds_share"],
                 "verdicts": {v: verdicts.count(v) for v in ("pinned", "narrowed", "free")},
-                "wave_one": _wave_one_counts(ens),
-                "nroy": _last_nroy(ens),
+                "wave_one": wave_one_counts(ens),
+                "nroy": last_nroy(ens),
             }
         )
     return rows
@@ -255,46 +257,6 @@ def _provenance(ens) -> str:
         f"of {c.get('points')} worlds x {c.get('runs')} runs, cutoff {c.get('cutoff')}, rank "
         f"{c.get('rank')}, seed {ens.meta.get('seed')}, code {str(code)[:12]})"
     )
-
-
-def _wave_one_counts(ens) -> str:
-    """``K of N``: the prior worlds wave 1 simulated and kept ("" without the record)."""
-    waves = ens.meta.get("waves") or []
-    if not waves:
-        return ""
-    return f"{waves[0].get('non_implausible')} of {waves[0].get('simulated')}"
-
-
-def _nroy_fractions(ens) -> str:
-    """Each later wave's estimated share of the prior not ruled out yet (the whole-prior Latin
-    sample's share its earlier waves' emulators kept), "" for a format-1 file."""
-    waves = (ens.meta.get("waves") or [])[1:]
-    if not waves or any("nroy_fraction" not in w for w in waves):
-        return ""
-    return ", ".join(
-        f"{_fmt(w['nroy_fraction'])} ({w['nroy_latin']['accepted']} of {w['nroy_latin']['of']})"
-        for w in waves
-    )
-
-
-def _last_nroy(ens) -> str:
-    """The last wave's estimated NROY share of the prior ("" for a format-1 file)."""
-    waves = ens.meta.get("waves") or []
-    if len(waves) < 2 or "nroy_fraction" not in waves[-1]:
-        return ""
-    return _fmt(waves[-1]["nroy_fraction"])
-
-
-def _wave_one(ens) -> str:
-    kept = _wave_one_counts(ens)
-    out = f"; here wave 1 kept {kept} prior worlds" if kept else ""
-    nroy = _nroy_fractions(ens)
-    if nroy:
-        out += (
-            "; the share of the prior not ruled out by the earlier waves, as waves 2 on found "
-            f"it (Latin points kept): {nroy}"
-        )
-    return out
 
 
 def render_identifiability(
@@ -325,7 +287,7 @@ def render_identifiability(
         "wave's emulators rule out (a Latin sample of the whole prior, widened by "
         "perturbations when few of it pass), so a region the facts allow is represented in "
         "proportion to its prior mass, not only the neighbourhood of wave 1's survivors"
-        + _wave_one(ens)
+        + wave_notes(ens)
         + ".",
         "",
         f"{counts['pinned']} pinned, {counts['narrowed']} narrowed, {counts['free']} free.",
