@@ -4,9 +4,11 @@ Budget (issue 30): a wave of 1,000 worlds on 2 cores within 15 minutes (about 67
 minute), the whole calibration (3 waves) within an hour. This measures, not asserts: it
 simulates ``--points`` worlds of ``--runs`` runs each (full populations unless
 ``--enterprises``/``--developers`` say otherwise, January 2023 - May 2026) in process, as
-wave 1 does, and, unless ``--skip-emulator``, times fitting the emulators on them and
-screening ``--candidates`` candidates per world (wave 2's extra work); it prints the rates
-and the 1,000-world extrapolation as JSON.
+wave 1 does, and, unless ``--skip-emulator``, times fitting the emulators on them (at most
+``max_train`` worlds for the hyperparameters, then conditioned on all) and screening
+``--candidates`` whole-prior Latin candidates per world (wave 2's extra work, without the
+perturbations: benchmarks/calibration_screen.py times the whole proposal); it prints the
+rates and the 1,000-world extrapolation as JSON.
 
 Usage: uv run python benchmarks/calibration_wave.py [--points 50] [--runs 8] [--threads 2]
        [--enterprises N] [--developers N] [--candidates 20] [--skip-emulator]
@@ -35,15 +37,16 @@ def measure(
     emulator: bool,
 ) -> dict:
     """Seconds to simulate a wave of ``points`` worlds and to screen the next one."""
+    from experiments.calibration.emulators import fit_wave_emulator
     from experiments.calibration.history import (
         HistoryConfig,
-        _emulators,
-        _latin,
-        _screen,
         _values,
         active_targets,
+        implausibility,
         simulate_points,
     )
+    from experiments.calibration.nroy import latin as _latin
+    from experiments.calibration.nroy import screen
     from experiments.calibration.targets import FIT_MONTHS
     from experiments.kernels import prepare_kernels
     from sim.params.scenario import load_scenario
@@ -59,7 +62,7 @@ def measure(
     simulate_points(base, _values(_latin(2, len(PRIORS), 0)), 1, threads)  # warm up
     u = _latin(points, len(PRIORS), 1)
     t0 = time.perf_counter()
-    mean, _ = simulate_points(base, _values(u), runs, threads)
+    mean, var = simulate_points(base, _values(u), runs, threads)
     sim_s = time.perf_counter() - t0
     out = {
         "points": points,
@@ -74,11 +77,14 @@ def measure(
     if emulator:
         cfg = HistoryConfig()
         t1 = time.perf_counter()
-        gps = _emulators(u, mean, 0, active_targets())
+        imp = implausibility(mean, var, runs, active_targets())
+        em = fit_wave_emulator(
+            1, u, mean, imp, active_targets(), cfg.rank, cfg.cutoff, cfg.max_train, 0
+        )
         fit_s = time.perf_counter() - t1
         cand = _latin(points * candidates, len(PRIORS), 2)
         t2 = time.perf_counter()
-        kept = _screen(gps, cand, cfg.rank) < cfg.cutoff
+        kept = screen([em], cand, cfg.cutoff) < cfg.cutoff
         screen_s = time.perf_counter() - t2
         out.update(
             {

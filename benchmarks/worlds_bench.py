@@ -30,11 +30,12 @@ def drawn_worlds(sc: Scenario, n: int, seed: int = 1) -> tuple[list[Scenario], s
     if path is not None:
         ens = read_worlds(path).scenarios(sc)
         return [ens[j % len(ens)] for j in range(n)], f"worlds file {path.name}"
-    from experiments.calibration.history import _keys, _latin, _values
+    from experiments.calibration.history import _keys, _values
+    from experiments.calibration.nroy import latin
     from sim.params.spec import PRIORS
 
     keys = [k.replace(".", "__") for k in _keys()]
-    values = _values(_latin(n, len(PRIORS), seed))
+    values = _values(latin(n, len(PRIORS), seed))
     worlds = [sc.with_values(**dict(zip(keys, map(float, row), strict=True))) for row in values]
     return worlds, f"{n} worlds drawn from the priors (Latin hypercube)"
 

@@ -44,6 +44,9 @@ __all__ = [
 SUFFIX = ".worlds.parquet"
 META_KEY = b"aimarket.worlds"
 _FIXED_COLUMNS = ("world", "weight", "implausibility")
+# metadata formats read: 1, and 2 (adds worlds_hash and each wave's NROY fields); a reader of
+# the waves treats a field a format-1 file lacks as not recorded
+FORMATS = (1, 2)
 _WORLD_STREAM = 0x574F524C44  # 'WORLD': the stream of the draw of a run's world
 
 
@@ -174,6 +177,14 @@ def read_worlds(path: str | Path) -> Ensemble:
         meta = None
     if not isinstance(meta, dict):
         raise WorldsError(name, "aimarket.worlds", "provenance metadata", "none")
+    if meta.get("format", 1) not in FORMATS:
+        raise WorldsError(
+            name,
+            "format",
+            f"a worlds file of format {' or '.join(map(str, FORMATS))} (refit it with this "
+            "aimarket: aimarket calibrate --worlds)",
+            repr(meta.get("format")),
+        )
     missing = [c for c in _FIXED_COLUMNS if c not in table.column_names]
     if missing:
         raise WorldsError(name, missing[0], "a column of every worlds file", "no such column")

@@ -1,6 +1,8 @@
 """History matching end to end on tiny populations: aimarket calibrate --worlds writes a worlds
-file that a batch then draws from; the file is the same bytes when run again and after an
-interruption resumed; implausibility counts only the side a one-sided target forbids."""
+file that a batch then draws from, with each wave's search recorded; the file is the same
+bytes when run again and after an interruption resumed; a refit of the point calibration
+leaves a state resumable; implausibility counts only the side a one-sided target forbids.
+(The sampler itself on arrays: tests/test_nroy.py.)"""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ import numpy as np
 import pytest
 
 from experiments.calibration.history import (
+    FORMAT,
     HistoryConfig,
     HistoryError,
     history_match,
     implausibility,
+    worlds_hash,
 )
 from experiments.calibration.targets import TARGETS
 from experiments.calibration.uncertainty import UNCERTAINTY
@@ -79,10 +83,19 @@ def test_a_small_calibration_writes_worlds_that_fit_and_a_batch_draws_from_them(
     assert meta["config"]["cutoff"] == 3.0 and len(meta["waves"]) == 2
     assert set(meta["targets"]) == {t.name for t in TARGETS}
     assert meta["code"]["package"] and "git_commit" in meta["code"]
+    assert meta["format"] == FORMAT == 2
+    assert meta["worlds_hash"] == worlds_hash(load_scenario(calibrated))
     w1, w2 = meta["waves"]
     # the second wave samples the non-implausible region: more of its worlds survive
     assert w2["non_implausible"] / w2["simulated"] >= w1["non_implausible"] / w1["simulated"]
     assert w2["proposed"] >= w2["simulated"]
+    # what each wave's search took: wave 1 the whole prior, wave 2 a screened Latin sample
+    # of the whole prior (its share passed: the estimated NROY fraction)
+    assert (w1["proposed"], w1["accepted"], w1["nroy_fraction"]) == (12, 12, 1.0)
+    assert w2["nroy_latin"]["of"] == CONFIG["points"] * CONFIG["candidates"]
+    assert w2["nroy_fraction"] == w2["nroy_latin"]["accepted"] / w2["nroy_latin"]["of"] < 1
+    assert w2["accepted"] + w2["ruled_out_by_emulators"] == w2["proposed"]
+    assert w2["accepted"] >= w2["nroy_latin"]["accepted"]
     assert not worlds_path(calibrated).with_name("tiny.worlds.parquet.state").exists()
     out = tmp_path / "batch"
     assert main(["run", str(calibrated), "--runs", "4", "--out", str(out)]) == 0
@@ -111,11 +124,39 @@ def test_an_interrupted_calibration_resumes_to_the_same_worlds(calibrated, tmp_p
     assert out.read_bytes() == worlds_path(calibrated).read_bytes()
 
 
+def test_the_worlds_hash_leaves_out_the_uncertain_values(calibrated):
+    sc = load_scenario(calibrated)
+    p = next(iter(PRIORS.values()))
+    other = float(p.ppf(np.array([0.25]))[0])
+    refit = sc.with_values(**{k.replace(".", "__"): other for k in p.keys})
+    assert refit.hash != sc.hash and worlds_hash(refit) == worlds_hash(sc)
+    changed = sc.with_values(run__enterprises=120)
+    assert worlds_hash(changed) != worlds_hash(sc)
+
+
+def test_a_point_refit_leaves_the_state_resumable(calibrated, tmp_path):
+    """The worlds replace every uncertain value: a state fitted before the point calibration
+    rewrote them resumes (its chunks are read back, not simulated again)."""
+    sc = load_scenario(calibrated)
+    cfg = HistoryConfig(waves=1, points=3, runs=1, cutoff=50.0)
+    state = tmp_path / "state"
+    first, meta = history_match(sc, cfg, state=state)
+    p = next(iter(PRIORS.values()))
+    other = float(p.ppf(np.array([0.25]))[0])
+    refit = sc.with_values(**{k.replace(".", "__"): other for k in p.keys})
+    seen: list[str] = []
+    again, meta2 = history_match(refit, cfg, state=state, progress=seen.append)
+    assert not seen  # nothing simulated again
+    assert np.array_equal(first[0].mean, again[0].mean)
+    assert meta2["worlds_hash"] == meta["worlds_hash"]
+    assert meta2["scenario_hash"] != meta["scenario_hash"]  # kept for information
+
+
 def test_another_calibrations_state_is_refused(calibrated, tmp_path):
     sc = load_scenario(calibrated)
     state = tmp_path / "state"
     state.mkdir()
-    (state / "plan.json").write_text('{"scenario_hash": "another"}')
+    (state / "plan.json").write_text('{"worlds_hash": "another"}')
     with pytest.raises(HistoryError, match="another's"):
         history_match(sc, HistoryConfig(waves=1, points=2, runs=1), state=state)
 

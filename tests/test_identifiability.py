@@ -204,3 +204,78 @@ def test_files_of_other_settings_are_refused_and_of_other_wave_sizes_kept(three_
     check_files({1.0: base.path, hi: variant("more.worlds.parquet", points=99)})
     with pytest.raises(IdentifiabilityError, match="config"):
         check_files({1.0: base.path, hi: variant("other.worlds.parquet", cutoff=9.0)})
+
+
+def test_a_point_refit_keeps_files_comparable_and_a_format_1_file_is_told_apart(
+    three_fits, tmp_path
+):
+    """The files are compared by the scenario without its uncertain values (worlds_hash): a
+    refit of the point calibration changes only the full hash. A format-1 file has only the
+    full hash, so it pairs only with files of the same full scenario."""
+    from experiments.calibration.identifiability import IdentifiabilityError, check_files
+    from experiments.worlds import write_worlds
+
+    base = read_worlds(three_fits.with_name("tiny.worlds.parquet"))
+    hi = SCALES[1]
+    wide = read_worlds(three_fits.with_name(f"tiny.prior-x{hi:g}.worlds.parquet"))
+    assert base.meta["format"] == 2 and base.meta["worlds_hash"]
+
+    def variant(name: str, drop: tuple[str, ...] = (), **meta) -> Path:
+        m = {k: v for k, v in wide.meta.items() if k not in drop} | meta
+        path = tmp_path / name
+        write_worlds(path, list(wide.keys), wide.values, wide.implausibility, m, wide.weight)
+        return path
+
+    check_files({1.0: base.path, hi: variant("refit.worlds.parquet", scenario_hash="x")})
+    old = variant("old.worlds.parquet", drop=("worlds_hash",), format=1)
+    with pytest.raises(IdentifiabilityError, match="config"):
+        check_files({1.0: base.path, hi: old})
+    assert read_worlds(old).n == wide.n  # a format-1 file still reads
+    future = variant("future.worlds.parquet", format=3)
+    from experiments.worlds import WorldsError
+
+    with pytest.raises(WorldsError, match="format") as exc:
+        read_worlds(future)
+    assert "\n" not in str(exc.value)
+
+
+def test_the_section_states_each_waves_nroy_share():
+    from experiments.calibration.wave_notes import last_nroy, wave_notes
+
+    waves = [
+        {"wave": 1, "simulated": 1000, "non_implausible": 3, "nroy_fraction": 1.0},
+        {
+            "wave": 2,
+            "simulated": 1000,
+            "non_implausible": 400,
+            "nroy_fraction": 0.0021,
+            "nroy_latin": {"accepted": 42, "of": 20000},
+        },
+    ]
+    ens = _ensemble(np.zeros((2, 1)), (next(iter(PRIORS)),))
+    two = Ensemble(
+        ens.path,
+        ens.digest,
+        ens.keys,
+        ens.values,
+        ens.weight,
+        ens.implausibility,
+        {"format": 2, "waves": waves},
+    )
+    text = wave_notes(two)
+    assert "wave 1 kept 3 of 1000" in text and "0.0021 (42 of 20000)" in text
+    assert last_nroy(two) == "0.0021"
+    one = Ensemble(
+        ens.path,
+        ens.digest,
+        ens.keys,
+        ens.values,
+        ens.weight,
+        ens.implausibility,
+        {
+            "format": 1,
+            "waves": [{k: w[k] for k in ("wave", "simulated", "non_implausible")} for w in waves],
+        },
+    )
+    assert "kept 3 of 1000" in wave_notes(one) and "Latin" not in wave_notes(one)
+    assert last_nroy(one) == ""

@@ -53,14 +53,25 @@ def ensemble_method_markdown() -> str:
         "outputs): one target may miss by more, since the model leaves mechanisms out (the "
         "misses explained above); on the model of December 2026, none of 1,000 worlds drawn "
         "from the priors met all targets at once (best 3.06 with 8 runs a world).",
-        f"4. Each later wave samples the box around the previous wave's non-implausible worlds "
-        f"({cfg.candidates} candidates per world it will simulate), screens the candidates "
-        "with a Gaussian-process emulator of every target (scikit-learn, Matern 5/2 with a "
-        "length per parameter and a nugget, trained on the simulated worlds; the emulator's "
-        "variance takes the seed variance's place) and simulates only those it does not rule "
-        "out: the candidates ruled out are simulations saved, counted per wave in the worlds "
-        "file.",
-        f"5. After {cfg.waves} waves the last wave's simulated non-implausible worlds, equally "
+        "4. After each wave, a Gaussian-process emulator of every target is fitted on that "
+        "wave's simulated worlds (scikit-learn, Matern 5/2 with a length per parameter and a "
+        f"nugget; hyperparameters fitted on at most {cfg.max_train} of them, the least "
+        "implausible half first, then conditioned on all of them; the emulator's variance "
+        "takes the seed variance's place), and every wave's emulators are kept. A point is "
+        "not ruled out yet (NROY) when every wave's emulators so far put it below the cutoff.",
+        "5. Each later wave draws its worlds from the whole prior restricted to NROY "
+        "(refocusing): a Latin sample of the whole prior "
+        f"({cfg.candidates} candidates per world it will simulate) is screened by every "
+        "earlier wave's emulators in turn; when fewer pass than the wave's worlds, Gaussian "
+        "perturbations of the worlds known to be in NROY widen the search (Andrianakis et "
+        "al. 2015), and the wave's worlds are drawn at random among the candidates that pass, "
+        "weighted inversely to the density the candidates were drawn from, so that they are "
+        "approximately uniform on NROY: a region the facts allow is represented in proportion "
+        "to its prior mass, not only the neighbourhood of wave 1's survivors. The worlds file "
+        "records per wave the candidates looked at, passed and ruled out, and the share of "
+        "the whole-prior Latin sample that passed: the estimated fraction of the prior not "
+        "ruled out yet.",
+        f"6. After {cfg.waves} waves the last wave's simulated non-implausible worlds, equally "
         "weighted, are the ensemble: `scenarios/baseline.worlds.parquet` (one row per world: "
         "`world`, `weight`, `implausibility` and every fitted key; its Parquet metadata "
         "`aimarket.worlds` holds the provenance: priors, targets with their uncertainties, "
@@ -70,10 +81,10 @@ def ensemble_method_markdown() -> str:
         "run the same command again after an interruption and it resumes; the same scenario, "
         "seed and settings give the same worlds file, byte for byte. `--backend dask "
         "--workers N` runs the chunks on a Dask LocalCluster. The commands, once the model "
-        "has settled (at the defaults, on 2 cores: 23 minutes for the baseline's 877 worlds "
-        "while other jobs ran, December 2026, 7 minutes on an idle machine for the model "
-        "before; the backtest's, with five targets, 7 minutes; `benchmarks/calibration_wave.py` "
-        "measures a wave, docs/performance.md a cluster's time):",
+        "has settled (at the defaults, on 2 cores, a wave of 1,000 worlds x 8 runs simulates in "
+        "2-4 minutes and its emulators fit in about 2.5; `benchmarks/calibration_wave.py` "
+        "measures a wave, `benchmarks/calibration_screen.py` the screening, docs/performance.md "
+        "a cluster's time):",
         "",
         "```bash",
         "uv run aimarket calibrate --worlds  # writes scenarios/baseline.worlds.parquet",

@@ -1,24 +1,32 @@
-"""Calibration as an ensemble: history matching in waves (Vernon, Goldstein & Bower 2010;
-Andrianakis et al. 2015).
+"""Calibration as an ensemble: history matching in refocusing waves (Vernon, Goldstein &
+Bower 2010; Andrianakis et al. 2015).
 
 A world is a value of every uncertain parameter (:data:`sim.params.spec.PRIORS`), handled in
-the unit cube (each prior's quantile). Wave 1 simulates a Latin hypercube of the prior;
-every world gets ``runs`` runs (the same run seeds for every world: common random numbers)
-and, for each target, the implausibility
+the unit cube (each prior's quantile: uniform in the cube is the prior). Every simulated
+world gets ``runs`` runs (the same run seeds for every world: common random numbers) and,
+per target, an implausibility (:mod:`.implausibility`); it is non-implausible when its
+deciding implausibility (the ``rank``-th largest over the targets) is below the cutoff (3,
+Pukelsheim's three-sigma rule).
 
-    I_t(x) = |miss(mean_t(x))| / sqrt(obs_t^2 + discrepancy_t^2 + var_t(x) / runs)
-
-(one-sided targets count only the violating side); a world is non-implausible when its
-largest I_t is below the cutoff (3, Pukelsheim's three-sigma rule). Each later wave samples
-the box around the previous wave's non-implausible worlds, screens many candidates there with
-Gaussian-process emulators of every target (scikit-learn; the emulator's variance replaces
-the seed variance) and simulates only the candidates the emulators do not rule out: the
-simulations they save are counted in the provenance. The worlds are the last wave's
-simulated non-implausible points, equally weighted.
+Wave 1 simulates a Latin hypercube of the prior. After each wave, Gaussian-process emulators
+of every active target are fitted on that wave's simulations (:mod:`.emulators`) and kept: a
+point is not ruled out yet (NROY) when every wave's emulators so far put it below the
+cutoff. Each later wave draws its worlds from the prior restricted to that region
+(:mod:`.nroy`): a Latin sample of the whole cube screened by every earlier wave's emulators
+in turn, widened, when it keeps too few, by perturbations around the points known to be in
+it, and the wave's worlds drawn at random among the kept candidates (weighted so that they
+are approximately uniform on the region): so every region the facts allow is represented in
+proportion to its prior mass, not only the neighbourhood of wave 1's survivors. The
+provenance records per wave the candidates looked at, kept and ruled out, and the share of
+the whole-cube Latin sample kept: the estimated fraction of the prior not ruled out yet. The
+worlds are the last wave's simulated non-implausible points, equally weighted.
 
 Each wave's simulations are written to the state folder chunk by chunk as they finish, so an
-interrupted calibration resumes where it stopped; every draw comes from the seed, so the same
-plan gives the same worlds file. Chunks run in process or on Dask.
+interrupted calibration resumes where it stopped (the emulators are fitted again from the
+stored chunks, deterministically); every draw comes from the seed, so the same plan gives the
+same worlds file. Chunks run in process or on Dask. The plan compares the scenario without
+its uncertain parameters (:func:`worlds_hash`): the worlds replace every one of them, so
+refitting the point calibration leaves a worlds file and a resumable state current.
 """
 
 from __future__ import annotations
@@ -42,6 +50,9 @@ from sim.params.scenario import Scenario
 from sim.params.spec import PRIORS
 
 from ..store import atomic_write_json, atomic_write_parquet, code_version
+from .emulators import WaveEmulator, fit_wave_emulator
+from .implausibility import active_targets, implausibility, ranked
+from .nroy import Proposal, propose
 from .targets import FIT_MONTHS, TARGETS
 from .uncertainty import uncertainty_of
 
@@ -56,8 +67,11 @@ __all__ = [
     "bands",
     "simulate_points",
     "fitted_priors",
+    "worlds_hash",
+    "FORMAT",
 ]
 
+FORMAT = 2  # the worlds file's metadata: 2 added worlds_hash and the waves' NROY fields
 _CHUNK_POINTS = 25  # worlds per stored chunk: the resume granularity and the Dask task size
 
 
@@ -69,14 +83,17 @@ class HistoryError(ValueError):
 class HistoryConfig:
     """Waves, simulated worlds per wave, runs per world, cutoff, emulator screening."""
 
-    waves: int = 3
+    waves: int = 4  # refocusing usually takes 4-5; at the defaults some 20-35 minutes, 2 cores
     points: int = 1000  # wave 1 needs many: few of the prior's worlds survive the facts
     runs: int = 8
     cutoff: float = 3.0
-    candidates: int = 20  # emulator-screened candidates per simulated world (waves >= 2)
+    # whole-cube Latin candidates per simulated world in waves 2+ (and as many perturbations
+    # when the Latin ones kept are too few): 20,000 a wave sees an NROY of 1/20,000 of the cube
+    candidates: int = 20
     emulate: bool = True
-    max_train: int = 200  # most simulated worlds an emulator is trained on (the latest): its
-    # fit grows with the cube of this (about 140 s for 22 targets on 200 worlds, 2 cores)
+    max_train: int = 200  # most worlds an emulator's hyperparameters are fitted on (then it is
+    # conditioned on all the wave's): the fit grows with the cube of this (about 140 s for 22
+    # targets on 200 worlds, 2 cores)
     # which implausibility decides: 2, a world's second largest over the (22) targets, as
     # Vernon et al. (2010) do with many outputs; on the model of December 2026 no world of
     # 1,000 drawn from the priors has all 22 within the cutoff at 8 runs (best 3.06)
@@ -87,51 +104,36 @@ class HistoryConfig:
 
 @dataclass
 class WaveResult:
-    """One wave: its worlds (unit cube), per-target means and variances, implausibility."""
+    """One wave: its worlds (unit cube), per-target means and variances, implausibility, and
+    how they were found (:class:`.nroy.Proposal`)."""
 
     wave: int
     u: np.ndarray  # (points, d)
     mean: np.ndarray  # (points, targets)
     var: np.ndarray  # (points, targets)
     imp: np.ndarray  # (points, targets)
-    proposed: int  # candidates looked at (emulated or simulated)
-    screened_out: int  # candidates the emulators ruled out: simulations saved
-
+    proposal: Proposal
     rank: int = 1
 
     @property
     def max_imp(self) -> np.ndarray:
         """Each world's deciding implausibility: its ``rank``-th largest over the targets."""
-        return _ranked(self.imp, self.rank)
+        return ranked(self.imp, self.rank)
 
-
-def _ranked(imp: np.ndarray, rank: int) -> np.ndarray:
-    return -np.sort(-imp, axis=1)[:, min(rank, imp.shape[1]) - 1]
-
-
-def active_targets(until: str = "") -> np.ndarray:
-    """Which targets a calibration fits: those dated up to ``until`` (YYYY-MM; "": all)."""
-    return np.array([not until or uncertainty_of(t).dated <= until for t in TARGETS])
-
-
-def implausibility(
-    mean: np.ndarray, var: np.ndarray, runs: int, active: np.ndarray | None = None
-) -> np.ndarray:
-    """Per-world, per-target implausibility (``mean`` and ``var`` are (worlds, targets));
-    targets not ``active`` (a backtest's later facts) count 0."""
-    out = np.zeros_like(mean)
-    for j, t in enumerate(TARGETS):
-        if active is not None and not active[j]:
-            continue
-        u = uncertainty_of(t)
-        d = mean[:, j] - t.value
-        if t.bound > 0:
-            d = np.minimum(d, 0.0)
-        elif t.bound < 0:
-            d = np.maximum(d, 0.0)
-        sd = np.sqrt(u.obs**2 + u.discrepancy**2 + np.maximum(var[:, j], 0.0) / max(runs, 1))
-        out[:, j] = np.where(np.isfinite(d), np.abs(d) / sd, np.inf)
-    return out
+    def provenance(self, cutoff: float, runs: int) -> dict[str, Any]:
+        """The wave's entry in the worlds file's ``waves``."""
+        p = self.proposal
+        return {
+            "wave": self.wave,
+            "simulated": int(self.u.shape[0]),
+            "proposed": int(p.proposed),
+            "accepted": int(p.accepted),
+            "ruled_out_by_emulators": int(p.ruled_out),
+            "non_implausible": int(np.sum(self.max_imp < cutoff)),
+            "nroy_fraction": float(p.nroy_fraction),
+            "nroy_latin": {"accepted": int(p.latin_accepted), "of": int(p.latin)},
+            "runs": int(self.u.shape[0] * runs),
+        }
 
 
 def fitted_priors(scale: float = 1.0) -> dict[str, Prior]:
@@ -187,84 +189,32 @@ def _chunk_task(base: Scenario, values: np.ndarray, runs: int, threads: int | No
     return {"mean": mean, "var": var}
 
 
-def _latin(n: int, d: int, seed: int) -> np.ndarray:
-    from scipy.stats import qmc
-
-    return qmc.LatinHypercube(d=d, seed=np.random.default_rng(seed)).random(n)
-
-
-def _emulators(u: np.ndarray, mean: np.ndarray, seed: int, active: np.ndarray) -> list:
-    """One Gaussian process per target on the simulated worlds (Matern 5/2 with a fitted
-    length per parameter, plus a nugget for the seed noise)."""
-    from sklearn.gaussian_process import GaussianProcessRegressor
-    from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
-
-    d = u.shape[1]
-    out = []
-    for j in range(mean.shape[1]):
-        if not active[j]:
-            out.append(None)
-            continue
-        y = mean[:, j]
-        ok = np.isfinite(y)
-        kernel = ConstantKernel(1.0, (1e-3, 1e3)) * Matern(
-            np.full(d, 0.5), (1e-2, 1e2), nu=2.5
-        ) + WhiteKernel(1e-2, (1e-6, 1.0))
-        gp = GaussianProcessRegressor(kernel, normalize_y=True, random_state=seed)
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            gp.fit(u[ok], y[ok])
-        out.append(gp)
-    return out
-
-
-def _screen(gps: list, cand: np.ndarray, rank: int) -> np.ndarray:
-    """Each candidate's emulated implausibility (its ``rank``-th largest over the targets)."""
-    mean = np.zeros((cand.shape[0], len(gps)))
-    var = np.zeros_like(mean)
-    for j, gp in enumerate(gps):
-        if gp is not None:
-            m, s = gp.predict(cand, return_std=True)
-            mean[:, j], var[:, j] = m, s**2
-    active = np.array([gp is not None for gp in gps])
-    return _ranked(implausibility(mean, var, 1, active), rank)
-
-
-def _propose(
-    waves: list[WaveResult], cfg: HistoryConfig, seed: int, d: int, active: np.ndarray
-) -> tuple[np.ndarray, int, int]:
-    """The next wave's worlds in the unit cube, candidates looked at, candidates ruled out."""
-    k = len(waves)
-    if k == 0:
-        return _latin(cfg.points, d, seed), cfg.points, 0
-    last = waves[-1]
-    keep = last.u[last.max_imp < cfg.cutoff]
-    if keep.shape[0] == 0:
-        best = float(np.min(last.max_imp))
+def _require_survivors(wave: WaveResult, cfg: HistoryConfig) -> None:
+    """Raise the one-line error naming the best world when ``wave`` kept none."""
+    if not np.any(wave.max_imp < cfg.cutoff):
+        best = float(np.min(wave.max_imp))
         raise HistoryError(
-            f"wave {k}: expected some worlds below the cutoff {cfg.cutoff:g}, found none "
-            f"(the best's deciding implausibility is {best:.3g}); let a lower one decide "
+            f"wave {wave.wave}: expected some worlds below the cutoff {cfg.cutoff:g}, found "
+            f"none (the best's deciding implausibility is {best:.3g}); let a lower one decide "
             f"(--rank {cfg.rank + 1}), raise --cutoff, simulate more "
             f"--points, or revisit the priors and the targets' uncertainties"
         )
-    lo, hi = keep.min(axis=0), keep.max(axis=0)
-    pad = np.maximum(0.1 * (hi - lo), 0.05)  # a lone survivor still gets a neighbourhood
-    lo, hi = np.clip(lo - pad, 0, 1), np.clip(hi + pad, 0, 1)
-    if not cfg.emulate:
-        cand = lo + _latin(cfg.points, d, seed + k) * (hi - lo)
-        return cand, cfg.points, 0
-    n_cand = cfg.points * cfg.candidates
-    cand = lo + _latin(n_cand, d, seed + k) * (hi - lo)
-    u_all = np.concatenate([w.u for w in waves])[-cfg.max_train :]
-    m_all = np.concatenate([w.mean for w in waves])[-cfg.max_train :]
-    imp = _screen(_emulators(u_all, m_all, seed, active), cand, cfg.rank)
-    ruled_out = int(np.sum(imp >= cfg.cutoff))
-    # the candidates the emulators rule out least: every one they keep, then (when fewer than
-    # the wave's worlds pass) the nearest misses, so the wave still explores the region
-    order = np.argsort(imp, kind="stable")
-    return cand[order[: cfg.points]], n_cand, ruled_out
+
+
+def _propose(
+    waves: list[WaveResult], emulators: list[WaveEmulator], cfg: HistoryConfig, seed: int, d: int
+) -> Proposal:
+    """The next wave's worlds (:func:`.nroy.propose`): wave 1 a Latin sample of the prior;
+    later waves the prior restricted to what every earlier wave's emulators do not rule out
+    (without emulators: a fresh Latin sample of the prior, nothing screened)."""
+    k = len(waves)
+    if k == 0 or not cfg.emulate:
+        return propose([], np.empty((0, d)), cfg.points, cfg.points, 0, cfg.cutoff, seed + k)
+    _require_survivors(waves[-1], cfg)
+    survivors = np.concatenate([w.u[w.max_imp < cfg.cutoff] for w in waves])
+    screens = sorted(emulators, key=lambda e: e.cost)  # stable: equal costs in wave order
+    n = cfg.points * cfg.candidates
+    return propose(screens, survivors, cfg.points, n, n, cfg.cutoff, seed + k)
 
 
 def _chunk_file(state: Path, wave: int, c: int) -> Path:
@@ -345,11 +295,23 @@ def _run_wave(
     return mean, var
 
 
+def worlds_hash(scenario: Scenario) -> str:
+    """:attr:`Scenario.hash` of the scenario without its uncertain (:data:`PRIORS`) keys:
+    the worlds replace every one of them, so a refit of the point calibration (which rewrites
+    only those values) leaves worlds files and resumable states current."""
+    from dataclasses import replace
+
+    fitted = set(_keys())
+    rest = {k: v for k, v in scenario.values.items() if k not in fitted}
+    return replace(scenario, values=rest).hash
+
+
 def _plan(scenario: Scenario, cfg: HistoryConfig, until: str) -> dict[str, Any]:
     code = code_version()
     active = active_targets(until)
     return {
-        "scenario_hash": scenario.hash,
+        "scenario_hash": scenario.hash,  # for information: the resume compares worlds_hash
+        "worlds_hash": worlds_hash(scenario),
         "seed": scenario.seed,
         "config": asdict(cfg),
         "fit_until": until,
@@ -373,7 +335,10 @@ def _claim_state(state: Path, plan: dict, force: bool) -> None:
     f = state / "plan.json"
     if f.is_file():
         old = json.loads(f.read_text())
-        if old != json.loads(json.dumps(plan)):
+        # the full scenario hash is information: the worlds replace the uncertain values
+        old.pop("scenario_hash", None)
+        mine = {k: v for k, v in json.loads(json.dumps(plan)).items() if k != "scenario_hash"}
+        if old != mine:
             if not force:
                 raise HistoryError(
                     f"{state}: expected the state of this calibration, found another's "
@@ -426,31 +391,36 @@ def history_match(
     d = len(PRIORS)
     seed = int(scenario.seed)
     waves: list[WaveResult] = []
+    emulators: list[WaveEmulator] = []
     for k in range(cfg.waves):
-        u, proposed, out = _propose(waves, cfg, seed, d, active)
-        mean, var = _run_wave(base, u, k + 1, cfg, state, backend, workers, threads, progress)
+        if k and cfg.emulate:
+            _require_survivors(waves[-1], cfg)
+            w = waves[-1]
+            if progress:
+                progress(f"emulators of wave {k}: fitting {int(active.sum())} targets")
+            emulators.append(
+                fit_wave_emulator(
+                    w.wave, w.u, w.mean, w.imp, active, cfg.rank, cfg.cutoff, cfg.max_train, seed
+                )
+            )
+        prop = _propose(waves, emulators, cfg, seed, d)
+        if progress and k:
+            progress(
+                f"wave {k + 1}: {prop.accepted} of {prop.proposed} candidates not ruled out "
+                f"(NROY about {prop.nroy_fraction:.3g} of the prior); simulating {len(prop.u)}"
+            )
+        mean, var = _run_wave(base, prop.u, k + 1, cfg, state, backend, workers, threads, progress)
         imp = implausibility(mean, var, cfg.runs, active)
-        waves.append(WaveResult(k + 1, u, mean, var, imp, proposed, out, cfg.rank))
-    last = waves[-1]
-    if not np.any(last.max_imp < cfg.cutoff):
-        _propose(waves, cfg, seed, d, active)  # raises the one-line error naming the best world
+        waves.append(WaveResult(k + 1, prop.u, mean, var, imp, prop, cfg.rank))
+    _require_survivors(waves[-1], cfg)
     meta = {
-        "format": 1,
-        "method": "history matching (Vernon et al. 2010; Andrianakis et al. 2015)",
+        "format": FORMAT,
+        "method": "history matching in refocusing waves (Vernon et al. 2010; Andrianakis "
+        "et al. 2015)",
         "scenario_path": Path(scenario.path).name,
         **plan,
         "fit_months": FIT_MONTHS,
-        "waves": [
-            {
-                "wave": w.wave,
-                "simulated": int(w.u.shape[0]),
-                "proposed": int(w.proposed),
-                "ruled_out_by_emulators": int(w.screened_out),
-                "non_implausible": int(np.sum(w.max_imp < cfg.cutoff)),
-                "runs": int(w.u.shape[0] * cfg.runs),
-            }
-            for w in waves
-        ],
+        "waves": [w.provenance(cfg.cutoff, cfg.runs) for w in waves],
     }
     return waves, meta
 

@@ -34,6 +34,8 @@ import numpy as np
 
 from sim.params.prior import Prior
 
+from .wave_notes import last_nroy, wave_notes, wave_one_counts
+
 __all__ = [
     "BEGIN",
     "END",
@@ -171,6 +173,14 @@ def target_rows(scenario, drawn, runs: int = 4) -> list[dict[str, Any]]:
     return rows
 
 
+def _scenario_key(ens) -> str:
+    """What the worlds were fitted to: the scenario without its uncertain values (format 2's
+    ``worlds_hash``; a format-1 file has only the full ``scenario_hash``, which a refit of the
+    point calibration changes)."""
+    meta = ens.meta
+    return str(meta.get("worlds_hash") or f"full:{meta.get('scenario_hash')}")
+
+
 def check_files(files: dict[float, Path]) -> None:
     """Each worlds file fitted under its prior scale, all with the first one's scenario, seed
     and settings otherwise (else :class:`IdentifiabilityError`, one line)."""
@@ -190,7 +200,7 @@ def check_files(files: dict[float, Path]) -> None:
                 f"x{scale:g} (aimarket calibrate --worlds --prior-scale {scale:g}), found "
                 f"x{found:g}"
             )
-        mine = (cfg, ens.meta.get("seed"), ens.meta.get("scenario_hash"))
+        mine = (cfg, ens.meta.get("seed"), _scenario_key(ens))
         if first is None:
             first = mine
         elif mine != first:
@@ -228,7 +238,8 @@ def headline_rows(scenario, files: dict[float, Path], runs: int) -> list[dict[st
                 "shares": summ["shares_over_worlds"],
                 "between": summ["between_worlds_share"],
                 "verdicts": {v: verdicts.count(v) for v in ("pinned", "narrowed", "free")},
-                "wave_one": _wave_one_counts(ens),
+                "wave_one": wave_one_counts(ens),
+                "nroy": last_nroy(ens),
             }
         )
     return rows
@@ -246,19 +257,6 @@ def _provenance(ens) -> str:
         f"of {c.get('points')} worlds x {c.get('runs')} runs, cutoff {c.get('cutoff')}, rank "
         f"{c.get('rank')}, seed {ens.meta.get('seed')}, code {str(code)[:12]})"
     )
-
-
-def _wave_one_counts(ens) -> str:
-    """``K of N``: the prior worlds wave 1 simulated and kept ("" without the record)."""
-    waves = ens.meta.get("waves") or []
-    if not waves:
-        return ""
-    return f"{waves[0].get('non_implausible')} of {waves[0].get('simulated')}"
-
-
-def _wave_one(ens) -> str:
-    kept = _wave_one_counts(ens)
-    return f" (here wave 1 kept {kept} prior worlds)" if kept else ""
 
 
 def render_identifiability(
@@ -284,10 +282,12 @@ def render_identifiability(
         f"{PINNED:g} the facts pin the parameter down, below {NARROWED:g} they narrow it, "
         "otherwise they leave it free (its value comes from the prior, not from 2023-2025). "
         "Above 1: the worlds crowd toward the prior's ends. A ratio reads one parameter at a "
-        "time: two parameters the facts tie together along a ridge can each look free. And a "
-        "parameter can look narrower than the facts make it when few worlds of wave 1 "
-        "survive, since later waves search only the box around the survivors"
-        + _wave_one(ens)
+        "time: two parameters the facts tie together along a ridge can each look free. Every "
+        "wave after the first draws its worlds from the whole prior less what every earlier "
+        "wave's emulators rule out (a Latin sample of the whole prior, widened by "
+        "perturbations when few of it pass), so a region the facts allow is represented in "
+        "proportion to its prior mass, not only the neighbourhood of wave 1's survivors"
+        + wave_notes(ens)
         + ".",
         "",
         f"{counts['pinned']} pinned, {counts['narrowed']} narrowed, {counts['free']} free.",
@@ -335,18 +335,17 @@ def render_identifiability(
         "is only guaranteed to run inside it), with the same scenario, seed, waves, "
         "runs, cutoff and rank (`aimarket calibrate --worlds --prior-scale S`; a wider box may "
         "need more worlds in its waves to find any the facts allow, so the number each wave "
-        "simulates may differ: the second column says how many its wave 1 simulated). "
+        "simulates may differ: the second column says how many its wave 1 simulated, the "
+        "third how much of the prior its last wave found not ruled out). "
         "Each row's shares come from full-horizon runs drawn from that fit's worlds, with 95% "
         "two-stage bootstrap intervals (worlds, then runs). If the rows agree, the facts, not "
         "the priors, decide the headline; where they differ, the prior does. Each row counts "
-        "its parameters pinned, narrowed and free against its own prior; a fit whose wave 1 "
-        "kept few prior worlds searched a small box after it (the first paragraph's caveat), "
-        "so its row says as much about that box as about the prior.",
+        "its parameters pinned, narrowed and free against its own prior.",
         "",
-        "| prior | wave 1 kept | worlds (drawn) | "
+        "| prior | wave 1 kept | NROY share | worlds (drawn) | "
         + " | ".join(END_STATES)
         + " | between-worlds share | pinned / narrowed / free |",
-        "|---|---|---|" + "---|" * len(END_STATES) + "---|---|",
+        "|---|---|---|---|" + "---|" * len(END_STATES) + "---|---|",
     ]
     for h in headline:
         label = "as declared" if h["scale"] == 1.0 else f"x{h['scale']:g}"
@@ -357,7 +356,8 @@ def render_identifiability(
         b = "n/a" if h["between"] is None else f"{h['between']:.2f}"
         v = h["verdicts"]
         out.append(
-            f"| {label} | {h['wave_one'] or 'n/a'} | {h['worlds']} ({h['drawn']}) | {cells} | "
+            f"| {label} | {h['wave_one'] or 'n/a'} | {h.get('nroy') or 'n/a'} | "
+            f"{h['worlds']} ({h['drawn']}) | {cells} | "
             f"{b} | {v['pinned']} / {v['narrowed']} / {v['free']} |"
         )
     return "\n".join(out)

@@ -68,7 +68,10 @@ def refuse_ci_width(ensemble) -> int:
 
 def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:
     """The ensemble's flags on the ``calibrate`` parser."""
-    g = cal.add_argument_group("ensemble (--worlds): history matching in waves")
+    g = cal.add_argument_group(
+        "ensemble (--worlds): history matching in refocusing waves, each drawn from the whole "
+        "prior less what every earlier wave's emulators rule out"
+    )
     g.add_argument(
         "--worlds",
         action="store_true",
@@ -80,7 +83,10 @@ def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:
     d = HistoryConfig()
     g.add_argument("--waves", type=positive, default=d.waves, help=f"waves ({d.waves})")
     g.add_argument(
-        "--points", type=positive, default=d.points, help=f"worlds simulated per wave ({d.points})"
+        "--points",
+        type=positive,
+        default=d.points,
+        help=f"worlds simulated per wave, wave 1 a Latin sample of the prior ({d.points})",
     )
     g.add_argument("--world-runs", type=positive, default=d.runs, help=f"runs per world ({d.runs})")
     g.add_argument("--cutoff", type=_positive_float, default=3.0, help="implausibility cutoff (3)")
@@ -95,9 +101,22 @@ def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:
         "--candidates",
         type=positive,
         default=d.candidates,
-        help=f"emulator-screened candidates per simulated world in waves 2+ ({d.candidates})",
+        help="waves 2+: whole-prior Latin candidates per simulated world, screened by every "
+        "earlier wave's emulators (as many perturbations of the worlds not ruled out when "
+        f"too few pass); the wave simulates a random draw of those that pass ({d.candidates})",
     )
-    g.add_argument("--no-emulator", action="store_true", help="simulate every candidate")
+    g.add_argument(
+        "--max-train",
+        type=positive,
+        default=d.max_train,
+        help="most worlds an emulator's hyperparameters are fitted on (then conditioned on "
+        f"the whole wave); the fit grows with its cube ({d.max_train})",
+    )
+    g.add_argument(
+        "--no-emulator",
+        action="store_true",
+        help="no screening: every wave simulates a fresh Latin sample of the prior",
+    )
     g.add_argument(
         "--prior-scale",
         type=_positive_float,
@@ -164,6 +183,7 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
         cutoff=args.cutoff,
         candidates=args.candidates,
         emulate=not args.no_emulator,
+        max_train=args.max_train,
         rank=args.rank,
         prior_scale=args.prior_scale,
     )
@@ -195,8 +215,8 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
     for w in meta["waves"]:
         print(
             f"wave {w['wave']}: {w['simulated']} worlds simulated ({w['proposed']} looked at, "
-            f"{w['ruled_out_by_emulators']} ruled out by the emulators), "
-            f"{w['non_implausible']} non-implausible"
+            f"{w['accepted']} not ruled out by the emulators; NROY about "
+            f"{w['nroy_fraction']:.3g} of the prior), {w['non_implausible']} non-implausible"
         )
     print(
         f"wrote {out}: {len(imp)} worlds, largest implausibility {float(np.max(imp)):.2f}, "
