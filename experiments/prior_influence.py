@@ -15,6 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sim.vocab import END_STATES
+
 from .store import atomic_write_json
 
 __all__ = ["influence_path", "write_influence", "read_influence", "render_influence"]
@@ -81,7 +83,8 @@ def render_influence(record: dict[str, Any] | None) -> str:
             "experiments.calibration.identifiability)"
         )
     scales = record["scales"]
-    states = list(scales[0]["shares"])
+    shares = scales[0]["shares"]
+    states = [k for k in END_STATES if k in shares] + [k for k in shares if k not in END_STATES]
     head = " / ".join(f"x{s['scale']:g}" for s in scales)
     parts = [f"{k} " + " / ".join(f"{s['shares'].get(k, 0.0):.0%}" for s in scales) for k in states]
     return (
