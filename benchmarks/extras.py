@@ -9,10 +9,13 @@ Each stage returns a dict of figures; :func:`extra_budgets` turns them into budg
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = [
+    "ensemble_stages",
     "bare_stage",
+    "calibration_stage",
     "libm_stage",
     "obstacle_lines",
     "dask_stage",
@@ -27,6 +30,8 @@ BASELINE = ROOT / "scenarios" / "baseline.toml"
 WORLDS_LIMIT = 1.05  # per-run worlds within 5% of one shared vector
 BARE_SHARE = 0.30  # engine decisions at least 30% of the bare microkernel's rate
 BATCH_OVER_BARE = 4.0  # 10,000 runs written within 4x the bare microkernel's time
+WAVE_LIMIT_S = 15 * 60.0  # a calibration wave of 1,000 worlds on 2 cores
+CALIBRATION_LIMIT_S = 3600.0  # the whole calibration on 2 cores
 
 
 def bare_stage(seconds: float) -> dict:
@@ -111,6 +116,13 @@ def worlds_stage(runs: int, repeats: int) -> dict:
     return per_run_worlds(load_scenario(BASELINE), runs, threads=2, repeats=repeats)
 
 
+def calibration_stage() -> dict:
+    """The whole calibration at its defaults, 2 threads (:mod:`benchmarks.calibration_run`)."""
+    from .calibration_run import whole_calibration
+
+    return whole_calibration(2)
+
+
 def wave_stage(points: int, runs: int, emulator: bool) -> dict:
     """One history-matching wave in process (:mod:`benchmarks.calibration_wave`), 2 threads."""
     from .calibration_wave import measure
@@ -139,6 +151,37 @@ def dask_stage(base_points: int, replications: int) -> dict:
     }
 
 
+def ensemble_stages(plan, res: dict, say: Callable[[str], None]) -> None:
+    """Per-run worlds against a shared vector, a calibration wave, Dask against in process."""
+    say(f"per-run worlds: {plan.worlds_runs:,} runs, 2 threads, against one shared vector")
+    w = res["worlds"] = worlds_stage(plan.worlds_runs, plan.worlds_repeats)
+    say(
+        f"  shared {w['shared_s']:.2f} s, own vector per run {w['own_s']:.2f} s "
+        f"({w['own_ratio']:.3f}x), drawn worlds {w['drawn_s']:.2f} s ({w['drawn_ratio']:.3f}x)"
+    )
+    if plan.wave_points:
+        say(f"calibration wave: {plan.wave_points} worlds x {plan.wave_runs} runs, in process")
+        wave = res["wave"] = wave_stage(plan.wave_points, plan.wave_runs, plan.wave_emulator)
+        say(
+            f"  {wave['simulate_seconds']:.1f} s, {wave['worlds_per_minute']:,.0f} worlds a "
+            f"minute ({wave['minutes_per_1000_worlds']:.1f} min per 1,000 worlds)"
+        )
+    if plan.calibration:
+        say("whole calibration: aimarket calibrate --worlds at its defaults, in process")
+        cal = res["calibration"] = calibration_stage()
+        say(
+            f"  {cal['total_s']:.0f} s ({cal['simulate_s']:.0f} s simulating, "
+            f"{cal['emulator_s']:.0f} s emulators), {cal['worlds']} worlds"
+        )
+    if plan.sweep_points:
+        say(f"sweep: {plan.sweep_points} Sobol base points in process and on Dask (2 workers)")
+        dk = res["dask"] = dask_stage(plan.sweep_points, plan.sweep_replications)
+        say(
+            f"  in process {dk['local_s']:.1f} s, Dask {dk['dask_s']:.1f} s ({dk['ratio']:.2f}x;"
+            f" {'identical' if dk['identical'] else 'DIFFERENT'} tables)"
+        )
+
+
 def _row(name: str, value: float, limit: float, unit: str, kind: str) -> dict:
     met = value <= limit if kind == "max" else value >= limit
     row = {"budget": name, "value": value, "limit": limit, "unit": unit, "kind": kind}
@@ -156,6 +199,27 @@ def extra_budgets(res: dict) -> list[dict]:
                 res["worlds"]["own_ratio"],
                 WORLDS_LIMIT,
                 "",
+                "max",
+            )
+        )
+    cal = res.get("calibration")
+    if cal:
+        rows.append(
+            _row(
+                f"a calibration wave of 1,000 worlds x {cal['runs']} runs, simulated, 2 threads "
+                "(the whole calibration's mean)",
+                cal["simulate_s"] / cal["waves"] * 1000 / cal["points"],
+                WAVE_LIMIT_S,
+                "s",
+                "max",
+            )
+        )
+        rows.append(
+            _row(
+                f"the whole calibration at its defaults ({cal['waves']} waves), 2 threads",
+                cal["total_s"],
+                CALIBRATION_LIMIT_S,
+                "s",
                 "max",
             )
         )
@@ -251,6 +315,25 @@ def extra_lines(res: dict) -> list[str]:
                 f"candidates {wave['screen_seconds']:.1f} s."
             )
         lines.append("")
+    cal = res.get("calibration")
+    if cal:
+        from .calibration_run import on_workers
+
+        lines += [
+            "## The whole calibration",
+            "",
+            f"`aimarket calibrate --worlds` at its defaults on the baseline ({cal['waves']} waves "
+            f"of {cal['points']:,} worlds x {cal['runs']} runs; `benchmarks/calibration_run.py`) "
+            f"took {cal['total_s'] / 60:.1f} minutes on {cal['threads']} threads and kept "
+            f"{cal['worlds']} worlds: {cal['simulate_s'] / 60:.1f} minutes simulating and "
+            f"{cal['emulator_s'] / 60:.1f} minutes fitting the emulators and screening "
+            "candidates with them. With `--backend dask` the simulations spread over the "
+            "workers in chunks of 25 worlds while the emulators run in the calling process: on "
+            f"a cluster of 32 workers the same calibration would take about "
+            f"{on_workers(cal, 32) / 60:.1f} minutes (extrapolated from this split, not "
+            "measured; a LocalCluster's overhead on a sweep is measured below).",
+            "",
+        ]
     d = res.get("dask")
     if d:
         lines += [

@@ -30,14 +30,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .extras import (
-    bare_stage,
-    dask_stage,
-    extra_budgets,
-    libm_stage,
-    wave_stage,
-    worlds_stage,
-)
+from .extras import bare_stage, ensemble_stages, extra_budgets, libm_stage
 from .machine import (
     best_seconds,
     busy_cpu_seconds,
@@ -83,6 +76,7 @@ class Plan:
     wave_points: int = 200  # worlds of the calibration wave (0: no wave)
     wave_runs: int = 8  # runs per world
     wave_emulator: bool = True  # also time fitting and screening with the next wave's emulators
+    calibration: bool = True  # time the whole calibration at its defaults (about 5 minutes)
     sweep_points: int = 8  # Sobol base points of the sweep run in process and on Dask (0: none)
     sweep_replications: int = 10
 
@@ -115,6 +109,7 @@ QUICK = Plan(
     worlds_runs=200,
     wave_points=40,
     wave_emulator=False,
+    calibration=False,
     sweep_points=2,
     sweep_replications=4,
 )
@@ -376,30 +371,6 @@ def budgets(res: dict) -> list[dict]:
     return rows + extra_budgets(res)
 
 
-def _ensemble_stages(plan: Plan, res: dict, say: Callable[[str], None]) -> None:
-    """Per-run worlds against a shared vector, a calibration wave, Dask against in process."""
-    say(f"per-run worlds: {plan.worlds_runs:,} runs, 2 threads, against one shared vector")
-    w = res["worlds"] = worlds_stage(plan.worlds_runs, plan.worlds_repeats)
-    say(
-        f"  shared {w['shared_s']:.2f} s, own vector per run {w['own_s']:.2f} s "
-        f"({w['own_ratio']:.3f}x), drawn worlds {w['drawn_s']:.2f} s ({w['drawn_ratio']:.3f}x)"
-    )
-    if plan.wave_points:
-        say(f"calibration wave: {plan.wave_points} worlds x {plan.wave_runs} runs, in process")
-        wave = res["wave"] = wave_stage(plan.wave_points, plan.wave_runs, plan.wave_emulator)
-        say(
-            f"  {wave['simulate_seconds']:.1f} s, {wave['worlds_per_minute']:,.0f} worlds a "
-            f"minute ({wave['minutes_per_1000_worlds']:.1f} min per 1,000 worlds)"
-        )
-    if plan.sweep_points:
-        say(f"sweep: {plan.sweep_points} Sobol base points in process and on Dask (2 workers)")
-        dk = res["dask"] = dask_stage(plan.sweep_points, plan.sweep_replications)
-        say(
-            f"  in process {dk['local_s']:.1f} s, Dask {dk['dask_s']:.1f} s ({dk['ratio']:.2f}x;"
-            f" {'identical' if dk['identical'] else 'DIFFERENT'} tables)"
-        )
-
-
 def run(plan: Plan, say: Callable[[str], None] = _say) -> dict:
     """Measure everything ``plan`` asks for, printing as it goes; return the results."""
     res: dict = {"plan": asdict(plan), "machine": describe(), "load_start": load_average()}
@@ -458,7 +429,7 @@ def run(plan: Plan, say: Callable[[str], None] = _say) -> dict:
     say(f"  slowest stage after loading: {p['slowest']}")
     if "readme_s" in p:
         say(f"  {p['readme_command']}: {p['readme_s']:.2f} s wall")
-    _ensemble_stages(plan, res, say)
+    ensemble_stages(plan, res, say)
     probes["end"] = speed_probe()
     say(
         f"fixed workloads (host speed; compute/memory) {probe_text(probes)}: the slowest "
