@@ -29,6 +29,8 @@ from .prior_influence import read_influence, render_influence
 from .worlds import Ensemble
 
 __all__ = [
+    "MIN_WITHIN_DF",
+    "NOT_ESTIMABLE",
     "between_worlds_share",
     "two_stage_intervals",
     "separating_parameters",
@@ -38,11 +40,19 @@ __all__ = [
 ]
 
 
+# the fewest degrees of freedom within worlds (runs less distinct worlds) for a share: with
+# worlds drawn from hundreds, a small batch draws most once, and the handful drawn twice that
+# happen to agree would read as "the world decides everything" (200 runs in 183 worlds: 1.00)
+MIN_WITHIN_DF = 50
+NOT_ESTIMABLE = f"n/a (fewer than {MIN_WITHIN_DF} runs beyond one per world: run more)"
+
+
 def _anova(y: np.ndarray, groups: np.ndarray) -> tuple[float, float] | None:
-    """Between- and within-group variance components of ``y`` (None if not estimable)."""
+    """Between- and within-group variance components of ``y`` (None if not estimable: one
+    group, or fewer than :data:`MIN_WITHIN_DF` degrees of freedom within groups)."""
     _, inv, n = np.unique(groups, return_inverse=True, return_counts=True)
     a, N = n.size, y.size
-    if a < 2 or N <= a:
+    if a < 2 or N - a < MIN_WITHIN_DF:
         return None
     sums = np.bincount(inv, weights=y)
     means = sums / n
@@ -60,8 +70,9 @@ def between_worlds_share(
     strata: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Share of end-state variance explained by the world: overall and per end state (None
-    where it cannot be estimated: one world, or one run per world). With ``strata`` (a
-    sweep's points), of the variance within strata: each indicator less its stratum's mean."""
+    where it cannot be estimated: one world, or too few runs beyond one per world). With
+    ``strata`` (a sweep's points), of the variance within strata: each indicator less its
+    stratum's mean."""
     per: dict[str, float | None] = {}
     tot_b = tot = 0.0
     estimable = True
@@ -206,13 +217,14 @@ def render_ensemble(e: dict[str, Any]) -> str:
         return "Worlds: 1 (a single parameter point: the shares carry seed variation only)"
 
     def f(v: float | None) -> str:
-        return "n/a" if v is None else f"{v:.2f}"
+        return NOT_ESTIMABLE if v is None else f"{v:.2f}"
 
     by = ", ".join(f"{k} {f(v)}" for k, v in e["between_worlds_by_state"].items())
+    by = f" ({by})" if e["between_worlds_share"] is not None else ""
     lines = [
         f"Worlds: {e['worlds']} distinct, drawn from {e['worlds_file']['path']} "
         f"({e['worlds_file']['worlds']} worlds); between-worlds share of end-state variance "
-        f"{f(e['between_worlds_share'])} ({by})",
+        f"{f(e['between_worlds_share'])}{by}",
         "End-state shares over worlds and runs (95% two-stage bootstrap): "
         + ", ".join(
             f"{k} {v['share']:.3f} [{v['lo']:.3f}, {v['hi']:.3f}]"

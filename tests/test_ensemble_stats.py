@@ -93,3 +93,15 @@ def test_the_parameter_that_decides_the_end_state_separates_it():
     assert [r["key"] for r in top] == ["decisive", "noise"]
     assert top[0]["eta2"] > 0.5 > 0.05 > top[1]["eta2"]
     assert top[0]["median_by_state"]["b"] > top[0]["median_by_state"]["a"]
+
+
+def test_a_batch_that_draws_most_worlds_once_states_no_share():
+    # 200 runs over 183 worlds: 17 runs beyond one per world, too few to tell world from luck
+    rng = np.random.default_rng(9)
+    world = np.concatenate([np.arange(183), np.arange(17)])
+    ends = (rng.random(world.size) < 0.05).astype(np.int64)
+    share = between_worlds_share(ends, world, STATES)
+    assert share["overall"] is None and share["by_state"]["a"] is None
+    # the same worlds each drawn often enough: estimable again
+    ends, world = _batch(np.full(183, 0.05), 2, 10)
+    assert between_worlds_share(ends, world, STATES)["overall"] is not None

@@ -253,6 +253,7 @@ def _worlds_doc(spec, out: Path) -> dict:
     return {
         "worlds": int(np.unique(world).size),
         "between_worlds_share": share,
+        "common_random_numbers": bool(spec.common_random_numbers),
         "worlds_file": {"path": str(ens.path), "sha256": ens.digest, "worlds": ens.n},
     }
 
@@ -260,12 +261,15 @@ def _worlds_doc(spec, out: Path) -> dict:
 def _worlds_line(doc: dict) -> str:
     if not doc["worlds_file"]:
         return "worlds: 1 (every replication at the base scenario's point)\n"
+    from ..ensemble import NOT_ESTIMABLE
+
     b = doc["between_worlds_share"]
-    share = (
-        "n/a (common random numbers tie a replication's world to its random streams)"
-        if b is None
-        else f"{b:.2f}"
-    )
+    if b is not None:
+        share = f"{b:.2f}"
+    elif doc.get("common_random_numbers"):
+        share = "n/a (common random numbers tie a replication's world to its random streams)"
+    else:
+        share = NOT_ESTIMABLE
     return (
         f"worlds: {doc['worlds']} distinct, drawn from {doc['worlds_file']['path']}; "
         f"between-worlds share of the end-state variance within points {share}\n"

@@ -173,7 +173,7 @@ def _classifier(summary: dict) -> None:
 
 def _worlds(res) -> None:
     """The ensemble's line: worlds drawn, between-worlds share, shares over worlds and runs."""
-    from experiments.ensemble import folder_ensemble_summary
+    from experiments.ensemble import NOT_ESTIMABLE, folder_ensemble_summary
     from experiments.prior_influence import render_influence
 
     e = folder_ensemble_summary(res.runs, res.manifest)
@@ -183,7 +183,7 @@ def _worlds(res) -> None:
     b = e["between_worlds_share"]
     st.markdown(
         f"**{e['worlds']} worlds** drawn; between-worlds share of end-state variance "
-        f"**{'n/a' if b is None else f'{b:.2f}'}** · "
+        f"**{NOT_ESTIMABLE if b is None else f'{b:.2f}'}** · "
         + " · ".join(
             f"{k} {v['share']:.1%} [{v['lo']:.1%}, {v['hi']:.1%}]"
             for k, v in e["shares_over_worlds"].items()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from experiments.compare import compare_scenarios, render_comparison
+from experiments.ensemble import NOT_ESTIMABLE
 from experiments.runner import BatchError
 from viz import charts
 from viz.data import ViewError, open_scenario, scenario_files, scenario_worlds
@@ -72,7 +73,7 @@ def _page() -> None:
 
         def share(s) -> str:
             b = s["between_worlds_share"]
-            return "n/a" if b is None else f"{b:.2f}"
+            return NOT_ESTIMABLE if b is None else f"{b:.2f}"
 
         st.caption(
             "Runs drawn from worlds files: "
