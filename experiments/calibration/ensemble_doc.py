@@ -81,10 +81,12 @@ def ensemble_method_markdown() -> str:
         "run the same command again after an interruption and it resumes; the same scenario, "
         "seed and settings give the same worlds file, byte for byte. `--backend dask "
         "--workers N` runs the chunks on a Dask LocalCluster. The commands, once the model "
-        "has settled (at the defaults, on 2 cores, a wave of 1,000 worlds x 8 runs simulates in "
-        "2-4 minutes and its emulators fit in about 2.5; `benchmarks/calibration_wave.py` "
-        "measures a wave, `benchmarks/calibration_screen.py` the screening, docs/performance.md "
-        "a cluster's time):",
+        "has settled (at the defaults, on 2 cores, the baseline's whole calibration took 4 "
+        "minutes in December 2026: its simulations about 20 s a wave of 1,000 worlds x 8 runs, "
+        "the rest the emulators' fit and screening; the wider prior's, with 3,000 worlds a "
+        "wave, 20 minutes. docs/performance.md measures the whole calibration and "
+        "extrapolates a cluster's time; `benchmarks/calibration_screen.py` times the "
+        "screening alone):",
         "",
         "```bash",
         "uv run aimarket calibrate --worlds  # writes scenarios/baseline.worlds.parquet",
