@@ -58,3 +58,12 @@ def test_obstacles_are_computed_from_the_figures():
 @pytest.mark.parametrize("missing", ["libm", "bare", "decisions"])
 def test_no_obstacles_without_their_figures(missing):
     assert obstacle_lines({k: v for k, v in FIGURES.items() if k != missing}) == []
+
+
+def test_rules_within_the_budget_point_at_the_rest_of_a_run():
+    slow_bare = {**FIGURES, "bare": {"rate_1": 15e6, "rate_2": 30e6}}  # 67 ns: 222 ns allowed
+    slow_bare["decisions"] = {**FIGURES["decisions"], "fraction": 0.75}
+    text = "\n".join(obstacle_lines(slow_bare))
+    assert "averages 48 ns a decision, within the budget on its own" in text
+    assert "spends 25% of its time outside deciding" in text and "to 83 ns a decision" in text
+    assert "over the budget before anything else" not in text.split("10,000 runs")[0]
