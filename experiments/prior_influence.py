@@ -68,10 +68,14 @@ def read_influence(worlds_file: str | Path, digest: str) -> dict[str, Any] | Non
     if not isinstance(record, dict) or record.get("worlds_sha256") != digest:
         return None
     scales = record.get("scales")
-    if not isinstance(scales, list) or not all(
-        isinstance(s, dict) and isinstance(s.get("shares"), dict) for s in scales
-    ):
+    if not isinstance(scales, list) or not scales or not isinstance(record.get("scenario"), str):
         return None
+    for s in scales:
+        shares = s.get("shares") if isinstance(s, dict) else None
+        if not isinstance(s.get("scale") if shares is not None else None, int | float):
+            return None
+        if not shares or not all(isinstance(v, int | float) for v in shares.values()):
+            return None
     return record
 
 

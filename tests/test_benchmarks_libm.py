@@ -29,6 +29,7 @@ FIGURES = {
 }
 
 
+@pytest.mark.slow
 def test_calls_are_counted_per_review_and_costed():
     n = calls_per_review()
     assert n["reviews"]["enterprise"] > n["reviews"]["choosing"] > 0

@@ -34,6 +34,7 @@ def _hybrid(P, volume, option=-1, hybrid_self=0, skill=0.8):
     e = np.zeros(1, dtype=ENT_DTYPE)[0]
     e["volume"] = volume
     e["tolerance"] = 6.0
+    e["log_tolerance"] = np.log(6.0)
     e["large"] = 1
     e["skill"] = skill
     e["option"] = option
@@ -50,6 +51,8 @@ def _hybrid(P, volume, option=-1, hybrid_self=0, skill=0.8):
     ctx[EC.SECURITY] = P[G.SELFHOST_SECURITY]
     ctx[EC.HYBRID_FIXED] = P[G.HYBRID_FIXED]
     ctx[EC.FRONTIER_WORK] = 0.25
+    tf = P[G.WORKLOAD_FRONTIER_TOLERANCE]
+    ctx[EC.LOG_FRONTIER_TOLERANCE] = np.log(tf) if tf > 0 else 0.0
     out = np.zeros(4)
     res = option_utilities(P, e, rv, 1.5, ctx, out)
     return out.copy(), res[:4], res[4]

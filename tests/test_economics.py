@@ -236,3 +236,21 @@ def test_training_spend_and_open_core_are_recorded(small, batch):
     assert LP[mistral, L.OPEN_CORE_RATE] > 0
     assert np.all(tr[:, :, S.OPEN_CORE_REVENUE] >= 0)
     assert tr[:, 24:, S.OPEN_CORE_REVENUE].max() > 0
+
+
+def test_the_tasks_met_are_the_rule_with_its_logs_precomputed(baseline):
+    from sim.rules.enterprise import enterprise_context, tasks_met
+    from sim.state import EC
+
+    for tol, gap in ((3.0, 0.5), (3.0, 3.0), (9.0, 3.0), (1.0, 24.0)):
+        got = tasks_met(tol, np.log(tol), gap, np.log(gap), 1.0)
+        assert got == hybrid_open_share(tol, 1.0, gap, 1.0, 2.0)  # the same bits
+    assert tasks_met(3.0, np.log(3.0), 0.0, 0.0, 1.0) == 1.0  # no gap: every task met
+    assert tasks_met(0.0, 0.0, 2.0, np.log(2.0), 1.0) == 0.0  # no tolerance: none
+    # the month context carries the frontier-bound work's log tolerance
+    P = baseline.global_vector().copy()
+    ctx = np.zeros(EC.N)
+    for tf in (0.0, 2.5):  # none tolerated (the baseline's): 0, never read (tasks_met)
+        P[G.WORKLOAD_FRONTIER_TOLERANCE] = tf
+        enterprise_context(P, 30.0, 1.0, 0.3, 0, 0, 0.5, ctx)
+        assert ctx[EC.LOG_FRONTIER_TOLERANCE] == (np.log(tf) if tf else 0.0)

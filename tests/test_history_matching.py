@@ -213,3 +213,24 @@ def test_a_bad_fit_until_is_one_line(calibrated, tmp_path, until):
         history_match(load_scenario(path), HistoryConfig(waves=1, points=2, runs=1))
     assert "scenario.fit_until" in str(exc.value) and str(path) in str(exc.value)
     assert "\n" not in str(exc.value)
+
+
+def test_a_stored_chunk_is_used_only_for_the_very_worlds_it_simulated(tmp_path):
+    import polars as pl
+
+    from experiments.calibration.history import _read_chunk
+
+    u = np.random.default_rng(0).random((3, len(PRIORS)))
+    cols = {f"mean_{t.name}": np.arange(3.0) for t in TARGETS}
+    cols.update({f"var_{t.name}": np.ones(3) for t in TARGETS})
+    old = tmp_path / "old.parquet"  # a chunk stored without its worlds
+    pl.DataFrame(cols).write_parquet(old)
+    assert _read_chunk(old, u) is None
+    f = tmp_path / "chunk.parquet"
+    pl.DataFrame({**cols, **{f"u_{i}": u[:, i] for i in range(u.shape[1])}}).write_parquet(f)
+    got = _read_chunk(f, u)
+    assert got["mean"].shape == (3, len(TARGETS)) and np.all(got["var"] == 1.0)
+    other = u.copy()
+    other[1, 0] += 1e-12  # worlds that came out otherwise on resume: simulated again
+    assert _read_chunk(f, other) is None
+    assert _read_chunk(tmp_path / "missing.parquet", u) is None

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import polars as pl
 
@@ -48,8 +50,15 @@ def test_the_record_is_read_back_for_its_own_worlds_file_only(tmp_path):
     # the worlds file refitted: the record no longer describes it
     other = write_worlds(w, TINY_KEYS, TINY_VALUES * 1.01, np.ones(3), {"format": 1})
     assert other != digest and read_influence(w, other) is None
-    out.write_text("{not json")
-    assert read_influence(w, digest) is None
+    head = {"worlds_sha256": digest, "scenario": "b"}
+    for bad in (
+        "{not json",
+        json.dumps({**head, "scales": []}),
+        json.dumps({**head, "scales": [{"shares": {"a": 1}}]}),
+        json.dumps({**head, "scales": [{"scale": 1, "shares": {"a": "x"}}]}),
+    ):
+        out.write_text(bad)
+        assert read_influence(w, digest) is None, bad
 
 
 def test_the_line_names_every_state_under_every_prior():

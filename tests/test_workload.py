@@ -53,6 +53,7 @@ def _firm_utilities(P, w, tolerance=6.0):
     e = np.zeros(1, dtype=ENT_DTYPE)[0]
     e["volume"] = 1000.0
     e["tolerance"] = tolerance
+    e["log_tolerance"] = np.log(tolerance)
     e["option"] = -1
     rv = np.zeros((4, RV.N))
     rv[:, RV.P_CLOSED] = 5.0
@@ -66,6 +67,8 @@ def _firm_utilities(P, w, tolerance=6.0):
     ctx[EC.DEMAND] = 1.0
     ctx[EC.GPU] = 2000.0
     ctx[EC.FRONTIER_WORK] = w
+    tf = P[G.WORKLOAD_FRONTIER_TOLERANCE]
+    ctx[EC.LOG_FRONTIER_TOLERANCE] = np.log(tf) if tf > 0 else 0.0
     out = np.zeros(4)
     h_own, h_front, _, _, _ = option_utilities(P, e, rv, 1.5, ctx, out)
     return out.copy(), (1.0 - w) * h_own + w * h_front

@@ -14,9 +14,9 @@ point is not ruled out yet (NROY) when every wave's emulators so far put it belo
 cutoff. Each later wave draws its worlds from the prior restricted to that region
 (:mod:`.nroy`): a Latin sample of the whole cube screened by every earlier wave's emulators
 in turn, widened, when it keeps too few, by perturbations around the points known to be in
-it, and the wave's worlds drawn at random among the kept candidates (weighted so that they
-are approximately uniform on the region): so every region the facts allow is represented in
-proportion to its prior mass, not only the neighbourhood of wave 1's survivors. The
+it, and the wave's worlds drawn at random among the kept candidates, weighted towards
+uniform on the region (exactly uniform when the Latin sample alone keeps enough; with
+perturbations, only as far as the weights' effective sample size, recorded, allows). The
 provenance records per wave the candidates looked at, kept and ruled out, and the share of
 the whole-cube Latin sample kept: the estimated fraction of the prior not ruled out yet. The
 worlds are the last wave's simulated non-implausible points, equally weighted.
@@ -83,7 +83,7 @@ class HistoryError(ValueError):
 class HistoryConfig:
     """Waves, simulated worlds per wave, runs per world, cutoff, emulator screening."""
 
-    waves: int = 4  # refocusing usually takes 4-5; at the defaults some 20-35 minutes, 2 cores
+    waves: int = 4  # refocusing usually takes 4-5; at the defaults about 4 minutes on 2 cores
     points: int = 1000  # wave 1 needs many: few of the prior's worlds survive the facts
     runs: int = 8
     cutoff: float = 3.0
@@ -92,8 +92,8 @@ class HistoryConfig:
     candidates: int = 20
     emulate: bool = True
     max_train: int = 200  # most worlds an emulator's hyperparameters are fitted on (then it is
-    # conditioned on all the wave's): the fit grows with the cube of this (about 140 s for 22
-    # targets on 200 worlds, 2 cores)
+    # conditioned on all the wave's): the fit grows with the cube of this (about 26 s for 23
+    # targets on 200 worlds, 2 cores: docs/performance.md)
     # which implausibility decides: 2, a world's second largest over the (22) targets, as
     # Vernon et al. (2010) do with many outputs; on the model of December 2026 no world of
     # 1,000 drawn from the priors has all 22 within the cutoff at 8 runs (best 3.06)
@@ -132,6 +132,7 @@ class WaveResult:
             "non_implausible": int(np.sum(self.max_imp < cutoff)),
             "nroy_fraction": float(p.nroy_fraction),
             "nroy_latin": {"accepted": int(p.latin_accepted), "of": int(p.latin)},
+            "weights_ess": float(p.weights_ess),
             "runs": int(self.u.shape[0] * runs),
         }
 
@@ -221,6 +222,27 @@ def _chunk_file(state: Path, wave: int, c: int) -> Path:
     return state / f"wave-{wave:02d}-chunk-{c:04d}.parquet"
 
 
+_U = "u_"  # a stored chunk's worlds (unit cube), column u_<parameter index>
+
+
+def _read_chunk(f: Path, u: np.ndarray) -> dict | None:
+    """A stored chunk's means and variances if it holds exactly the worlds ``u`` (else None:
+    simulate it again; a resumed wave whose worlds came out otherwise, e.g. after the
+    emulators were refitted on another machine, never pairs them with another's results)."""
+    if not f.is_file():
+        return None
+    df = pl.read_parquet(f)
+    ucols = [f"{_U}{i}" for i in range(u.shape[1])]
+    if not set(ucols) <= set(df.columns) or df.height != u.shape[0]:
+        return None
+    if not np.array_equal(df.select(ucols).to_numpy(), u):
+        return None
+    return {
+        "mean": df.select([f"mean_{t.name}" for t in TARGETS]).to_numpy(),
+        "var": df.select([f"var_{t.name}" for t in TARGETS]).to_numpy(),
+    }
+
+
 def _run_wave(
     base: Scenario,
     u: np.ndarray,
@@ -239,13 +261,9 @@ def _run_wave(
     todo = []
     for c in range(len(chunks)):
         f = _chunk_file(state, wave, c) if state is not None else None
-        if f is not None and f.is_file():
-            df = pl.read_parquet(f)
-            nt = len(TARGETS)
-            results[c] = {
-                "mean": df.select(df.columns[:nt]).to_numpy(),
-                "var": df.select(df.columns[nt:]).to_numpy(),
-            }
+        kept = _read_chunk(f, u[chunks[c].start : chunks[c].stop]) if f is not None else None
+        if kept is not None:
+            results[c] = kept
         else:
             todo.append(c)
 
@@ -254,6 +272,8 @@ def _run_wave(
         if state is not None:
             cols = {f"mean_{t.name}": res["mean"][:, j] for j, t in enumerate(TARGETS)}
             cols.update({f"var_{t.name}": res["var"][:, j] for j, t in enumerate(TARGETS)})
+            uc = u[chunks[c].start : chunks[c].stop]
+            cols.update({f"{_U}{i}": uc[:, i] for i in range(uc.shape[1])})
             atomic_write_parquet(_chunk_file(state, wave, c), pl.DataFrame(cols))
         if progress:
             progress(f"wave {wave}: {len(results)}/{len(chunks)} chunks of worlds simulated")

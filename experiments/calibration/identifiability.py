@@ -285,10 +285,12 @@ def render_identifiability(
         "time: two parameters the facts tie together along a ridge can each look free. Every "
         "wave after the first draws its worlds from the whole prior less what every earlier "
         "wave's emulators rule out (a Latin sample of the whole prior, widened by "
-        "perturbations when few of it pass), so a region the facts allow is represented in "
-        "proportion to its prior mass, not only the neighbourhood of wave 1's survivors"
-        + wave_notes(ens)
-        + ".",
+        "perturbations when few of it pass), so regions away from wave 1's survivors are "
+        "searched too. When the perturbations decide a wave, its worlds are drawn with weights "
+        "inverse to the density they were generated from; in 19 dimensions those weights "
+        "concentrate (a small effective sample size), so the worlds crowd the known "
+        "survivors' neighbourhoods and a ratio below reads narrower than the facts alone "
+        "make it: read a 'narrowed' as at most narrowed" + wave_notes(ens) + ".",
         "",
         f"{counts['pinned']} pinned, {counts['narrowed']} narrowed, {counts['free']} free.",
         "",

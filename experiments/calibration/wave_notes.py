@@ -1,6 +1,7 @@
 """What a worlds file's ``waves`` record says, as text for the identifiability section: how
 many prior worlds wave 1 kept, and the share of the prior each later wave found not ruled out
-yet (format 2; a format-1 file lacks it and reads as not recorded)."""
+yet (format 2; a format-1 file lacks it and reads as not recorded), and how far each later
+wave's weighted draw is from uniform (its weights' effective sample size)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,9 @@ def last_nroy(ens) -> str:
 
 
 def wave_notes(ens) -> str:
-    """The first paragraph's note on the waves ("" without the record)."""
+    """The first paragraph's note on the waves ("" without the record): wave 1's survivors,
+    the NROY share per later wave, and the effective sample size of each later wave's
+    weighted draw (recorded since December 2026; earlier files read "not recorded")."""
     kept = wave_one_counts(ens)
     out = f"; here wave 1 kept {kept} prior worlds" if kept else ""
     nroy = nroy_fractions(ens)
@@ -48,5 +51,13 @@ def wave_notes(ens) -> str:
         out += (
             "; the share of the prior not ruled out by the earlier waves, as waves 2 on found "
             f"it (Latin points kept): {nroy}"
+        )
+    waves = (ens.meta.get("waves") or [])[1:]
+    if waves:
+        ess = [w.get("weights_ess") for w in waves]
+        out += (
+            "; the effective sample size of each later wave's weighted draw: "
+            + ", ".join("not recorded" if e is None else f"{e:,.0f}" for e in ess)
+            + f" (of {waves[-1].get('simulated')} worlds drawn a wave)"
         )
     return out

@@ -213,11 +213,26 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
     digest = write_worlds(out, keys, values, imp, meta)
     shutil.rmtree(state, ignore_errors=True)
     for w in meta["waves"]:
-        print(
-            f"wave {w['wave']}: {w['simulated']} worlds simulated ({w['proposed']} looked at, "
-            f"{w['accepted']} not ruled out by the emulators; NROY about "
-            f"{w['nroy_fraction']:.3g} of the prior), {w['non_implausible']} non-implausible"
+        screened = w["wave"] > 1 and cfg.emulate
+        lat = w["nroy_latin"]
+        nroy = f"{w['nroy_fraction']:.3g}" if lat["accepted"] else f"under 1/{lat['of']:,}"
+        how = (
+            f"{w['proposed']} looked at, {w['accepted']} not ruled out by the emulators; NROY "
+            f"about {nroy} of the prior; weights' effective sample size "
+            f"{w['weights_ess']:,.0f}"
+            if screened
+            else "drawn from the prior, nothing screened"
         )
+        print(
+            f"wave {w['wave']}: {w['simulated']} worlds simulated ({how}), "
+            f"{w['non_implausible']} non-implausible"
+        )
+        if screened and w["weights_ess"] < 0.5 * w["simulated"]:
+            print(
+                f"  warning: wave {w['wave']}'s worlds follow the perturbations' density more "
+                f"than the region's (effective sample size {w['weights_ess']:,.0f} of "
+                f"{w['simulated']}): they crowd the known survivors (docs/calibration.md)"
+            )
     print(
         f"wrote {out}: {len(imp)} worlds, largest implausibility {float(np.max(imp)):.2f}, "
         f"sha256 {digest[:12]}, in {time.perf_counter() - t0:.0f} s"
