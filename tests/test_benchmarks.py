@@ -364,6 +364,7 @@ TINY = Plan(
     wave_points=2,
     wave_runs=1,
     wave_emulator=False,
+    calibration=False,  # the whole calibration's split: tests/test_benchmarks_calibration.py
     sweep_points=0,  # Dask against in process: tests/test_sweep_run.py
 )
 
@@ -391,3 +392,4 @@ def test_the_harness_end_to_end_on_tiny_sizes(tmp_path):
     assert "(tiny plan," in text and "(extrapolated, not run)" in text
     assert "## Per-run worlds against one shared parameter vector" in text
     assert "## A calibration wave" in text and "## The bare logit microkernel" in text
+    assert "calibration" not in res and "## What stands in the way" in text
