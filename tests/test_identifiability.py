@@ -6,6 +6,7 @@ aimarket calibrate carries it over when it rewrites the report."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -253,26 +254,13 @@ def test_the_section_states_each_waves_nroy_share():
         },
     ]
     ens = _ensemble(np.zeros((2, 1)), (next(iter(PRIORS)),))
-    two = Ensemble(
-        ens.path,
-        ens.digest,
-        ens.keys,
-        ens.values,
-        ens.weight,
-        ens.implausibility,
-        {"format": 2, "waves": waves},
-    )
+    two = dataclasses.replace(ens, meta={"format": 2, "waves": waves})
     text = wave_notes(two)
     assert "wave 1 kept 3 of 1000" in text and "0.0021 (42 of 20000)" in text
     assert last_nroy(two) == "0.0021"
-    one = Ensemble(
-        ens.path,
-        ens.digest,
-        ens.keys,
-        ens.values,
-        ens.weight,
-        ens.implausibility,
-        {
+    one = dataclasses.replace(
+        ens,
+        meta={
             "format": 1,
             "waves": [{k: w[k] for k in ("wave", "simulated", "non_implausible")} for w in waves],
         },
