@@ -263,7 +263,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .ensemble import ensemble_summary, render_ensemble
 
     summary = summarize(result.runs, scenario.name, scenario.seed)
-    summary.update(ensemble_summary(result.runs, ensemble and ensemble[0], scenario.seed))
+    summary.update(
+        ensemble_summary(result.runs, ensemble and ensemble[0], scenario.seed, scenario.path)
+    )
     summary["scenario_hash"] = scenario.hash
     summary["engine"] = args.engine
     summary["out"] = str(result.out) if result.out else None

@@ -98,7 +98,7 @@ def compare_scenarios(
             ensemble=ens,
         )
         s = summarize(result.runs, sc.name, sc.seed)
-        s.update(ensemble_summary(result.runs, ens and ens[0], sc.seed))
+        s.update(ensemble_summary(result.runs, ens and ens[0], sc.seed, sc.path))
         s["path"] = sc.path
         s["scenario_hash"] = sc.hash
         s["out"] = str(folder) if folder else None

@@ -18,6 +18,7 @@ Three statistics of a batch whose runs carry a ``world`` (:mod:`experiments.worl
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -155,10 +156,13 @@ def _distinct_keys(ens: Ensemble) -> list[int]:
     return seen
 
 
-def ensemble_summary(runs: pl.DataFrame, ens: Ensemble | None, seed: int) -> dict[str, Any]:
+def ensemble_summary(
+    runs: pl.DataFrame, ens: Ensemble | None, seed: int, scenario_path: str = ""
+) -> dict[str, Any]:
     """The batch's ``worlds``, ``between_worlds_share`` (overall and by state), end-state
-    shares with two-stage intervals and the separating parameters (a point batch: one world
-    and a share of 0)."""
+    shares with two-stage intervals, the separating parameters and the prior's influence
+    (whose scenario is compared with ``scenario_path``'s file name); a point batch: one world
+    and a share of 0."""
     if ens is None or "world" not in runs.columns:
         return {"worlds": 1, "between_worlds_share": 0.0, "worlds_file": None}
     ends = np.array([END_STATES.index(s) for s in runs["end_state"].cast(pl.Utf8)])
@@ -174,6 +178,7 @@ def ensemble_summary(runs: pl.DataFrame, ens: Ensemble | None, seed: int) -> dic
         "separating_parameters": sep,
         "worlds_file": {"path": str(ens.path), "sha256": ens.digest, "worlds": ens.n},
         "prior_influence": read_influence(ens.path, ens.digest),
+        "prior_influence_for": Path(scenario_path).name,
     }
 
 
@@ -185,6 +190,8 @@ def folder_ensemble_summary(runs: pl.DataFrame, manifest: dict[str, Any]) -> dic
     if not info or "world" not in runs.columns:
         return ensemble_summary(runs, None, 0)
     seed = int(manifest.get("seed", 0))
+    sc = manifest.get("scenario")
+    path = str(sc.get("path") or "") if isinstance(sc, dict) else ""
     from .worlds import WorldsError, read_worlds
 
     try:
@@ -192,7 +199,7 @@ def folder_ensemble_summary(runs: pl.DataFrame, manifest: dict[str, Any]) -> dic
     except (WorldsError, KeyError, TypeError):
         ens = None
     if ens is not None and ens.digest == info.get("sha256"):
-        return ensemble_summary(runs, ens, seed)
+        return ensemble_summary(runs, ens, seed, path)
     ends = np.array([END_STATES.index(s) for s in runs["end_state"].cast(pl.Utf8)])
     world = runs["world"].to_numpy()
     share = between_worlds_share(ends, world)
@@ -208,6 +215,7 @@ def folder_ensemble_summary(runs: pl.DataFrame, manifest: dict[str, Any]) -> dic
             "worlds": info.get("worlds"),
         },
         "prior_influence": read_influence(str(info.get("path")), str(info.get("sha256"))),
+        "prior_influence_for": Path(path).name,
     }
 
 
@@ -236,5 +244,5 @@ def render_ensemble(e: dict[str, Any]) -> str:
             "Parameters that most separate the end states (eta^2): "
             + ", ".join(f"{r['key']} {r['eta2']:.2f}" for r in e["separating_parameters"])
         )
-    lines.append(render_influence(e.get("prior_influence")))
+    lines.append(render_influence(e.get("prior_influence"), e.get("prior_influence_for", "")))
     return "\n".join(lines)

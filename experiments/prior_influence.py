@@ -6,7 +6,8 @@ half and 1.25 times as wide. Those shares are written beside the worlds file
 (``NAME.prior-influence.json``, with the worlds file's digest), so that ``aimarket run``, its
 ``--json`` and the viewer's Explore page can say, next to a headline drawn from those worlds,
 how far it moves with the prior. A record whose digest is not the worlds file's is stale and
-is not shown.
+is not shown; a batch of another scenario drawn from the same worlds (a variant's overrides on
+top of every world) is told that the figures are the measured scenario's, not its own.
 """
 
 from __future__ import annotations
@@ -79,8 +80,10 @@ def read_influence(worlds_file: str | Path, digest: str) -> dict[str, Any] | Non
     return record
 
 
-def render_influence(record: dict[str, Any] | None) -> str:
-    """One line: each end state's share under each prior scale, or what to run for it."""
+def render_influence(record: dict[str, Any] | None, scenario: str = "") -> str:
+    """One line: each end state's share under each prior scale, or what to run for it;
+    ``scenario`` (the batch's scenario file name) other than the record's says the shares are
+    the measured scenario's, not this batch's."""
     if record is None:
         return (
             "Prior's influence: not measured for these worlds (python -m "
@@ -91,7 +94,14 @@ def render_influence(record: dict[str, Any] | None) -> str:
     states = [k for k in END_STATES if k in shares] + [k for k in shares if k not in END_STATES]
     head = " / ".join(f"x{s['scale']:g}" for s in scales)
     parts = [f"{k} " + " / ".join(f"{s['shares'].get(k, 0.0):.0%}" for s in scales) for k in states]
+    measured = ", ".join(parts)
+    if scenario and scenario != record["scenario"]:
+        return (
+            f"Prior's influence: not measured for {scenario}; on {record['scenario']}, drawn "
+            f"from the same worlds without {scenario}'s changes, under priors {head} as wide "
+            f"(docs/calibration.md): {measured}"
+        )
     return (
         f"Prior's influence (shares of {record['scenario']} under priors {head} as wide, "
-        f"docs/calibration.md): " + ", ".join(parts)
+        f"docs/calibration.md): {measured}"
     )

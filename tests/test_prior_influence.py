@@ -92,3 +92,15 @@ def test_a_batch_drawn_from_the_worlds_reports_their_influence(tiny_worlds):
     assert "Prior's influence" in render_ensemble(after) and "70% / 80% / 90%" in render_ensemble(
         after
     )
+
+
+def test_another_scenario_drawn_from_the_worlds_is_told_the_figures_are_not_its_own(tiny_worlds):
+    wf = worlds_path(tiny_worlds)
+    ens = read_worlds(wf)
+    runs = pl.DataFrame({"world": [0, 1], "end_state": [END_STATES[0], END_STATES[1]]})
+    write_influence(wf, ens.digest, tiny_worlds.name, _rows([0.8, 0.7, 0.9]), "cmd")
+    own = render_ensemble(ensemble_summary(runs, ens, 1, str(tiny_worlds)))
+    assert "not measured for" not in own and "70% / 80% / 90%" in own
+    variant = render_ensemble(ensemble_summary(runs, ens, 1, "scenarios/variant.toml"))
+    assert f"not measured for variant.toml; on {tiny_worlds.name}" in variant
+    assert "70% / 80% / 90%" in variant  # the measured scenario's figures, named as such

@@ -227,7 +227,7 @@ def headline_rows(scenario, files: dict[float, Path], runs: int) -> list[dict[st
         drawn = load_ensemble(sc, path)
         ens = drawn[0]
         result = run_scenario(sc, ensemble=drawn)
-        summ = ensemble_summary(result.runs, ens, sc.seed)
+        summ = ensemble_summary(result.runs, ens, sc.seed, sc.path)
         verdicts = [r["verdict"] for r in parameter_rows(ens)]
         rows.append(
             {

@@ -201,7 +201,7 @@ def _worlds(res) -> None:
         st.caption(render_influence(None))
     else:
         # the headline moves with the priors the facts do not pin down: say by how much
-        st.warning(render_influence(influence))
+        st.warning(render_influence(influence, e.get("prior_influence_for", "")))
 
 
 def _show(state: dict) -> None:
