@@ -48,19 +48,29 @@ MIN_WITHIN_DF = 50
 NOT_ESTIMABLE = f"n/a (fewer than {MIN_WITHIN_DF} runs beyond one per world: run more)"
 
 
-def _anova(y: np.ndarray, groups: np.ndarray) -> tuple[float, float] | None:
-    """Between- and within-group variance components of ``y`` (None if not estimable: one
-    group, or fewer than :data:`MIN_WITHIN_DF` degrees of freedom within groups)."""
-    _, inv, n = np.unique(groups, return_inverse=True, return_counts=True)
-    a, N = n.size, y.size
-    if a < 2 or N - a < MIN_WITHIN_DF:
+def _anova(
+    y: np.ndarray, groups: np.ndarray, strata: np.ndarray | None = None
+) -> tuple[float, float] | None:
+    """Between- and within-group variance components of ``y`` (None if not estimable: no
+    stratum with two groups, or fewer than :data:`MIN_WITHIN_DF` degrees of freedom within
+    groups). With ``strata``, groups are nested in them (a group is a stratum's world): the
+    between-group component is of the variance within strata, on a - s degrees of freedom."""
+    st = np.zeros(y.size, dtype=np.int64) if strata is None else np.asarray(strata)
+    cells, inv, n = np.unique(
+        np.stack([st, np.asarray(groups)]), axis=1, return_inverse=True, return_counts=True
+    )
+    inv = inv.ravel()
+    _, s_of_cell = np.unique(cells[0], return_inverse=True)
+    s_of_cell = s_of_cell.ravel()
+    a, N, s = n.size, y.size, int(s_of_cell.max()) + 1
+    if a - s < 1 or N - a < MIN_WITHIN_DF:
         return None
-    sums = np.bincount(inv, weights=y)
-    means = sums / n
-    grand = y.mean()
-    msb = float(np.sum(n * (means - grand) ** 2) / (a - 1))
+    means = np.bincount(inv, weights=y) / n
+    n_s = np.bincount(s_of_cell, weights=n)
+    s_means = np.bincount(s_of_cell, weights=n * means) / n_s
+    msb = float(np.sum(n * (means - s_means[s_of_cell]) ** 2) / (a - s))
     msw = float(np.sum((y - means[inv]) ** 2) / (N - a))
-    n0 = (N - np.sum(n.astype(np.float64) ** 2) / N) / (a - 1)
+    n0 = (N - np.sum(np.bincount(s_of_cell, weights=n.astype(np.float64) ** 2) / n_s)) / (a - s)
     return max(0.0, (msb - msw) / n0), msw
 
 
@@ -72,17 +82,14 @@ def between_worlds_share(
 ) -> dict[str, Any]:
     """Share of end-state variance explained by the world: overall and per end state (None
     where it cannot be estimated: one world, or too few runs beyond one per world). With
-    ``strata`` (a sweep's points), of the variance within strata: each indicator less its
-    stratum's mean."""
+    ``strata`` (a sweep's points), of the variance within strata: worlds nested in points
+    (a world drawn at two points is two groups), each point's mean taken out."""
     per: dict[str, float | None] = {}
     tot_b = tot = 0.0
     estimable = True
     for k, name in enumerate(states):
         y = (np.asarray(end_states) == k).astype(np.float64)
-        if strata is not None:
-            _, inv, n = np.unique(np.asarray(strata), return_inverse=True, return_counts=True)
-            y = y - (np.bincount(inv, weights=y) / n)[inv]
-        comp = _anova(y, np.asarray(world))
+        comp = _anova(y, np.asarray(world), strata)
         if comp is None:
             per[name], estimable = None, False
             continue

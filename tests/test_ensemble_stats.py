@@ -105,3 +105,24 @@ def test_a_batch_that_draws_most_worlds_once_states_no_share():
     # the same worlds each drawn often enough: estimable again
     ends, world = _batch(np.full(183, 0.05), 2, 10)
     assert between_worlds_share(ends, world, STATES)["overall"] is not None
+
+
+def test_a_sweep_s_worlds_are_measured_within_its_points():
+    # 40 sweep points whose own share of state 1 differs, each drawing the same 50 world ids:
+    # a world's effect is its own at each point (nested), p = the point's mean -+ 0.4, so
+    # between variance 0.16 and within 0.09 - shift^2 around the point's mean as above
+    rng = np.random.default_rng(7)
+    points, worlds, runs = 40, 50, 4
+    shift = rng.uniform(-0.08, 0.08, points)
+    p = 0.5 + shift[:, None] + rng.choice([-0.4, 0.4], (points, worlds))
+    point = np.repeat(np.arange(points), worlds * runs)
+    world = np.tile(np.repeat(np.arange(worlds), runs), points)
+    ends = (rng.random(point.size) < p[point, world]).astype(np.int64)
+    within = between_worlds_share(ends, world, STATES, strata=point)["overall"]
+    assert within == pytest.approx(0.64, abs=0.03)
+    # pooled over points, the same world id is a different world at each: it explains nothing
+    assert between_worlds_share(ends, world, STATES)["overall"] < 0.05
+    # one stratum is the one-way share
+    ends1, world1 = _batch(rng.choice([0.1, 0.9], size=2000), 4, 8)
+    one = between_worlds_share(ends1, world1, STATES, strata=np.zeros(ends1.size))["overall"]
+    assert one == pytest.approx(between_worlds_share(ends1, world1, STATES)["overall"])
