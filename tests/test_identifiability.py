@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from experiments.calibration.history import FORMAT
 from experiments.calibration.identifiability import (
     BEGIN,
     END,
@@ -219,7 +220,7 @@ def test_a_point_refit_keeps_files_comparable_and_a_format_1_file_is_told_apart(
     base = read_worlds(three_fits.with_name("tiny.worlds.parquet"))
     hi = SCALES[1]
     wide = read_worlds(three_fits.with_name(f"tiny.prior-x{hi:g}.worlds.parquet"))
-    assert base.meta["format"] == 2 and base.meta["worlds_hash"]
+    assert base.meta["format"] == FORMAT and base.meta["worlds_hash"]
 
     def variant(name: str, drop: tuple[str, ...] = (), **meta) -> Path:
         m = {k: v for k, v in wide.meta.items() if k not in drop} | meta

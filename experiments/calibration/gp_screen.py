@@ -1,0 +1,289 @@
+"""One wave's Gaussian-process emulators as a compiled screen (Matern 5/2 with a length per
+parameter, the kernel :func:`.emulators.fit_wave_emulator` fits).
+
+Drawing a wave's worlds from the prior restricted to NROY screens about ``points`` / (NROY
+share) whole-cube candidates a wave (0.7 million for the baseline, 2 million for a prior
+1.25 times as wide), so the screen must cost microseconds a candidate. scikit-learn's
+``kernel_(x, X_train)`` builds the whole (batch x worlds) matrix for every target before
+any candidate can drop out; here each candidate goes through the targets one at a time
+(most rejecting first) and stops as soon as ``rank`` of them rule it out, computing the
+cross-kernel row and its product with ``alpha`` in one pass, and the posterior variance (a
+forward substitution through the Cholesky factor) only where the mean with the prior
+variance (its upper bound) does not already rule the candidate out. Even then the forward
+substitution stops as soon as its partial sum (the variance the first training worlds
+explain, so an upper bound of the posterior variance) rules the candidate out: a candidate
+ruled out gets a lower bound of its implausibility (at least the cutoff), one kept its
+exact value.
+
+Deterministic: each candidate is computed serially by one thread, in the same order of
+operations whatever the number of threads (``prange`` only splits the candidates), so the
+kept set does not depend on the thread count (tests/test_gp_screen.py checks 1 against 2).
+The implausibility is :func:`.implausibility.target_implausibility`'s formula, given each
+target's figure, bound and fixed variance (observation and discrepancy) as arrays.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = ["CompiledScreen", "compile_screen"]
+
+_BLOCK = 64  # candidates a thread takes at once (its buffers are allocated once a block)
+_EVERY = 16  # rows of the forward substitution between checks whether it may stop
+
+
+@dataclass(frozen=True)
+class CompiledScreen:
+    """Every emulated target of one wave, packed as arrays (targets in screening order)."""
+
+    length: np.ndarray  # (T, d): each target's length per parameter
+    train: np.ndarray  # (T, n, d): training worlds divided by the lengths (zero padded)
+    n_train: np.ndarray  # (T,): training worlds per target
+    alpha: np.ndarray  # (T, n): K^-1 y
+    chol: np.ndarray  # (T, n, n): lower Cholesky factor of K (nugget included)
+    const: np.ndarray  # (T,): the Matern's variance (ConstantKernel)
+    prior_var: np.ndarray  # (T,): variance at a point, nugget included (standardised)
+    centre: np.ndarray  # (T,)
+    scale: np.ndarray  # (T,)
+    column: np.ndarray  # (T,): the target's index in TARGETS
+    value: np.ndarray  # (T,): the fact
+    bound: np.ndarray  # (T,): 1 a floor, -1 a ceiling, 0 two-sided
+    fixed_var: np.ndarray  # (T,): obs^2 + discrepancy^2
+    n_targets: int
+    rank: int
+
+    def __call__(self, u: np.ndarray, cutoff: float) -> np.ndarray:
+        """Each candidate's deciding implausibility, early-stopped over the cutoff."""
+        out = np.empty(u.shape[0])
+        if u.shape[0] == 0:
+            return out
+        _screen(
+            np.ascontiguousarray(u, dtype=np.float64),
+            self.length,
+            self.train,
+            self.n_train,
+            self.alpha,
+            self.chol,
+            self.const,
+            self.prior_var,
+            self.centre,
+            self.scale,
+            self.column,
+            self.value,
+            self.bound,
+            self.fixed_var,
+            self.n_targets,
+            self.rank,
+            float(cutoff),
+            out,
+        )
+        return out
+
+    def mean_sd(self, u: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Target ``t``'s (in screening order) emulated mean and standard deviation, in the
+        target's units (what a test compares with scikit-learn's ``predict``)."""
+        m = np.empty(u.shape[0])
+        s = np.empty(u.shape[0])
+        _predict(
+            np.ascontiguousarray(u, dtype=np.float64),
+            self.length[t],
+            self.train[t],
+            int(self.n_train[t]),
+            self.alpha[t],
+            self.chol[t],
+            float(self.const[t]),
+            float(self.prior_var[t]),
+            m,
+            s,
+        )
+        return self.centre[t] + self.scale[t] * m, self.scale[t] * s
+
+
+def compile_screen(
+    gps: list,
+    centre: list[float],
+    scale: list[float],
+    column: list[int],
+    value: list[float],
+    bound: list[int],
+    fixed_var: list[float],
+    n_targets: int,
+    rank: int,
+) -> CompiledScreen:
+    """Pack fitted scikit-learn processes (ConstantKernel * Matern(nu=2.5) + WhiteKernel,
+    ``normalize_y`` off) into a :class:`CompiledScreen`."""
+    n_max = max((gp.X_train_.shape[0] for gp in gps), default=1)
+    d = gps[0].X_train_.shape[1] if gps else 1
+    T = len(gps)
+    lengths = np.zeros((T, d))
+    train = np.zeros((T, n_max, d))
+    n_train = np.zeros(T, dtype=np.int64)
+    alpha = np.zeros((T, n_max))
+    chol = np.zeros((T, n_max, n_max))
+    const = np.zeros(T)
+    prior_var = np.zeros(T)
+    for t, gp in enumerate(gps):
+        k = gp.kernel_
+        amp, matern, white = k.k1.k1, k.k1.k2, k.k2
+        if getattr(matern, "nu", None) != 2.5 or getattr(gp, "normalize_y", False):
+            raise ValueError("compile_screen: expected a Matern 5/2 process without normalize_y")
+        length = np.broadcast_to(np.asarray(matern.length_scale, dtype=np.float64), (d,))
+        n = gp.X_train_.shape[0]
+        lengths[t] = length
+        train[t, :n] = gp.X_train_ / length  # as scikit-learn scales them
+        n_train[t] = n
+        alpha[t, :n] = np.ravel(gp.alpha_)
+        chol[t, :n, :n] = gp.L_
+        const[t] = float(amp.constant_value)
+        prior_var[t] = float(amp.constant_value + white.noise_level)
+    return CompiledScreen(
+        lengths,
+        train,
+        n_train,
+        alpha,
+        chol,
+        const,
+        prior_var,
+        np.asarray(centre, dtype=np.float64),
+        np.asarray(scale, dtype=np.float64),
+        np.asarray(column, dtype=np.int64),
+        np.asarray(value, dtype=np.float64),
+        np.asarray(bound, dtype=np.int64),
+        np.asarray(fixed_var, dtype=np.float64),
+        int(n_targets),
+        int(rank),
+    )
+
+
+_SQRT5 = math.sqrt(5.0)
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _row(x, length, train, n, alpha, const, k):
+    """Cross-kernel row k(x, train[:n]) into ``k``; returns k . alpha (standardised mean)."""
+    d = x.shape[0]
+    xs = np.empty(d)
+    for a in range(d):
+        xs[a] = x[a] / length[a]  # as scikit-learn scales them
+    mean = 0.0
+    for j in range(n):
+        r2 = 0.0
+        for a in range(d):
+            z = xs[a] - train[j, a]
+            r2 += z * z
+        r = math.sqrt(r2) * _SQRT5
+        kj = const * ((1.0 + r + r * r / 3.0) * math.exp(-r))
+        k[j] = kj
+        mean += kj * alpha[j]
+    return mean
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _reduction(chol, n, k, w, stop):
+    """w = L^-1 k (forward substitution); returns w . w (the variance the data explain).
+    Its partial sums only grow, each the variance the first rows' worlds explain: past
+    ``stop`` (enough to rule the candidate out) it returns the partial sum at once."""
+    ss = 0.0
+    for i in range(n):
+        s0 = s1 = s2 = s3 = 0.0  # four running sums: independent multiply-adds
+        j = 0
+        while j + 4 <= i:
+            s0 += chol[i, j] * w[j]
+            s1 += chol[i, j + 1] * w[j + 1]
+            s2 += chol[i, j + 2] * w[j + 2]
+            s3 += chol[i, j + 3] * w[j + 3]
+            j += 4
+        while j < i:
+            s0 += chol[i, j] * w[j]
+            j += 1
+        wi = (k[i] - ((s0 + s1) + (s2 + s3))) / chol[i, i]
+        w[i] = wi
+        ss += wi * wi
+        if ss > stop and i % _EVERY == _EVERY - 1:
+            return ss
+    return ss
+
+
+@njit(cache=True, parallel=True)
+def _predict(u, length, train, n, alpha, chol, const, prior_var, mean, sd):
+    for i in prange(u.shape[0]):
+        k = np.empty(n)
+        w = np.empty(n)
+        mean[i] = _row(u[i], length, train, n, alpha, const, k)
+        sd[i] = math.sqrt(max(prior_var - _reduction(chol, n, k, w, math.inf), 0.0))
+
+
+@njit(cache=True)
+def _miss(m, value, bound):
+    """How far the mean misses the fact on the side the target forbids (inf: no mean)."""
+    d = m - value
+    if bound > 0:
+        d = min(d, 0.0)
+    elif bound < 0:
+        d = max(d, 0.0)
+    return abs(d) if math.isfinite(d) else math.inf
+
+
+@njit(cache=True)
+def _implausibility(m, var, value, bound, fixed_var):
+    return _miss(m, value, bound) / math.sqrt(fixed_var + max(var, 0.0))
+
+
+@njit(cache=True, parallel=True)
+def _screen(
+    u,
+    length,
+    train,
+    n_train,
+    alpha,
+    chol,
+    const,
+    prior_var,
+    centre,
+    scale,
+    column,
+    value,
+    bound,
+    fixed_var,
+    n_targets,
+    rank,
+    cutoff,
+    out,
+):
+    m = u.shape[0]
+    T = n_train.shape[0]
+    n_max = train.shape[1]
+    r = min(rank, n_targets) - 1
+    for b in prange((m + _BLOCK - 1) // _BLOCK):
+        k = np.empty(n_max)
+        w = np.empty(n_max)
+        imp = np.empty(n_targets)
+        for i in range(b * _BLOCK, min(m, (b + 1) * _BLOCK)):
+            imp[:] = 0.0
+            over = 0
+            for t in range(T):
+                n = n_train[t]
+                s = scale[t]
+                mu = centre[t] + s * _row(u[i], length[t], train[t], n, alpha[t], const[t], k)
+                v = _implausibility(mu, prior_var[t] * s * s, value[t], bound[t], fixed_var[t])
+                if v < cutoff:  # the posterior variance is smaller: it may only rise
+                    # the explained variance past which the candidate is ruled out
+                    miss = _miss(mu, value[t], bound[t]) / cutoff
+                    stop = prior_var[t] - (miss * miss - fixed_var[t]) / (s * s)
+                    ss = _reduction(chol[t], n, k, w, stop)
+                    var = max(prior_var[t] - ss, 0.0) * s * s
+                    v = _implausibility(mu, var, value[t], bound[t], fixed_var[t])
+                    if v < cutoff and ss > stop:  # stopped early, rounding disagreed
+                        ss = _reduction(chol[t], n, k, w, math.inf)
+                        var = max(prior_var[t] - ss, 0.0) * s * s
+                        v = _implausibility(mu, var, value[t], bound[t], fixed_var[t])
+                imp[column[t]] = v
+                if v >= cutoff:
+                    over += 1
+                    if over >= rank:
+                        break
+            out[i] = np.sort(imp)[n_targets - 1 - r]
