@@ -259,6 +259,16 @@ def test_the_section_states_each_waves_nroy_share():
     text = wave_notes(two)
     assert "wave 1 kept 3 of 1000" in text and "0.0021 (42 of 20000)" in text
     assert last_nroy(two) == "0.0021"
+    assert "drawn: not recorded" in text  # format 2 before the effective sample size
+    exact = dataclasses.replace(
+        ens, meta={"format": 3, "waves": [waves[0], waves[1] | {"exact": True}]}
+    )
+    assert "drawn: exactly (uniform among the kept)" in wave_notes(exact)
+    capped = [waves[0], waves[1] | {"exact": False, "weights_ess": 113.2}]
+    capped_text = wave_notes(dataclasses.replace(ens, meta={"format": 3, "waves": capped}))
+    assert "not exactly (the cap reached), weights' effective sample size 113 of 1000" in (
+        capped_text
+    )
     one = dataclasses.replace(
         ens,
         meta={

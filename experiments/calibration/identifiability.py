@@ -284,13 +284,14 @@ def render_identifiability(
         "Above 1: the worlds crowd toward the prior's ends. A ratio reads one parameter at a "
         "time: two parameters the facts tie together along a ridge can each look free. Every "
         "wave after the first draws its worlds from the whole prior less what every earlier "
-        "wave's emulators rule out (a Latin sample of the whole prior, widened by "
-        "perturbations when few of it pass), so regions away from wave 1's survivors are "
-        "searched too. When the perturbations decide a wave, its worlds are drawn with weights "
-        "inverse to the density they were generated from; in 19 dimensions those weights "
-        "concentrate (a small effective sample size), so the worlds crowd the known "
-        "survivors' neighbourhoods and a ratio below reads narrower than the facts alone "
-        "make it: read a 'narrowed' as at most narrowed" + wave_notes(ens) + ".",
+        "wave's emulators rule out: Latin candidates of the whole prior are screened until "
+        "they keep the wave's worlds, drawn uniformly among them (exactly the prior "
+        "restricted to that region, so regions away from wave 1's survivors count in "
+        "proportion to their prior mass). Only a wave that reached the cap of candidates is "
+        "filled by perturbations of the known survivors with importance weights; in 19 "
+        "dimensions those weights concentrate, its worlds crowd the survivors' "
+        "neighbourhoods, and a ratio below then reads narrower than the facts alone make "
+        "it" + wave_notes(ens) + ".",
         "",
         f"{counts['pinned']} pinned, {counts['narrowed']} narrowed, {counts['free']} free.",
         "",
