@@ -37,6 +37,7 @@ import math
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -439,11 +440,15 @@ def history_match(
                     w.wave, w.u, w.mean, w.imp, active, cfg.rank, cfg.cutoff, cfg.max_train, seed
                 )
             )
+        t0 = time.perf_counter()
         prop = _propose(waves, emulators, cfg, seed, d)
         if progress and k:
+            how = "exactly" if prop.exact else "NOT exactly (the cap reached)"
             progress(
-                f"wave {k + 1}: {prop.accepted} of {prop.proposed} candidates not ruled out "
-                f"(NROY about {prop.nroy_fraction:.3g} of the prior); simulating {len(prop.u)}"
+                f"wave {k + 1}: {prop.accepted:,} of {prop.proposed:,} candidates not ruled out "
+                f"in {time.perf_counter() - t0:.0f} s (NROY about {prop.nroy_fraction:.3g} of "
+                f"the prior); simulating {len(prop.u)} drawn {how} from the prior restricted "
+                "to NROY"
             )
         mean, var = _run_wave(base, prop.u, k + 1, cfg, state, backend, workers, threads, progress)
         imp = implausibility(mean, var, cfg.runs, active)
