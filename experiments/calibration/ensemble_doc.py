@@ -85,10 +85,12 @@ def ensemble_method_markdown() -> str:
         "run the same command again after an interruption and it resumes; the same scenario, "
         "seed and settings give the same worlds file, byte for byte. `--backend dask "
         "--workers N` runs the chunks on a Dask LocalCluster. The commands, once the model "
-        "has settled (at the defaults, on 2 cores, the baseline's whole calibration took 4 "
+        "has settled (at the defaults, on 2 cores, the baseline's whole calibration took 8 "
         "minutes in December 2026: its simulations about 20 s a wave of 1,000 worlds x 8 runs, "
-        "the rest the emulators' fit and screening; the wider prior's, with 3,000 worlds a "
-        "wave, 20 minutes. docs/performance.md measures the whole calibration and "
+        "the rest the emulators' fit, about a minute a wave, and the screening of the 0.26 to "
+        "0.64 million whole-prior candidates each later wave took until they kept its worlds, "
+        "under a minute a wave; the wider prior's, with 3,000 worlds a wave and the earlier "
+        "sampler, 20 minutes. docs/performance.md measures the whole calibration and "
         "extrapolates a cluster's time; `benchmarks/calibration_screen.py` times the "
         "screening alone):",
         "",

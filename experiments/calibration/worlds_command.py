@@ -225,10 +225,14 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
         screened = w["wave"] > 1 and cfg.emulate
         lat = w["nroy_latin"]
         nroy = f"{w['nroy_fraction']:.3g}" if lat["accepted"] else f"under 1/{lat['of']:,}"
+        draw = (
+            "drawn exactly from the prior restricted to NROY"
+            if w["exact"]
+            else f"weights' effective sample size {w['weights_ess']:,.0f}"
+        )
         how = (
-            f"{w['proposed']} looked at, {w['accepted']} not ruled out by the emulators; NROY "
-            f"about {nroy} of the prior; weights' effective sample size "
-            f"{w['weights_ess']:,.0f}"
+            f"{w['proposed']:,} looked at, {w['accepted']:,} not ruled out by the emulators; "
+            f"NROY about {nroy} of the prior; {draw}"
             if screened
             else "drawn from the prior, nothing screened"
         )
