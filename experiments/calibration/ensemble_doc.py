@@ -89,8 +89,10 @@ def ensemble_method_markdown() -> str:
         "minutes in December 2026: its simulations about 20 s a wave of 1,000 worlds x 8 runs, "
         "the rest the emulators' fit, about a minute a wave, and the screening of the 0.26 to "
         "0.64 million whole-prior candidates each later wave took until they kept its worlds, "
-        "under a minute a wave; the wider prior's, with 3,000 worlds a wave and the earlier "
-        "sampler, 20 minutes. docs/performance.md measures the whole calibration and "
+        "under a minute a wave; the prior 1.25 times as wide, 7 minutes: its wave 1 kept no "
+        "world, wave 2 went on from the candidates wave 1's emulators kept, and its later "
+        "waves screened 0.4 to 1.1 million candidates, under a minute and a half a wave. "
+        "docs/performance.md measures the whole calibration and "
         "extrapolates a cluster's time; `benchmarks/calibration_screen.py` times the "
         "screening alone):",
         "",
@@ -104,7 +106,7 @@ def ensemble_method_markdown() -> str:
         "uv run python -m experiments.calibration.backtest",
         "# the identifiability section below: the worlds under a narrower and a wider prior",
         "uv run aimarket calibrate --worlds --prior-scale 0.5  # NAME.prior-x0.5.worlds.parquet",
-        "uv run aimarket calibrate --worlds --prior-scale 1.25 --points 3000  # a wider box",
+        "uv run aimarket calibrate --worlds --prior-scale 1.25  # a wider box",
         "uv run python -m experiments.calibration.identifiability",
         "```",
         "",
