@@ -233,7 +233,7 @@ def test_a_point_refit_keeps_files_comparable_and_a_format_1_file_is_told_apart(
     with pytest.raises(IdentifiabilityError, match="config"):
         check_files({1.0: base.path, hi: old})
     assert read_worlds(old).n == wide.n  # a format-1 file still reads
-    future = variant("future.worlds.parquet", format=3)
+    future = variant("future.worlds.parquet", format=FORMAT + 1)
     from experiments.worlds import WorldsError
 
     with pytest.raises(WorldsError, match="format") as exc:
