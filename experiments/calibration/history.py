@@ -94,9 +94,9 @@ class HistoryConfig:
     # perturbations if the cap is reached with too few kept): chunks are screened until the
     # wave's worlds are kept
     candidates: int = 20
-    # most whole-cube candidates a wave may screen: the baseline's waves screen up to about
-    # 0.7 million (NROY 0.14% of the cube), a prior 1.25 times as wide about 2 million (0.05%);
-    # at a few microseconds a candidate a wave's screen then takes well under a minute
+    # most whole-cube candidates a wave may screen: the baseline's waves screened up to 0.64
+    # million (NROY 0.16% of the cube), a prior 1.25 times as wide 1.1 million (0.09%) in 82 s
+    # (December 2026, 2 cores); the cap leaves room for an NROY of 0.025%, about 5 minutes
     max_candidates: int = 4_000_000
     emulate: bool = True
     max_train: int = 200  # most worlds an emulator's hyperparameters are fitted on (then it is
