@@ -3,20 +3,20 @@ parameter, the kernel :func:`.emulators.fit_wave_emulator` fits).
 
 Drawing a wave's worlds from the prior restricted to NROY screens about ``points`` / (NROY
 share) whole-cube candidates a wave (up to 0.64 million for the baseline, 1.1 million for a
-prior 1.25 times as wide, December 2026), so the screen must cost microseconds a candidate. scikit-learn's
-``kernel_(x, X_train)`` builds the whole (batch x worlds) matrix for every target before
-any candidate can drop out; here each candidate goes through the targets one at a time
-(most rejecting first) and stops as soon as ``rank`` of them rule it out, computing the
-cross-kernel row and its product with ``alpha`` in one pass. The posterior variance (a
-1000-row forward substitution through the Cholesky factor, the costly part) is avoided
-wherever a bound decides: a mean within the cutoff at zero variance keeps the target (its
-exact value is computed only if the candidate is kept in the end); a mean over it with the
-prior variance rules it out; else the 16 training worlds most correlated with the candidate
-bound the variance from above (a process conditioned on fewer worlds is less sure), and
-only when that does not rule it out does the full substitution run, stopping as soon as
-its partial sum (again a bound) does. A candidate ruled out gets a lower bound of its
-implausibility (at least the cutoff), one kept its exact value. Through wave 1's emulators
-of the baseline about 50-85 us a candidate on 2 shared cores, against 300 through
+prior 1.25 times as wide, December 2026), so the screen must cost microseconds a candidate.
+scikit-learn's ``kernel_(x, X_train)`` builds the whole (batch x worlds) matrix for every
+target before any candidate can drop out; here each candidate goes through the targets one
+at a time (most rejecting first) and stops as soon as ``rank`` of them rule it out,
+computing the cross-kernel row and its product with ``alpha`` in one pass. The posterior
+variance (a 1000-row forward substitution through the Cholesky factor, the costly part) is
+avoided wherever a bound decides: a mean within the cutoff at zero variance keeps the target
+(its exact value is computed only if the candidate is kept in the end); a mean over it with
+the prior variance rules it out; else the 16 training worlds most correlated with the
+candidate bound the variance from above (a process conditioned on fewer worlds is less
+sure), and only when that does not rule it out does the full substitution run, stopping as
+soon as its partial sum (again a bound) does. A candidate ruled out gets a lower bound of
+its implausibility (at least the cutoff), one kept its exact value. Through wave 1's
+emulators of the baseline about 50-85 us a candidate on 2 shared cores, against 300 through
 scikit-learn.
 
 Deterministic: each candidate is computed serially by one thread, in the same order of
