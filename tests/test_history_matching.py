@@ -17,6 +17,7 @@ from experiments.calibration.history import (
     implausibility,
     worlds_hash,
 )
+from experiments.calibration.nroy import MIN_CHUNK
 from experiments.calibration.targets import TARGETS
 from experiments.calibration.uncertainty import UNCERTAINTY
 from experiments.cli import main
@@ -83,7 +84,7 @@ def test_a_small_calibration_writes_worlds_that_fit_and_a_batch_draws_from_them(
     assert meta["config"]["cutoff"] == 3.0 and len(meta["waves"]) == 2
     assert set(meta["targets"]) == {t.name for t in TARGETS}
     assert meta["code"]["package"] and "git_commit" in meta["code"]
-    assert meta["format"] == FORMAT == 2
+    assert meta["format"] == FORMAT == 3
     assert meta["worlds_hash"] == worlds_hash(load_scenario(calibrated))
     w1, w2 = meta["waves"]
     # the second wave samples the non-implausible region: more of its worlds survive
@@ -92,7 +93,9 @@ def test_a_small_calibration_writes_worlds_that_fit_and_a_batch_draws_from_them(
     # what each wave's search took: wave 1 the whole prior, wave 2 a screened Latin sample
     # of the whole prior (its share passed: the estimated NROY fraction)
     assert (w1["proposed"], w1["accepted"], w1["nroy_fraction"]) == (12, 12, 1.0)
-    assert w2["nroy_latin"]["of"] == CONFIG["points"] * CONFIG["candidates"]
+    # grown in chunks until they alone keep the wave's worlds: then an exact draw
+    assert (w2["nroy_latin"]["of"] - CONFIG["points"] * CONFIG["candidates"]) % MIN_CHUNK == 0
+    assert w2["exact"] == (w2["nroy_latin"]["accepted"] >= w2["simulated"]) and w2["exact"]
     assert w2["nroy_fraction"] == w2["nroy_latin"]["accepted"] / w2["nroy_latin"]["of"] < 1
     assert w2["accepted"] + w2["ruled_out_by_emulators"] == w2["proposed"]
     assert w2["accepted"] >= w2["nroy_latin"]["accepted"]
@@ -162,12 +165,24 @@ def test_another_calibrations_state_is_refused(calibrated, tmp_path):
 
 
 def test_no_world_below_the_cutoff_is_one_line_and_exit_2(calibrated, tmp_path, capsys):
+    """Wave 1's worlds all ruled out: wave 2 needs only candidates its emulators keep, and
+    with none kept within the cap the fit stops with one line (here at wave 2)."""
     args = ["calibrate", str(calibrated), "--worlds", "--waves", "2", "--points", "3"]
     args += ["--world-runs", "1", "--cutoff", "0.01", "--out", str(tmp_path / "x.parquet")]
-    assert main(args) == 2
+    assert main([*args, "--max-candidates", "5000"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("error: wave 1: expected some worlds below the cutoff 0.01")
+    assert err[-1].startswith("error: wave 2: expected some candidates the emulators do not")
+    assert "no simulated world below the cutoff 0.01" in err[-1]
     assert not (tmp_path / "x.parquet").exists()
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "many"])
+def test_a_bad_max_candidates_is_one_line_and_exit_2(calibrated, bad, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["calibrate", str(calibrated), "--worlds", "--max-candidates", bad])
+    assert e.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--max-candidates" in err[0] and bad in err[0]
 
 
 def test_calibration_doc_ensemble_section_is_current():

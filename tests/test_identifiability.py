@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from experiments.calibration.history import FORMAT
 from experiments.calibration.identifiability import (
     BEGIN,
     END,
@@ -219,7 +220,7 @@ def test_a_point_refit_keeps_files_comparable_and_a_format_1_file_is_told_apart(
     base = read_worlds(three_fits.with_name("tiny.worlds.parquet"))
     hi = SCALES[1]
     wide = read_worlds(three_fits.with_name(f"tiny.prior-x{hi:g}.worlds.parquet"))
-    assert base.meta["format"] == 2 and base.meta["worlds_hash"]
+    assert base.meta["format"] == FORMAT and base.meta["worlds_hash"]
 
     def variant(name: str, drop: tuple[str, ...] = (), **meta) -> Path:
         m = {k: v for k, v in wide.meta.items() if k not in drop} | meta
@@ -232,7 +233,7 @@ def test_a_point_refit_keeps_files_comparable_and_a_format_1_file_is_told_apart(
     with pytest.raises(IdentifiabilityError, match="config"):
         check_files({1.0: base.path, hi: old})
     assert read_worlds(old).n == wide.n  # a format-1 file still reads
-    future = variant("future.worlds.parquet", format=3)
+    future = variant("future.worlds.parquet", format=FORMAT + 1)
     from experiments.worlds import WorldsError
 
     with pytest.raises(WorldsError, match="format") as exc:
@@ -258,6 +259,16 @@ def test_the_section_states_each_waves_nroy_share():
     text = wave_notes(two)
     assert "wave 1 kept 3 of 1000" in text and "0.0021 (42 of 20000)" in text
     assert last_nroy(two) == "0.0021"
+    assert "drawn: not recorded" in text  # format 2 before the effective sample size
+    exact = dataclasses.replace(
+        ens, meta={"format": 3, "waves": [waves[0], waves[1] | {"exact": True}]}
+    )
+    assert "drawn: exactly (uniform among the kept)" in wave_notes(exact)
+    capped = [waves[0], waves[1] | {"exact": False, "weights_ess": 113.2}]
+    capped_text = wave_notes(dataclasses.replace(ens, meta={"format": 3, "waves": capped}))
+    assert "not exactly (the cap reached), weights' effective sample size 113 of 1000" in (
+        capped_text
+    )
     one = dataclasses.replace(
         ens,
         meta={

@@ -59,21 +59,22 @@ def ensemble_method_markdown() -> str:
         "implausible half first, then conditioned on all of them; the emulator's variance "
         "takes the seed variance's place), and every wave's emulators are kept. A point is "
         "not ruled out yet (NROY) when every wave's emulators so far put it below the cutoff.",
-        "5. Each later wave draws its worlds from the whole prior restricted to NROY "
-        "(refocusing): a Latin sample of the whole prior "
-        f"({cfg.candidates} candidates per world it will simulate) is screened by every "
-        "earlier wave's emulators in turn; when fewer pass than the wave's worlds, Gaussian "
-        "perturbations of the worlds known to be in NROY widen the search (Andrianakis et "
-        "al. 2015), and the wave's worlds are drawn at random among the candidates that pass, "
-        "weighted inversely to the density the candidates were drawn from. The aim is the "
-        "prior restricted to NROY, every region the facts allow in proportion to its prior "
-        "mass; when the Latin sample alone keeps enough candidates that is exact, but when "
-        "perturbations decide, the weights concentrate in 19 dimensions (a review in December "
-        "2026 measured an effective sample size of about 50 on a synthetic box holding 0.14% "
-        "of the cube), and the worlds crowd the known survivors' neighbourhoods. The worlds "
-        "file records per wave the candidates looked at, passed and ruled out, the share of "
-        "the whole-prior Latin sample that passed (the estimated fraction of the prior not "
-        "ruled out yet) and the weights' effective sample size.",
+        "5. Each later wave draws its worlds exactly from the whole prior restricted to NROY "
+        "(refocusing): seeded Latin chunks of the whole prior "
+        f"({cfg.candidates} candidates per world it will simulate in the first) are screened "
+        "by every earlier wave's emulators in turn (compiled, candidate by candidate, a few "
+        "microseconds each) until they keep at least the wave's worlds, which are then drawn "
+        "uniformly among those kept: every region the facts allow in proportion to its prior "
+        "mass, weights uniform. The share kept estimates NROY's prior mass (from the baseline's "
+        "some 0.7 million candidates a wave). Only when a wave would screen more than "
+        f"{cfg.max_candidates:,} candidates (`--max-candidates`) do Gaussian perturbations of "
+        "the worlds known to be in NROY (Andrianakis et al. 2015) and weights inverse to the "
+        "density they were drawn from fill it; that draw is not exact (in 19 dimensions the "
+        "weights concentrate and the worlds crowd the known survivors' neighbourhoods), so "
+        "the worlds file records it (`exact`) and `calibrate` warns. The worlds file records "
+        "per wave the candidates looked at, passed and ruled out, the share of the "
+        "whole-prior Latin candidates that passed (the estimated fraction of the prior not "
+        "ruled out yet) and the effective sample size of the draw's weights.",
         f"6. After {cfg.waves} waves the last wave's simulated non-implausible worlds, equally "
         "weighted, are the ensemble: `scenarios/baseline.worlds.parquet` (one row per world: "
         "`world`, `weight`, `implausibility` and every fitted key; its Parquet metadata "
@@ -84,10 +85,14 @@ def ensemble_method_markdown() -> str:
         "run the same command again after an interruption and it resumes; the same scenario, "
         "seed and settings give the same worlds file, byte for byte. `--backend dask "
         "--workers N` runs the chunks on a Dask LocalCluster. The commands, once the model "
-        "has settled (at the defaults, on 2 cores, the baseline's whole calibration took 4 "
+        "has settled (at the defaults, on 2 cores, the baseline's whole calibration took 8 "
         "minutes in December 2026: its simulations about 20 s a wave of 1,000 worlds x 8 runs, "
-        "the rest the emulators' fit and screening; the wider prior's, with 3,000 worlds a "
-        "wave, 20 minutes. docs/performance.md measures the whole calibration and "
+        "the rest the emulators' fit, about a minute a wave, and the screening of the 0.26 to "
+        "0.64 million whole-prior candidates each later wave took until they kept its worlds, "
+        "under a minute a wave; the prior 1.25 times as wide, 7 minutes: its wave 1 kept no "
+        "world, wave 2 went on from the candidates wave 1's emulators kept, and its later "
+        "waves screened 0.4 to 1.1 million candidates, under a minute and a half a wave. "
+        "docs/performance.md measures the whole calibration and "
         "extrapolates a cluster's time; `benchmarks/calibration_screen.py` times the "
         "screening alone):",
         "",
@@ -101,7 +106,7 @@ def ensemble_method_markdown() -> str:
         "uv run python -m experiments.calibration.backtest",
         "# the identifiability section below: the worlds under a narrower and a wider prior",
         "uv run aimarket calibrate --worlds --prior-scale 0.5  # NAME.prior-x0.5.worlds.parquet",
-        "uv run aimarket calibrate --worlds --prior-scale 1.25 --points 3000  # a wider box",
+        "uv run aimarket calibrate --worlds --prior-scale 1.25  # a wider box",
         "uv run python -m experiments.calibration.identifiability",
         "```",
         "",

@@ -11,15 +11,16 @@ Pukelsheim's three-sigma rule).
 Wave 1 simulates a Latin hypercube of the prior. After each wave, Gaussian-process emulators
 of every active target are fitted on that wave's simulations (:mod:`.emulators`) and kept: a
 point is not ruled out yet (NROY) when every wave's emulators so far put it below the
-cutoff. Each later wave draws its worlds from the prior restricted to that region
-(:mod:`.nroy`): a Latin sample of the whole cube screened by every earlier wave's emulators
-in turn, widened, when it keeps too few, by perturbations around the points known to be in
-it, and the wave's worlds drawn at random among the kept candidates, weighted towards
-uniform on the region (exactly uniform when the Latin sample alone keeps enough; with
-perturbations, only as far as the weights' effective sample size, recorded, allows). The
-provenance records per wave the candidates looked at, kept and ruled out, and the share of
-the whole-cube Latin sample kept: the estimated fraction of the prior not ruled out yet. The
-worlds are the last wave's simulated non-implausible points, equally weighted.
+cutoff. Each later wave draws its worlds exactly from the prior restricted to that region
+(:mod:`.nroy`): seeded Latin chunks of the whole cube are screened by every earlier wave's
+emulators in turn until they keep the wave's worlds, which are drawn uniformly among the
+kept candidates (no simulated survivor is needed for that, only candidates the emulators
+keep). Only when ``max_candidates`` are screened first do perturbations around the points
+known to be in the region and importance weights fill the wave; the wave is then recorded
+as not exact (``exact``, with the weights' effective sample size) and ``calibrate`` warns.
+The provenance records per wave the candidates looked at, kept and ruled out, and the share
+of the whole-cube Latin candidates kept: the estimated fraction of the prior not ruled out
+yet. The worlds are the last wave's simulated non-implausible points, equally weighted.
 
 Each wave's simulations are written to the state folder chunk by chunk as they finish, so an
 interrupted calibration resumes where it stopped (the emulators are fitted again from the
@@ -36,6 +37,7 @@ import math
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -71,7 +73,8 @@ __all__ = [
     "FORMAT",
 ]
 
-FORMAT = 2  # the worlds file's metadata: 2 added worlds_hash and the waves' NROY fields
+FORMAT = 3  # the worlds file's metadata: 2 added worlds_hash and the waves' NROY fields, 3
+# each wave's ``exact`` (drawn exactly from the prior restricted to NROY) and the cap
 _CHUNK_POINTS = 25  # worlds per stored chunk: the resume granularity and the Dask task size
 
 
@@ -83,13 +86,18 @@ class HistoryError(ValueError):
 class HistoryConfig:
     """Waves, simulated worlds per wave, runs per world, cutoff, emulator screening."""
 
-    waves: int = 4  # refocusing usually takes 4-5; at the defaults about 4 minutes on 2 cores
+    waves: int = 4  # refocusing usually takes 4-5; at the defaults about 8 minutes on 2 cores
     points: int = 1000  # wave 1 needs many: few of the prior's worlds survive the facts
     runs: int = 8
     cutoff: float = 3.0
-    # whole-cube Latin candidates per simulated world in waves 2+ (and as many perturbations
-    # when the Latin ones kept are too few): 20,000 a wave sees an NROY of 1/20,000 of the cube
+    # whole-cube Latin candidates per simulated world in a chunk of waves 2+ (and as many
+    # perturbations if the cap is reached with too few kept): chunks are screened until the
+    # wave's worlds are kept
     candidates: int = 20
+    # most whole-cube candidates a wave may screen: the baseline's waves screened up to 0.64
+    # million (NROY 0.16% of the cube), a prior 1.25 times as wide 1.1 million (0.09%) in 82 s
+    # (December 2026, 2 cores); the cap leaves room for an NROY of 0.025%, about 5 minutes
+    max_candidates: int = 4_000_000
     emulate: bool = True
     max_train: int = 200  # most worlds an emulator's hyperparameters are fitted on (then it is
     # conditioned on all the wave's): the fit grows with the cube of this (about 26 s for 23
@@ -133,6 +141,7 @@ class WaveResult:
             "nroy_fraction": float(p.nroy_fraction),
             "nroy_latin": {"accepted": int(p.latin_accepted), "of": int(p.latin)},
             "weights_ess": float(p.weights_ess),
+            "exact": bool(p.exact),
             "runs": int(self.u.shape[0] * runs),
         }
 
@@ -211,11 +220,20 @@ def _propose(
     k = len(waves)
     if k == 0 or not cfg.emulate:
         return propose([], np.empty((0, d)), cfg.points, cfg.points, 0, cfg.cutoff, seed + k)
-    _require_survivors(waves[-1], cfg)
     survivors = np.concatenate([w.u[w.max_imp < cfg.cutoff] for w in waves])
     screens = sorted(emulators, key=lambda e: e.cost)  # stable: equal costs in wave order
     n = cfg.points * cfg.candidates
-    return propose(screens, survivors, cfg.points, n, n, cfg.cutoff, seed + k)
+    p = propose(screens, survivors, cfg.points, n, n, cfg.cutoff, seed + k, cfg.max_candidates)
+    if p.accepted == 0 and survivors.shape[0] == 0:
+        best = float(np.min(waves[-1].max_imp))
+        raise HistoryError(
+            f"wave {k + 1}: expected some candidates the emulators do not rule out, found none "
+            f"of {p.latin:,} (and no simulated world below the cutoff {cfg.cutoff:g}: the "
+            f"best's deciding implausibility is {best:.3g}); raise --max-candidates, let a "
+            f"lower one decide (--rank {cfg.rank + 1}), raise --cutoff, or revisit the "
+            "priors and the targets' uncertainties"
+        )
+    return p
 
 
 def _chunk_file(state: Path, wave: int, c: int) -> Path:
@@ -413,8 +431,7 @@ def history_match(
     waves: list[WaveResult] = []
     emulators: list[WaveEmulator] = []
     for k in range(cfg.waves):
-        if k and cfg.emulate:
-            _require_survivors(waves[-1], cfg)
+        if k and cfg.emulate:  # no simulated survivor needed: the emulators' kept candidates
             w = waves[-1]
             if progress:
                 progress(f"emulators of wave {k}: fitting {int(active.sum())} targets")
@@ -423,11 +440,15 @@ def history_match(
                     w.wave, w.u, w.mean, w.imp, active, cfg.rank, cfg.cutoff, cfg.max_train, seed
                 )
             )
+        t0 = time.perf_counter()
         prop = _propose(waves, emulators, cfg, seed, d)
         if progress and k:
+            how = "exactly" if prop.exact else "NOT exactly (the cap reached)"
             progress(
-                f"wave {k + 1}: {prop.accepted} of {prop.proposed} candidates not ruled out "
-                f"(NROY about {prop.nroy_fraction:.3g} of the prior); simulating {len(prop.u)}"
+                f"wave {k + 1}: {prop.accepted:,} of {prop.proposed:,} candidates not ruled out "
+                f"in {time.perf_counter() - t0:.0f} s (NROY about {prop.nroy_fraction:.3g} of "
+                f"the prior); simulating {len(prop.u)} drawn {how} from the prior restricted "
+                "to NROY"
             )
         mean, var = _run_wave(base, prop.u, k + 1, cfg, state, backend, workers, threads, progress)
         imp = implausibility(mean, var, cfg.runs, active)

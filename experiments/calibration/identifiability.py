@@ -14,8 +14,8 @@ Computed from a worlds file (:mod:`experiments.worlds`), never typed:
   side), as the backtest (:mod:`experiments.calibration.backtest`) judges.
 - :func:`headline_rows`: the prior's influence: the end-state shares (two-stage intervals
   over worlds and runs) drawn from the worlds fitted under the priors as declared, and from
-  worlds fitted again by ``aimarket calibrate --worlds --prior-scale 0.5`` and ``1.25
-  --points 3000`` (every prior's range scaled about its centre, clipped to the admissible
+  worlds fitted again by ``aimarket calibrate --worlds --prior-scale 0.5`` and ``1.25``
+  (every prior's range scaled about its centre, clipped to the admissible
   range; the same seed, waves, runs, cutoff and rank).
 
 ``python -m experiments.calibration.identifiability [WORLDS]`` rewrites the block between
@@ -59,7 +59,8 @@ BEGIN, END = "<!-- identifiability:begin -->", "<!-- identifiability:end -->"
 PINNED, NARROWED = 0.25, 0.75  # ratio of central 90% widths: below PINNED pinned, etc.
 # the narrower and the wider prior of the prior's influence: on the model of December 2026 a
 # box 1.5 times as wide left no world of wave 1's 1,000 under the cutoff (best 3.46), nor did
-# 1.25 times with 1,000 (3.39); 1.25 times with 3,000 did
+# 1.25 times with 1,000 (3.39); 1.25 times with 3,000 did. Since wave 2 needs only candidates
+# wave 1's emulators keep, 1.25 times with the default 1,000 fits (7 minutes, December 2026)
 SCALES = (0.5, 1.25)
 DOC = Path(__file__).resolve().parents[2] / "docs" / "calibration.md"
 _CHUNK_WORLDS = 50  # worlds simulated at once for the targets' bands (bounds the memory)
@@ -284,13 +285,14 @@ def render_identifiability(
         "Above 1: the worlds crowd toward the prior's ends. A ratio reads one parameter at a "
         "time: two parameters the facts tie together along a ridge can each look free. Every "
         "wave after the first draws its worlds from the whole prior less what every earlier "
-        "wave's emulators rule out (a Latin sample of the whole prior, widened by "
-        "perturbations when few of it pass), so regions away from wave 1's survivors are "
-        "searched too. When the perturbations decide a wave, its worlds are drawn with weights "
-        "inverse to the density they were generated from; in 19 dimensions those weights "
-        "concentrate (a small effective sample size), so the worlds crowd the known "
-        "survivors' neighbourhoods and a ratio below reads narrower than the facts alone "
-        "make it: read a 'narrowed' as at most narrowed" + wave_notes(ens) + ".",
+        "wave's emulators rule out: Latin candidates of the whole prior are screened until "
+        "they keep the wave's worlds, drawn uniformly among them (exactly the prior "
+        "restricted to that region, so regions away from wave 1's survivors count in "
+        "proportion to their prior mass). Only a wave that reached the cap of candidates is "
+        "filled by perturbations of the known survivors with importance weights; in 19 "
+        "dimensions those weights concentrate, its worlds crowd the survivors' "
+        "neighbourhoods, and a ratio below then reads narrower than the facts alone make "
+        "it" + wave_notes(ens) + ".",
         "",
         f"{counts['pinned']} pinned, {counts['narrowed']} narrowed, {counts['free']} free.",
         "",

@@ -7,34 +7,35 @@ one wave's emulators: a callable ``(u, cutoff) -> deciding implausibility`` (poi
 (points,), with an optional ``cost``; :class:`.emulators.WaveEmulator` is one, and a test can
 pass an analytic function instead, so everything here works on arrays without simulating.
 
-:func:`propose` draws the next wave's worlds so that they follow the prior restricted to
-NROY_k (uniform on it in the cube), every region the facts allow in proportion to its prior
-mass, not only the neighbourhood of the worlds that survived so far:
+:func:`propose` draws the next wave's worlds from the prior restricted to NROY_k (uniform on
+it in the cube), every region the facts allow in proportion to its prior mass, not only the
+neighbourhood of the worlds that survived so far:
 
-1. A Latin sample of the *whole* cube is screened by every earlier wave's emulators in turn,
-   cheapest first, a candidate dropping out at the first that rules it out. The share kept
-   estimates NROY_k's fraction of the cube (its prior mass).
-2. When it keeps at least the wave's worlds, they are drawn uniformly at random (seeded)
-   among the kept Latin points: exactly the prior restricted to NROY_k, no perturbation.
-3. Otherwise (NROY_k is a small fraction of the cube) the search widens around the points
-   known to be in it (Andrianakis et al. 2015): a few rounds of Gaussian perturbations of the
-   simulated non-implausible worlds, the kept Latin points and the kept perturbations of
-   earlier rounds (reflected at the cube's faces; a per-parameter kernel width by Scott's
-   rule on those seeds), each screened like the Latin points. Perturbations crowd near the
-   seeds, so the wave's worlds are drawn from all kept candidates with weights inverse to the
-   density the candidates were generated from (the Latin sample's uniform density and every
-   round's kernel mixture, pooled: the balance heuristic of multiple importance sampling),
-   without replacement (exponential clocks). The aim is the prior restricted to NROY_k, but
-   in many dimensions the weights concentrate: a review of December 2026 found, on a 19-D
-   box holding 0.14% of the cube, a Kish effective sample size of about 50 among some 10,000
-   kept candidates, so the 1,000 worlds drawn follow the perturbations' density (crowding
-   the known survivors' neighbourhoods, each parameter's spread about 10% narrower than
-   uniform, a region the Latin sample barely reaches under-represented). ``weights_ess``
-   records it per wave. Growing the Latin sample until it alone keeps the wave's worlds
-   (exactly the prior restricted to NROY_k) is the remedy, at the cost of screening about
-   ``points`` / (NROY share) candidates a wave.
-4. When fewer candidates are kept than the wave's worlds, all of them are simulated plus the
-   nearest misses (lowest emulated implausibility), and the count kept is recorded.
+1. Seeded Latin chunks of the *whole* cube (chunk c its own Latin hypercube, from the wave's
+   seed and c: deterministic) are screened by every earlier wave's emulators in turn,
+   cheapest first, a candidate dropping out at the first that rules it out, until they keep
+   at least the wave's worlds. The wave's worlds are then drawn uniformly at random (seeded)
+   among the kept candidates: exactly the prior restricted to NROY_k, weights uniform, the
+   effective sample size the count kept. The share kept estimates NROY_k's fraction of the
+   cube (its prior mass) from ``points`` / (that share) candidates, so far better than one
+   fixed sample of 20,000 that kept a few dozen. It costs that many screened candidates a
+   wave (0.7 million for the baseline's 0.14%): :mod:`.gp_screen` screens one in microseconds.
+2. Only when a cap (``max_candidates``) is reached with fewer kept does the search widen
+   around the points known to be in NROY_k (Andrianakis et al. 2015): a few rounds of
+   Gaussian perturbations of the simulated non-implausible worlds, the kept Latin points
+   and the kept perturbations of earlier rounds (reflected at the cube's faces; a
+   per-parameter kernel width by Scott's rule on those seeds), each screened like the Latin
+   points, and the wave's worlds drawn from all kept candidates with weights inverse to the
+   density they were generated from (the Latin sample's uniform density and every round's
+   kernel mixture, pooled: the balance heuristic of multiple importance sampling), without
+   replacement (exponential clocks). That draw is not exact (``Proposal.exact`` False): in
+   many dimensions the weights concentrate (a review of December 2026 found Kish effective
+   sample sizes of 303, 172 and 113 of 1,000 worlds in the baseline's waves 2-4 when this
+   was the only path), the worlds crowding the known survivors and each parameter's spread
+   too narrow; ``weights_ess`` records it.
+3. When fewer candidates are kept than the wave's worlds even then, all of them are
+   simulated plus the nearest misses (lowest emulated implausibility), and the count kept
+   is recorded.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ MAX_SEEDS = (
     1000  # seeds a round perturbs (a seeded random subset beyond): bounds the density's cost
 )
 _CHUNK = 512  # candidates whose density is computed at once
+MIN_CHUNK = 20_000  # whole-cube candidates a later Latin chunk holds at least
 
 
 def latin(n: int, d: int, seed: int) -> np.ndarray:
@@ -132,6 +134,9 @@ class Proposal:
     # candidates' count when they were drawn uniformly): far below ``points``, the worlds
     # follow the perturbations' density more than NROY's (see :func:`propose`)
     weights_ess: float = float("nan")
+    # drawn uniformly among whole-cube Latin candidates kept: exactly the prior restricted
+    # to NROY (False: the cap was reached and perturbations and weights filled the wave)
+    exact: bool = True
 
     @property
     def ruled_out(self) -> int:
@@ -149,6 +154,38 @@ def _subset(x: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     return x[np.sort(rng.choice(x.shape[0], n, replace=False))]
 
 
+def _latin_until(
+    screens: Sequence[Screen],
+    d: int,
+    points: int,
+    chunk: int,
+    cap: int,
+    cutoff: float,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Screen seeded Latin chunks of the whole cube (chunk 0 of ``chunk`` candidates from
+    ``seed``, chunk c of at least :data:`MIN_CHUNK` from (``seed``, c)) until ``points`` are
+    kept or ``cap`` candidates were screened: the kept candidates and their scores, the
+    ``points`` nearest misses and theirs, and the count screened."""
+    kept, kept_s, miss, miss_s = [np.empty((0, d))], [np.empty(0)], np.empty((0, d)), np.empty(0)
+    screened, n_kept, c = 0, 0, 0
+    while screened < cap and (n_kept < points or screened == 0):
+        n = min(chunk if c == 0 else max(chunk, MIN_CHUNK), cap - screened)
+        cand = latin(n, d, seed if c == 0 else [seed, c])
+        score = screen(screens, cand, cutoff)
+        ok = score < cutoff
+        kept.append(cand[ok])
+        kept_s.append(score[ok])
+        miss = np.concatenate([miss, cand[~ok]])
+        miss_s = np.concatenate([miss_s, score[~ok]])
+        best = np.argsort(miss_s, kind="stable")[:points]  # bounded memory
+        miss, miss_s = miss[best], miss_s[best]
+        screened += n
+        n_kept += int(ok.sum())
+        c += 1
+    return np.concatenate(kept), np.concatenate(kept_s), miss, miss_s, screened
+
+
 def propose(
     screens: Sequence[Screen],
     survivors: np.ndarray,
@@ -157,26 +194,29 @@ def propose(
     n_perturb: int,
     cutoff: float,
     seed: int,
+    max_candidates: int = 0,
 ) -> Proposal:
     """The next wave's ``points`` worlds (module docstring): ``screens`` are the earlier
     waves' emulators (cheapest first), ``survivors`` the simulated non-implausible worlds
-    (seeds of the perturbations), ``n_latin`` whole-cube and ``n_perturb`` perturbation
-    candidates; every draw comes from ``seed``."""
+    (seeds of the perturbations, if it comes to them), ``n_latin`` whole-cube candidates a
+    Latin chunk, screened chunk after chunk until ``points`` are kept or ``max_candidates``
+    were screened (0: one chunk), then ``n_perturb`` perturbation candidates; every draw
+    comes from ``seed``."""
     d = survivors.shape[1]
-    cand = latin(n_latin, d, seed)
-    score = screen(screens, cand, cutoff)
-    kept = score < cutoff
-    n_lat = int(kept.sum())
+    cap = max(max_candidates, n_latin)
+    lat, lat_s, miss, miss_s, n_screened = _latin_until(
+        screens, d, points, n_latin, cap, cutoff, seed
+    )
+    n_lat = lat.shape[0]
     rng = np.random.default_rng([seed, 0x4E524F59])  # 'NROY'
-    if n_lat >= points:
-        if n_lat == points:
-            return Proposal(cand[kept], n_latin, n_lat, n_latin, n_lat, float(n_lat))
-        pick = np.sort(rng.choice(np.flatnonzero(kept), points, replace=False))
-        return Proposal(cand[pick], n_latin, n_lat, n_latin, n_lat, float(n_lat))
-    # too few in the Latin sample: perturb the known NROY points, then weight
-    pool, pool_score = [cand], [score]
+    if n_lat >= points:  # exactly the prior restricted to NROY: uniform among the kept
+        pick = np.arange(n_lat) if n_lat == points else rng.choice(n_lat, points, replace=False)
+        u = lat[np.sort(pick)]
+        return Proposal(u, n_screened, n_lat, n_screened, n_lat, float(n_lat))
+    # the cap reached with too few kept: perturb the known NROY points, then weight
+    pool, pool_score = [lat, miss], [lat_s, miss_s]
     rounds: list[tuple[np.ndarray, np.ndarray, int]] = []  # (seeds, sigma, candidates)
-    found = np.concatenate([survivors, cand[kept]])
+    found = np.concatenate([survivors, lat])
     m = n_perturb // ROUNDS if found.shape[0] else 0
     for _ in range(ROUNDS if m else 0):
         seeds = _subset(found, MAX_SEEDS, rng)
@@ -189,21 +229,23 @@ def propose(
         rounds.append((seeds, sigma, m))
         found = np.concatenate([found, c[sc < cutoff]])
     allc, alls = np.concatenate(pool), np.concatenate(pool_score)
-    proposed = int(allc.shape[0])
+    proposed = n_screened + m * len(rounds)
     ok = np.flatnonzero(alls < cutoff)
     if ok.size <= points:  # every kept candidate, then the nearest misses
         misses = np.flatnonzero(alls >= cutoff)
         misses = misses[np.argsort(alls[misses], kind="stable")][: points - ok.size]
         pick = np.sort(np.concatenate([ok, misses]))
-        return Proposal(allc[pick], proposed, int(ok.size), n_latin, n_lat, float(ok.size))
+        return Proposal(
+            allc[pick], proposed, int(ok.size), n_screened, n_lat, float(ok.size), False
+        )
     # the density the kept candidates were generated from, pooled over the Latin sample
     # (uniform: log density 0) and the rounds; weights are its inverse
     x = allc[ok]
-    parts = [np.full(x.shape[0], np.log(n_latin))]
+    parts = [np.full(x.shape[0], np.log(n_screened))]
     parts += [np.log(k) + log_kernel_density(x, s, sg) for s, sg, k in rounds]
     log_q = np.logaddexp.reduce(np.stack(parts), axis=0)
     clocks = np.log(rng.exponential(size=x.shape[0])) + log_q  # log(E / w), w = 1 / q
     pick = np.sort(ok[np.argsort(clocks, kind="stable")[:points]])
     w = np.exp(np.min(log_q) - log_q)  # weights 1 / q, scaled to at most 1
     ess = float(w.sum() ** 2 / np.sum(w**2))
-    return Proposal(allc[pick], proposed, int(ok.size), n_latin, n_lat, ess)
+    return Proposal(allc[pick], proposed, int(ok.size), n_screened, n_lat, ess, False)

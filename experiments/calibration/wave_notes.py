@@ -1,7 +1,8 @@
 """What a worlds file's ``waves`` record says, as text for the identifiability section: how
 many prior worlds wave 1 kept, and the share of the prior each later wave found not ruled out
-yet (format 2; a format-1 file lacks it and reads as not recorded), and how far each later
-wave's weighted draw is from uniform (its weights' effective sample size)."""
+yet (format 2; a format-1 file lacks it and reads as not recorded), and how each later wave
+was drawn: exactly from the prior restricted to NROY (format 3's ``exact``), or with weights
+whose effective sample size says how far the draw is from uniform."""
 
 from __future__ import annotations
 
@@ -42,8 +43,8 @@ def last_nroy(ens) -> str:
 
 def wave_notes(ens) -> str:
     """The first paragraph's note on the waves ("" without the record): wave 1's survivors,
-    the NROY share per later wave, and the effective sample size of each later wave's
-    weighted draw (recorded since December 2026; earlier files read "not recorded")."""
+    the NROY share per later wave, and how each later wave was drawn (exactly, or the
+    effective sample size of its weights; files before December 2026 read "not recorded")."""
     kept = wave_one_counts(ens)
     out = f"; here wave 1 kept {kept} prior worlds" if kept else ""
     nroy = nroy_fractions(ens)
@@ -54,10 +55,16 @@ def wave_notes(ens) -> str:
         )
     waves = (ens.meta.get("waves") or [])[1:]
     if waves:
-        ess = [w.get("weights_ess") for w in waves]
-        out += (
-            "; the effective sample size of each later wave's weighted draw: "
-            + ", ".join("not recorded" if e is None else f"{e:,.0f}" for e in ess)
-            + f" (of {waves[-1].get('simulated')} worlds drawn a wave)"
-        )
+        out += "; how each later wave's worlds were drawn: " + ", ".join(_draw(w) for w in waves)
     return out
+
+
+def _draw(w: dict) -> str:
+    """One later wave's draw: exact (format 3), or its weights' effective sample size."""
+    ess = w.get("weights_ess")
+    if w.get("exact") is True:
+        return "exactly (uniform among the kept)"
+    if ess is None:
+        return "not recorded"
+    exact = "not exactly (the cap reached), " if w.get("exact") is False else ""
+    return f"{exact}weights' effective sample size {ess:,.0f} of {w.get('simulated')}"

@@ -101,9 +101,17 @@ def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:
         "--candidates",
         type=positive,
         default=d.candidates,
-        help="waves 2+: whole-prior Latin candidates per simulated world, screened by every "
-        "earlier wave's emulators (as many perturbations of the worlds not ruled out when "
-        f"too few pass); the wave simulates a random draw of those that pass ({d.candidates})",
+        help="waves 2+: whole-prior Latin candidates per simulated world in a chunk, screened "
+        "by every earlier wave's emulators chunk after chunk until the wave's worlds pass; "
+        f"the wave simulates a uniform draw of those that pass ({d.candidates})",
+    )
+    g.add_argument(
+        "--max-candidates",
+        type=positive,
+        default=d.max_candidates,
+        help="most whole-prior candidates a wave may screen; when they keep too few, "
+        "perturbations of the worlds not ruled out and importance weights fill the wave "
+        f"(not an exact draw: calibrate warns) ({d.max_candidates:,})",
     )
     g.add_argument(
         "--max-train",
@@ -182,6 +190,7 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
         runs=args.world_runs,
         cutoff=args.cutoff,
         candidates=args.candidates,
+        max_candidates=args.max_candidates,
         emulate=not args.no_emulator,
         max_train=args.max_train,
         rank=args.rank,
@@ -216,10 +225,14 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
         screened = w["wave"] > 1 and cfg.emulate
         lat = w["nroy_latin"]
         nroy = f"{w['nroy_fraction']:.3g}" if lat["accepted"] else f"under 1/{lat['of']:,}"
+        draw = (
+            "drawn exactly from the prior restricted to NROY"
+            if w["exact"]
+            else f"weights' effective sample size {w['weights_ess']:,.0f}"
+        )
         how = (
-            f"{w['proposed']} looked at, {w['accepted']} not ruled out by the emulators; NROY "
-            f"about {nroy} of the prior; weights' effective sample size "
-            f"{w['weights_ess']:,.0f}"
+            f"{w['proposed']:,} looked at, {w['accepted']:,} not ruled out by the emulators; "
+            f"NROY about {nroy} of the prior; {draw}"
             if screened
             else "drawn from the prior, nothing screened"
         )
@@ -227,11 +240,13 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
             f"wave {w['wave']}: {w['simulated']} worlds simulated ({how}), "
             f"{w['non_implausible']} non-implausible"
         )
-        if screened and w["weights_ess"] < 0.5 * w["simulated"]:
+        if screened and not w["exact"]:
             print(
-                f"  warning: wave {w['wave']}'s worlds follow the perturbations' density more "
-                f"than the region's (effective sample size {w['weights_ess']:,.0f} of "
-                f"{w['simulated']}): they crowd the known survivors (docs/calibration.md)"
+                f"  warning: wave {w['wave']}'s {lat['of']:,} whole-prior candidates (the cap, "
+                f"--max-candidates) kept {lat['accepted']:,}, fewer than its worlds: "
+                "perturbations and importance weights filled it, not an exact draw from the "
+                f"prior restricted to NROY (effective sample size {w['weights_ess']:,.0f} of "
+                f"{w['simulated']}; docs/calibration.md)"
             )
     print(
         f"wrote {out}: {len(imp)} worlds, largest implausibility {float(np.max(imp)):.2f}, "
