@@ -13,11 +13,13 @@ from experiments.calibration.history import (
     FORMAT,
     HistoryConfig,
     HistoryError,
+    WaveResult,
     history_match,
     implausibility,
     worlds_hash,
+    worlds_of,
 )
-from experiments.calibration.nroy import MIN_CHUNK
+from experiments.calibration.nroy import MIN_CHUNK, Proposal
 from experiments.calibration.targets import TARGETS
 from experiments.calibration.uncertainty import UNCERTAINTY
 from experiments.cli import main
@@ -249,3 +251,20 @@ def test_a_stored_chunk_is_used_only_for_the_very_worlds_it_simulated(tmp_path):
     other[1, 0] += 1e-12  # worlds that came out otherwise on resume: simulated again
     assert _read_chunk(f, other) is None
     assert _read_chunk(tmp_path / "missing.parquet", u) is None
+
+
+def test_without_emulators_every_wave_s_non_implausible_worlds_are_kept():
+    # each wave is a fresh sample of the prior (rejection sampling): pooling them is exact;
+    # with emulators only the last wave was drawn from the final region
+    d, cutoff = len(PRIORS), 3.0
+    waves = []
+    for k, imp in enumerate(([1.0, 5.0, 2.0], [4.0, 0.5, 9.0])):
+        u = np.full((3, d), 0.1 * (k + 1)) + np.arange(3)[:, None] * 0.01
+        i = np.array(imp)[:, None]
+        prop = Proposal(u, 3, 3, 3, 3)
+        waves.append(WaveResult(k + 1, u, i, i, i, prop))
+    _, last, imp_last = worlds_of(waves, cutoff)
+    _, pooled, imp_pooled = worlds_of(waves, cutoff, pooled=True)
+    assert last.shape[0] == 1 and list(imp_last) == [0.5]
+    assert pooled.shape[0] == 3 and list(imp_pooled) == [1.0, 2.0, 0.5]
+    assert np.array_equal(pooled[2], last[0])

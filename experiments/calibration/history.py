@@ -467,13 +467,16 @@ def history_match(
 
 
 def worlds_of(
-    waves: list[WaveResult], cutoff: float, prior_scale: float = 1.0
+    waves: list[WaveResult], cutoff: float, prior_scale: float = 1.0, pooled: bool = False
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """The last wave's non-implausible worlds: keys, values (worlds x keys), implausibility
-    (``prior_scale``: the calibration's, see :class:`HistoryConfig`)."""
-    last = waves[-1]
-    keep = last.max_imp < cutoff
-    return _keys(), _values(last.u[keep], fitted_priors(prior_scale)), last.max_imp[keep]
+    (``prior_scale``: the calibration's, see :class:`HistoryConfig`). ``pooled`` (waves
+    without emulators, each a fresh sample of the prior: rejection sampling) keeps every
+    wave's, in wave order."""
+    use = waves if pooled else waves[-1:]
+    u = np.concatenate([w.u[w.max_imp < cutoff] for w in use])
+    imp = np.concatenate([w.max_imp[w.max_imp < cutoff] for w in use])
+    return _keys(), _values(u, fitted_priors(prior_scale)), imp
 
 
 def bands(waves: list[WaveResult], cutoff: float) -> dict[str, tuple[float, float, float]]:

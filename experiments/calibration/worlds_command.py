@@ -123,7 +123,8 @@ def add_worlds_arguments(cal: argparse.ArgumentParser, positive) -> None:
     g.add_argument(
         "--no-emulator",
         action="store_true",
-        help="no screening: every wave simulates a fresh Latin sample of the prior",
+        help="no screening: every wave simulates a fresh Latin sample of the prior (rejection "
+        "sampling: every wave's non-implausible worlds are kept)",
     )
     g.add_argument(
         "--prior-scale",
@@ -218,7 +219,7 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
     except HistoryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    keys, values, imp = worlds_of(waves, cfg.cutoff, cfg.prior_scale)
+    keys, values, imp = worlds_of(waves, cfg.cutoff, cfg.prior_scale, pooled=not cfg.emulate)
     digest = write_worlds(out, keys, values, imp, meta)
     shutil.rmtree(state, ignore_errors=True)
     for w in meta["waves"]:
