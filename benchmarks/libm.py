@@ -2,7 +2,8 @@
 
 The count runs the rulebook as plain Python (``NUMBA_DISABLE_JIT=1``, in a child process)
 over a small baseline run on the reference engine, with the maths functions of the two
-choice rules' modules (numpy's ``exp`` and ``log``, ``math.erf``) wrapped to count the calls
+choice rules' modules (numpy's ``exp`` and ``log``, ``math.erf``; and ``sim.rules.special``'s
+``exp``, the one in the enterprises' normal distribution function) wrapped to count the calls
 made while an enterprise's or a developer's decision is being taken; an enterprise review
 that chooses (not a non-adopter's look at adopting) is told apart by its call of
 ``option_utilities``. The cost is each function's throughput in a compiled loop on this
@@ -83,14 +84,14 @@ def _count() -> dict:
     """In a NUMBA_DISABLE_JIT=1 process: maths calls per review of each kind."""
     from sim.engine.batch import simulate
     from sim.params.scenario import load_scenario
-    from sim.rules import clearing, developer, enterprise
+    from sim.rules import clearing, developer, enterprise, special
     from sim.rules.jit import INTERPRETED
 
     if not INTERPRETED:
         raise SystemExit("the rules are compiled: run with NUMBA_DISABLE_JIT=1")
     tally: dict = {"in": "", "enterprise": {}, "choosing": {}, "developer": {}}
     counts = {"enterprise": 0, "choosing": 0, "developer": 0}
-    for mod in (enterprise, developer):
+    for mod in (enterprise, developer, special):
         mod.np = _Counting(np, ("exp", "log"), tally)
     enterprise.math = _Counting(math, ("erf",), tally)
 
