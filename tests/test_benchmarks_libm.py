@@ -68,3 +68,11 @@ def test_rules_within_the_budget_point_at_the_rest_of_a_run():
     assert "averages 48 ns a decision, within the budget on its own" in text
     assert "spends 25% of its time outside deciding" in text and "to 83 ns a decision" in text
     assert "over the budget before anything else" not in text.split("10,000 runs")[0]
+
+
+def test_a_function_no_review_calls_gets_no_column():
+    lm = FIGURES["libm"]
+    gone = {k: ({**v, "erf": 0.0} if k != "costs" else v) for k, v in lm.items() if k != "reviews"}
+    text = "\n".join(obstacle_lines({**FIGURES, "libm": {**lm, **gone}}))
+    assert "| | exp | log | maths, ns |" in text and "erf" not in text.split("\n- ")[0]
+    assert "| an enterprise review that chooses (40% of them) | 6.0 | 8.0 | 56 |" in text
