@@ -5,13 +5,14 @@ responses of every target (each a random mix of sines of the parameters, centred
 target's figure and spread over several of its standard deviations, so that a small part of
 the cube is not ruled out, as on the baseline). It times fitting one wave's emulators
 (hyperparameters on ``--max-train`` worlds, then conditioned on all ``--train``), and
-screening a wave's candidates (``--candidates`` whole-cube Latin points and as many
-perturbations when too few are kept) by ``--waves`` such emulators in turn, as
-:func:`experiments.calibration.nroy.propose` does; it prints the times and counts as JSON.
-Measured, not asserted (docs/performance.md).
+drawing a wave's worlds as :func:`experiments.calibration.nroy.propose` does: whole-cube
+Latin chunks (the first of ``--candidates``) screened by ``--waves`` such emulators in turn
+until ``--points`` are kept (exactly the prior restricted to what they do not rule out) or
+``--max-candidates`` were screened (then perturbations and weights); it prints the times,
+the counts and the cost a candidate as JSON. Measured, not asserted (docs/performance.md).
 
 Usage: uv run python benchmarks/calibration_screen.py [--train 1000] [--max-train 200]
-       [--candidates 20000] [--waves 1] [--points 1000]
+       [--candidates 20000] [--waves 1] [--points 1000] [--max-candidates 4000000]
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ def synthetic(u: np.ndarray, seed: int = 0) -> np.ndarray:
     return out
 
 
-def measure(train: int, max_train: int, candidates: int, waves: int, points: int) -> dict:
-    """Seconds to fit one wave's emulators and to screen a wave's candidates."""
+def measure(
+    train: int, max_train: int, candidates: int, waves: int, points: int, max_candidates: int
+) -> dict:
+    """Seconds to fit one wave's emulators and to draw a wave's worlds through them."""
     from experiments.calibration.emulators import fit_wave_emulator
     from experiments.calibration.implausibility import active_targets, implausibility, ranked
     from experiments.calibration.nroy import latin, propose
@@ -60,7 +63,7 @@ def measure(train: int, max_train: int, candidates: int, waves: int, points: int
         fit_s.append(time.perf_counter() - t0)
     survivors = u[deciding < 3.0]
     t1 = time.perf_counter()
-    prop = propose(ems, survivors, points, candidates, candidates, 3.0, 7)
+    prop = propose(ems, survivors, points, candidates, candidates, 3.0, 7, max_candidates)
     screen_s = time.perf_counter() - t1
     return {
         "dims": d,
@@ -70,11 +73,15 @@ def measure(train: int, max_train: int, candidates: int, waves: int, points: int
         "simulated_non_implausible": int(survivors.shape[0]),
         "emulator_fit_seconds": [round(s, 1) for s in fit_s],
         "screens": waves,
-        "latin_candidates": candidates,
+        "first_chunk": candidates,
+        "max_candidates": max_candidates,
+        "latin_screened": prop.latin,
         "proposed": prop.proposed,
         "accepted": prop.accepted,
+        "exact": prop.exact,
         "nroy_fraction": prop.nroy_fraction,
         "screen_seconds": round(screen_s, 1),
+        "microseconds_a_candidate": round(1e6 * screen_s / max(prop.proposed, 1), 1),
     }
 
 
@@ -85,8 +92,10 @@ def main() -> None:
     p.add_argument("--candidates", type=int, default=20000)
     p.add_argument("--waves", type=int, default=1)
     p.add_argument("--points", type=int, default=1000)
+    p.add_argument("--max-candidates", type=int, default=4_000_000)
     a = p.parse_args()
-    print(json.dumps(measure(a.train, a.max_train, a.candidates, a.waves, a.points), indent=2))
+    got = measure(a.train, a.max_train, a.candidates, a.waves, a.points, a.max_candidates)
+    print(json.dumps(got, indent=2))
 
 
 if __name__ == "__main__":

@@ -57,14 +57,38 @@ def test_the_compiled_screen_is_the_reference_screen(em, cutoff):
         assert np.all(fast[~kept] <= ref[~kept] * (1 + 1e-9))
 
 
+@pytest.mark.skipif(
+    numba.config.NUMBA_NUM_THREADS < 2, reason="one thread only: nothing to compare"
+)
 def test_the_screen_is_the_same_bits_with_one_thread_and_with_two(em):
     x = latin(5000, 5, 11)
     was = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
         one = em(x, 3.0)
-        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        numba.set_num_threads(2)
         two = em(x, 3.0)
     finally:
         numba.set_num_threads(was)
     assert np.array_equal(one, two)
+
+
+def test_the_nearest_worlds_never_explain_more_variance_than_all_of_them(em):
+    """The cheap bound of the posterior variance is a bound: the variance the 16 most
+    correlated training worlds explain is at most what all of them explain."""
+    from experiments.calibration.gp_screen import _NEAR, _nearest_bound, _reduction, _row
+
+    cs = em.compiled
+    x = latin(400, 5, 13)
+    top, topk, kss = np.empty(_NEAR, dtype=np.int64), np.empty(_NEAR), np.empty((_NEAR, _NEAR))
+    gaps = []
+    for t in range(cs.n_train.shape[0]):
+        n = int(cs.n_train[t])
+        k, w = np.empty(n), np.empty(n)
+        for xi in x:
+            _row(xi, cs.length[t], cs.train[t], n, cs.alpha[t], cs.const[t], k)
+            near = _nearest_bound(cs.train[t], k, n, cs.const[t], cs.diag[t], top, topk, kss, w)
+            full = _reduction(cs.chol[t], n, k, w, np.inf)
+            assert near <= full * (1 + 1e-9) + 1e-12
+            gaps.append(full - near)
+    assert max(gaps) > 0  # the bound is not trivially the full value

@@ -14,6 +14,7 @@ from experiments.calibration.history import (
     HistoryConfig,
     HistoryError,
     WaveResult,
+    _require_survivors,
     history_match,
     implausibility,
     worlds_hash,
@@ -187,6 +188,14 @@ def test_a_bad_max_candidates_is_one_line_and_exit_2(calibrated, bad, capsys):
     assert len(err) == 1 and "--max-candidates" in err[0] and bad in err[0]
 
 
+def test_a_cap_below_one_chunk_is_one_line_and_exit_2(calibrated, capsys):
+    args = ["calibrate", str(calibrated), "--worlds", "--points", "100", "--candidates", "20"]
+    assert main([*args, "--max-candidates", "1999"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: --max-candidates: expected at least")
+    assert "(2,000," in err[0] and "found 1,999" in err[0]
+
+
 def test_calibration_doc_ensemble_section_is_current():
     from experiments.calibration.ensemble_doc import BEGIN, DOC, END, ensemble_method_markdown
 
@@ -263,6 +272,12 @@ def test_without_emulators_every_wave_s_non_implausible_worlds_are_kept():
         i = np.array(imp)[:, None]
         prop = Proposal(u, 3, 3, 3, 3)
         waves.append(WaveResult(k + 1, u, i, i, i, prop))
+    # a last wave with no survivor stops the fit only when the earlier waves' are not kept
+    waves[1] = WaveResult(2, waves[1].u, waves[1].imp + 9, waves[1].var, waves[1].imp + 9, prop)
+    with pytest.raises(HistoryError, match="wave 2: expected some worlds below the cutoff"):
+        _require_survivors(waves[-1], HistoryConfig())
+    _require_survivors(waves[-1], HistoryConfig(), waves)  # wave 1's count: no error
+    waves[1] = WaveResult(2, waves[1].u, waves[1].imp - 9, waves[1].var, waves[1].imp - 9, prop)
     _, last, imp_last = worlds_of(waves, cutoff)
     _, pooled, imp_pooled = worlds_of(waves, cutoff, pooled=True)
     assert last.shape[0] == 1 and list(imp_last) == [0.5]

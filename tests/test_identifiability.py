@@ -204,8 +204,13 @@ def test_files_of_other_settings_are_refused_and_of_other_wave_sizes_kept(three_
         return path
 
     check_files({1.0: base.path, hi: variant("more.worlds.parquet", points=99)})
-    with pytest.raises(IdentifiabilityError, match="config"):
+    check_files({1.0: base.path, hi: variant("capped.worlds.parquet", max_candidates=5)})
+    cut = base.meta["config"]["cutoff"]
+    with pytest.raises(IdentifiabilityError, match="config") as exc:
         check_files({1.0: base.path, hi: variant("other.worlds.parquet", cutoff=9.0)})
+    # the line names the key that differs and both values
+    assert "key 'config.cutoff': expected" in str(exc.value)
+    assert f"found 9.0 against {cut!r}" in str(exc.value)
 
 
 def test_a_point_refit_keeps_files_comparable_and_a_format_1_file_is_told_apart(
@@ -230,7 +235,7 @@ def test_a_point_refit_keeps_files_comparable_and_a_format_1_file_is_told_apart(
 
     check_files({1.0: base.path, hi: variant("refit.worlds.parquet", scenario_hash="x")})
     old = variant("old.worlds.parquet", drop=("worlds_hash",), format=1)
-    with pytest.raises(IdentifiabilityError, match="config"):
+    with pytest.raises(IdentifiabilityError, match="key 'scenario'"):
         check_files({1.0: base.path, hi: old})
     assert read_worlds(old).n == wide.n  # a format-1 file still reads
     future = variant("future.worlds.parquet", format=FORMAT + 1)

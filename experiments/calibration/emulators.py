@@ -101,8 +101,9 @@ class WaveEmulator:
 
 
 def _compile(em: WaveEmulator) -> CompiledScreen:
-    """``em``'s targets packed for :mod:`.gp_screen` (each process's Cholesky factor then
-    points into the packed copy: one copy in memory)."""
+    """``em``'s targets packed for :mod:`.gp_screen`. Changes the fitted processes in place:
+    each one's Cholesky factor ``L_`` becomes a view of the packed copy (one copy in memory;
+    the values are the same)."""
     unc = [uncertainty_of(TARGETS[t.j]) for t in em.targets]
     cs = compile_screen(
         [t.gp for t in em.targets],

@@ -76,14 +76,20 @@ def ensemble_method_markdown() -> str:
         "whole-prior Latin candidates that passed (the estimated fraction of the prior not "
         "ruled out yet) and the effective sample size of the draw's weights.",
         f"6. After {cfg.waves} waves the last wave's simulated non-implausible worlds, equally "
-        "weighted, are the ensemble: `scenarios/baseline.worlds.parquet` (one row per world: "
+        "weighted (with `--no-emulator`, every wave's: each is then a fresh sample of the "
+        "prior), are the ensemble: `scenarios/baseline.worlds.parquet` (one row per world: "
         "`world`, `weight`, `implausibility` and every fitted key; its Parquet metadata "
         "`aimarket.worlds` holds the provenance: priors, targets with their uncertainties, "
         "cutoff, waves, seed and code version).",
         "",
         "Every chunk of a wave's simulations is kept in `<worlds file>.state/` as it finishes: "
-        "run the same command again after an interruption and it resumes; the same scenario, "
-        "seed and settings give the same worlds file, byte for byte. `--backend dask "
+        "run the same command again after an interruption and it resumes (the stored "
+        "simulations are reused; the emulators are fitted again and each later wave's "
+        "candidates screened again, a minute or two a wave); on one machine the same "
+        "scenario, seed and settings give the same worlds file, byte for byte (the emulators' "
+        "fit uses the machine's linear algebra and the screen its vector instructions, so "
+        "another machine may differ in the last bits and, through them, in which candidates "
+        "pass). `--backend dask "
         "--workers N` runs the chunks on a Dask LocalCluster. The commands, once the model "
         "has settled (at the defaults, on 2 cores, the baseline's whole calibration took 8 "
         "minutes in December 2026: its simulations about 20 s a wave of 1,000 worlds x 8 runs, "

@@ -172,6 +172,13 @@ def compile_screen(
 _SQRT5 = math.sqrt(5.0)
 
 
+@njit(cache=True, inline="always", fastmath={"reassoc", "contract"})
+def _matern52(r2: float, const: float) -> float:
+    """The Matern 5/2 covariance at squared scaled distance ``r2`` (scikit-learn's form)."""
+    r = math.sqrt(r2) * _SQRT5
+    return const * ((1.0 + r + r * r / 3.0) * math.exp(-r))
+
+
 @njit(cache=True, fastmath={"reassoc", "contract"})
 def _row(x, length, train, n, alpha, const, k):
     """Cross-kernel row k(x, train[:, :n]) into ``k``; returns k . alpha (standardised
@@ -186,8 +193,7 @@ def _row(x, length, train, n, alpha, const, k):
             k[j] += z * z
     mean = 0.0
     for j in range(n):
-        r = math.sqrt(k[j]) * _SQRT5
-        kj = const * ((1.0 + r + r * r / 3.0) * math.exp(-r))
+        kj = _matern52(k[j], const)
         k[j] = kj
         mean += kj * alpha[j]
     return mean
@@ -249,8 +255,7 @@ def _nearest_bound(train, k, n, const, diag, top, topk, kss, ws):
             for e in range(d):
                 z = train[e, top[a]] - train[e, top[b]]
                 r2 += z * z
-            r = math.sqrt(r2) * _SQRT5
-            kss[a, b] = const * ((1.0 + r + r * r / 3.0) * math.exp(-r))
+            kss[a, b] = _matern52(r2, const)
     for a in range(m):
         for b in range(a + 1):
             v = kss[a, b]
@@ -281,7 +286,7 @@ def _predict(u, length, train, n, alpha, chol, const, prior_var, mean, sd):
         sd[i] = math.sqrt(max(prior_var - _reduction(chol, n, k, w, math.inf), 0.0))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _miss(m, value, bound):
     """How far the mean misses the fact on the side the target forbids (inf: no mean)."""
     d = m - value
@@ -292,7 +297,7 @@ def _miss(m, value, bound):
     return abs(d) if math.isfinite(d) else math.inf
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _implausibility(m, var, value, bound, fixed_var):
     return _miss(m, value, bound) / math.sqrt(fixed_var + max(var, 0.0))
 

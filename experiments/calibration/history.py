@@ -20,7 +20,8 @@ known to be in the region and importance weights fill the wave; the wave is then
 as not exact (``exact``, with the weights' effective sample size) and ``calibrate`` warns.
 The provenance records per wave the candidates looked at, kept and ruled out, and the share
 of the whole-cube Latin candidates kept: the estimated fraction of the prior not ruled out
-yet. The worlds are the last wave's simulated non-implausible points, equally weighted.
+yet. The worlds are the last wave's simulated non-implausible points, equally weighted
+(without emulators, ``--no-emulator``, every wave's: each is a fresh sample of the prior).
 
 Each wave's simulations are written to the state folder chunk by chunk as they finish, so an
 interrupted calibration resumes where it stopped (the emulators are fitted again from the
@@ -33,7 +34,6 @@ refitting the point calibration leaves a worlds file and a resumable state curre
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import shutil
@@ -66,7 +66,6 @@ __all__ = [
     "implausibility",
     "active_targets",
     "worlds_of",
-    "bands",
     "simulate_points",
     "fitted_priors",
     "worlds_hash",
@@ -199,10 +198,13 @@ def _chunk_task(base: Scenario, values: np.ndarray, runs: int, threads: int | No
     return {"mean": mean, "var": var}
 
 
-def _require_survivors(wave: WaveResult, cfg: HistoryConfig) -> None:
-    """Raise the one-line error naming the best world when ``wave`` kept none."""
-    if not np.any(wave.max_imp < cfg.cutoff):
-        best = float(np.min(wave.max_imp))
+def _require_survivors(
+    wave: WaveResult, cfg: HistoryConfig, pooled: list[WaveResult] | None = None
+) -> None:
+    """Raise the one-line error naming the best world when ``wave`` kept none (with
+    ``pooled``, when none of those waves kept any)."""
+    if not any(np.any(w.max_imp < cfg.cutoff) for w in pooled or [wave]):
+        best = float(min(np.min(w.max_imp) for w in pooled or [wave]))
         raise HistoryError(
             f"wave {wave.wave}: expected some worlds below the cutoff {cfg.cutoff:g}, found "
             f"none (the best's deciding implausibility is {best:.3g}); let a lower one decide "
@@ -414,8 +416,8 @@ def history_match(
     force: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[list[WaveResult], dict[str, Any]]:
-    """Run the waves; return them and the provenance of the worlds (the last wave's
-    non-implausible worlds). ``state`` keeps every chunk of simulations (resumable)."""
+    """Run the waves; return them and the provenance of the worlds (:func:`worlds_of`).
+    ``state`` keeps every chunk of simulations (resumable)."""
     if backend not in ("local", "dask"):
         raise HistoryError(f"--backend: expected local or dask, found {backend!r}")
     for t in TARGETS:
@@ -453,7 +455,8 @@ def history_match(
         mean, var = _run_wave(base, prop.u, k + 1, cfg, state, backend, workers, threads, progress)
         imp = implausibility(mean, var, cfg.runs, active)
         waves.append(WaveResult(k + 1, prop.u, mean, var, imp, prop, cfg.rank))
-    _require_survivors(waves[-1], cfg)
+    # without emulators every wave's non-implausible worlds are kept (:func:`worlds_of`)
+    _require_survivors(waves[-1], cfg, waves if not cfg.emulate else None)
     meta = {
         "format": FORMAT,
         "method": "history matching in refocusing waves (Vernon et al. 2010; Andrianakis "
@@ -477,16 +480,3 @@ def worlds_of(
     u = np.concatenate([w.u[w.max_imp < cutoff] for w in use])
     imp = np.concatenate([w.max_imp[w.max_imp < cutoff] for w in use])
     return _keys(), _values(u, fitted_priors(prior_scale)), imp
-
-
-def bands(waves: list[WaveResult], cutoff: float) -> dict[str, tuple[float, float, float]]:
-    """Each target's 5th, 50th and 95th percentile over the worlds' means, for reports."""
-    last = waves[-1]
-    keep = last.max_imp < cutoff
-    out = {}
-    for j, t in enumerate(TARGETS):
-        v = last.mean[keep, j]
-        v = v[np.isfinite(v)]
-        q = np.quantile(v, [0.05, 0.5, 0.95]) if v.size else [math.nan] * 3
-        out[t.name] = (float(q[0]), float(q[1]), float(q[2]))
-    return out

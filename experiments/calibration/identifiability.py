@@ -184,31 +184,39 @@ def _scenario_key(ens) -> str:
 
 def check_files(files: dict[float, Path]) -> None:
     """Each worlds file fitted under its prior scale, all with the first one's scenario, seed
-    and settings otherwise (else :class:`IdentifiabilityError`, one line)."""
+    and settings otherwise (else :class:`IdentifiabilityError`, one line naming what
+    differs)."""
     from ..worlds import read_worlds
 
-    first: tuple | None = None
+    first: dict[str, Any] | None = None
     for scale, path in files.items():
         ens = read_worlds(path)
         cfg = dict(ens.meta.get("config", {}))
         found = float(cfg.pop("prior_scale", 1.0))
-        # how many worlds a wave simulates is search effort, not a criterion: a wider box may
-        # need a larger first wave to find any world the facts allow (its row says how many)
-        cfg.pop("points", None)
+        # search effort, not a criterion: how many worlds a wave simulates (a wider box may
+        # need a larger first wave to find any world the facts allow; its row says how many)
+        # and how many candidates a wave may screen (a file records whether a draw was exact)
+        for effort in ("points", "max_candidates"):
+            cfg.pop(effort, None)
         if found != scale:
             raise IdentifiabilityError(
                 f"{path}: key 'config.prior_scale': expected worlds fitted under priors "
                 f"x{scale:g} (aimarket calibrate --worlds --prior-scale {scale:g}), found "
                 f"x{found:g}"
             )
-        mine = (cfg, ens.meta.get("seed"), _scenario_key(ens))
+        mine = {
+            **{f"config.{k}": v for k, v in cfg.items()},
+            "seed": ens.meta.get("seed"),
+            "scenario": _scenario_key(ens),
+        }
         if first is None:
             first = mine
         elif mine != first:
+            keys = sorted(k for k in first.keys() | mine.keys() if first.get(k) != mine.get(k))
             raise IdentifiabilityError(
-                f"{path}: key 'config': expected the settings of {next(iter(files.values()))} "
-                "but the prior and the worlds per wave (scenario, seed, waves, runs, cutoff, "
-                "rank), found others"
+                f"{path}: key {', '.join(repr(k) for k in keys)}: expected the settings of "
+                f"{next(iter(files.values()))} but the prior and the worlds per wave, found "
+                + ", ".join(f"{mine.get(k)!r} against {first.get(k)!r}" for k in keys)
             )
 
 

@@ -16,10 +16,14 @@ neighbourhood of the worlds that survived so far:
    cheapest first, a candidate dropping out at the first that rules it out, until they keep
    at least the wave's worlds. The wave's worlds are then drawn uniformly at random (seeded)
    among the kept candidates: exactly the prior restricted to NROY_k, weights uniform, the
-   effective sample size the count kept. The share kept estimates NROY_k's fraction of the
-   cube (its prior mass) from ``points`` / (that share) candidates, so far better than one
-   fixed sample of 20,000 that kept a few dozen. It costs that many screened candidates a
-   wave (0.7 million for the baseline's 0.14%): :mod:`.gp_screen` screens one in microseconds.
+   effective sample size the count kept (exact up to the Latin design: every candidate is
+   uniform on the cube, those of one chunk stratified rather than independent, an effect of
+   order d / (chunk size) on how the worlds split between regions; stopping on the count
+   kept depends on the kept/ruled-out indicators only, so it biases no location). The share
+   kept estimates NROY_k's fraction of the cube (its prior mass) from ``points`` / (that
+   share) candidates, far better than one fixed sample of 20,000 that kept a few dozen. It
+   costs that many screened candidates a wave (for the baseline, 0.26 to 0.64 million,
+   December 2026): :mod:`.gp_screen` screens one in microseconds.
 2. Only when a cap (``max_candidates``) is reached with fewer kept does the search widen
    around the points known to be in NROY_k (Andrianakis et al. 2015): a few rounds of
    Gaussian perturbations of the simulated non-implausible worlds, the kept Latin points
@@ -34,8 +38,9 @@ neighbourhood of the worlds that survived so far:
    was the only path), the worlds crowding the known survivors and each parameter's spread
    too narrow; ``weights_ess`` records it.
 3. When fewer candidates are kept than the wave's worlds even then, all of them are
-   simulated plus the nearest misses (lowest emulated implausibility), and the count kept
-   is recorded.
+   simulated plus the nearest misses (the lowest scores; a ruled-out candidate's score is a
+   lower bound of its emulated implausibility, at least the cutoff, so the ranking of misses
+   is approximate), and the count kept is recorded.
 """
 
 from __future__ import annotations
@@ -65,7 +70,7 @@ _CHUNK = 512  # candidates whose density is computed at once
 MIN_CHUNK = 20_000  # whole-cube candidates a later Latin chunk holds at least
 
 
-def latin(n: int, d: int, seed: int) -> np.ndarray:
+def latin(n: int, d: int, seed: int | Sequence[int]) -> np.ndarray:
     """A Latin hypercube of ``n`` points in the unit cube of ``d`` dimensions (seeded)."""
     from scipy.stats import qmc
 
@@ -144,7 +149,9 @@ class Proposal:
 
     @property
     def nroy_fraction(self) -> float:
-        """Estimated prior mass not ruled out yet: the Latin sample's kept share."""
+        """Estimated prior mass not ruled out yet: the Latin sample's kept share (screened
+        until ``points`` were kept: an inverse-sampling estimate, biased by about 1 / points,
+        0.1% of itself at 1,000)."""
         return self.latin_accepted / self.latin if self.latin else float("nan")
 
 

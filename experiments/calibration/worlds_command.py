@@ -197,6 +197,14 @@ def cmd_calibrate_worlds(args: argparse.Namespace) -> int:
         rank=args.rank,
         prior_scale=args.prior_scale,
     )
+    chunk = cfg.points * cfg.candidates
+    if cfg.emulate and cfg.max_candidates < chunk:
+        print(
+            f"error: --max-candidates: expected at least --points x --candidates ({chunk:,}, "
+            f"a wave's first chunk of candidates), found {cfg.max_candidates:,}",
+            file=sys.stderr,
+        )
+        return 2
     prepare_kernels(scenario, lambda m: print(m, file=sys.stderr, flush=True))
     t0 = time.perf_counter()
     print(
