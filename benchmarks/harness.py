@@ -121,6 +121,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--quick", action="store_true", help="reduced sizes (two minutes)")
     ap.add_argument("--doc", default=str(DOC), help="where to write the report (markdown)")
     ap.add_argument("--no-doc", action="store_true", help="print only; write no report")
+    ap.add_argument(
+        "--render",
+        action="store_true",
+        help="measure nothing: write the report again from its results.json (after a change "
+        "to the report's text)",
+    )
     args = ap.parse_args(argv)
     args.plan = QUICK if args.quick else FULL
     return args
@@ -459,10 +465,23 @@ def run(plan: Plan, say: Callable[[str], None] = _say) -> dict:
 def main(argv: list[str] | None = None) -> int:
     """Run the harness from the command line; write the report unless ``--no-doc``."""
     args = parse_args(argv)
+    from .report import RESULTS_FILE, write_report
+
+    if args.render:
+        doc = Path(args.doc)
+        saved = doc.parent / doc.stem / RESULTS_FILE
+        try:
+            res = json.loads(saved.read_text())
+        except (OSError, ValueError) as exc:
+            print(
+                f"error: {saved}: expected the figures of a harness run, found {exc}",
+                file=sys.stderr,
+            )
+            return 2
+        _say(f"wrote {write_report(res, doc)} from {saved}")
+        return 0
     res = run(args.plan)
     if not args.no_doc:
-        from .report import write_report
-
         _say(f"wrote {write_report(res, Path(args.doc))}")
     return 0
 

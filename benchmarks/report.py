@@ -384,10 +384,11 @@ def host_against_previous(res: dict) -> str:
 
 def write_report(res: dict, path: Path) -> Path:
     """Write the report to ``path`` (plots and the figures as ``results.json`` beside it in
-    ``<stem>/``, compared with the previous report's); return the path."""
+    ``<stem>/``, compared with the previous report's, which the figures then carry: a report
+    rendered again from them compares with the same one); return the path."""
     folder = path.parent / path.stem
     previous = folder / RESULTS_FILE
-    if previous.exists():
+    if "previous" not in res and previous.exists():
         try:
             old = json.loads(previous.read_text())
             keep = ("date", "speed_probes", "engines")
@@ -397,7 +398,7 @@ def write_report(res: dict, path: Path) -> Path:
     pngs = plot(res, folder)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, render(res, folder.name, pngs).encode())
-    saved = {k: v for k, v in res.items() if k != "previous"}
-    saved["date"] = dt.date.today().isoformat()
+    saved = dict(res)
+    saved.setdefault("date", dt.date.today().isoformat())
     atomic_write_bytes(previous, json.dumps(saved, indent=1, default=str).encode())
     return path

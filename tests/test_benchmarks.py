@@ -393,3 +393,28 @@ def test_the_harness_end_to_end_on_tiny_sizes(tmp_path):
     assert "## Per-run worlds against one shared parameter vector" in text
     assert "## A calibration wave" in text and "## The bare logit microkernel" in text
     assert "calibration" not in res and "## What stands in the way" in text
+
+
+def test_the_report_renders_again_from_its_figures_alone(tmp_path, capsys):
+    """``--render`` measures nothing: the same figures, compared with the same previous
+    report, give the same text; missing figures are one line and exit 2."""
+    import json
+
+    from benchmarks.harness import main
+
+    res = _result()
+    res["speed_probes"] = {"start": {"compute": 0.017, "memory": 0.023}}
+    res["budgets"] = budgets(res)
+    path = tmp_path / "performance.md"
+    write_report(res, path)
+    slower = {**res, "speed_probes": {"start": {"compute": 0.024, "memory": 0.030}}}
+    text = write_report(slower, path).read_text()
+    assert "took 24 ms at its fastest against 17 ms" in text
+    saved = json.loads((tmp_path / "performance" / "results.json").read_text())
+    assert saved["previous"]["speed_probes"] == res["speed_probes"]
+    path.write_text("stale")
+    assert main(["--render", "--doc", str(path)]) == 0
+    assert path.read_text() == text  # still compared with the first report, not itself
+    assert main(["--render", "--doc", str(tmp_path / "none.md")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("error: ") and "results.json" in err[-1]

@@ -76,3 +76,11 @@ def test_a_function_no_review_calls_gets_no_column():
     text = "\n".join(obstacle_lines({**FIGURES, "libm": {**lm, **gone}}))
     assert "| | exp | log | maths, ns |" in text and "erf" not in text.split("\n- ")[0]
     assert "| an enterprise review that chooses (40% of them) | 6.0 | 8.0 | 56 |" in text
+
+
+def test_the_reference_engine_s_shortfall_is_explained_only_when_short():
+    def text(ratio: float) -> str:
+        return "\n".join(obstacle_lines({**FIGURES, "engines": {"reference_ratio": ratio}}))
+
+    assert "Speed-up over the reference engine" in text(150.0)
+    assert "Speed-up over the reference engine" not in text(250.0)
