@@ -85,7 +85,7 @@ class HistoryError(ValueError):
 class HistoryConfig:
     """Waves, simulated worlds per wave, runs per world, cutoff, emulator screening."""
 
-    waves: int = 4  # refocusing usually takes 4-5; at the defaults about 8 minutes on 2 cores
+    waves: int = 4  # refocusing usually takes 4-5; at the defaults 4-5 minutes on 2 cores
     points: int = 1000  # wave 1 needs many: few of the prior's worlds survive the facts
     runs: int = 8
     cutoff: float = 3.0

@@ -60,7 +60,7 @@ PINNED, NARROWED = 0.25, 0.75  # ratio of central 90% widths: below PINNED pinne
 # the narrower and the wider prior of the prior's influence: on the model of December 2026 a
 # box 1.5 times as wide left no world of wave 1's 1,000 under the cutoff (best 3.46), nor did
 # 1.25 times with 1,000 (3.39); 1.25 times with 3,000 did. Since wave 2 needs only candidates
-# wave 1's emulators keep, 1.25 times with the default 1,000 fits (7 minutes, December 2026)
+# wave 1's emulators keep, 1.25 times with the default 1,000 fits (5 minutes, December 2026)
 SCALES = (0.5, 1.25)
 DOC = Path(__file__).resolve().parents[2] / "docs" / "calibration.md"
 _CHUNK_WORLDS = 50  # worlds simulated at once for the targets' bands (bounds the memory)
