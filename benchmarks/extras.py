@@ -86,10 +86,15 @@ REFERENCE_WHY = (
     "(one thread, runs 0-3, the fast engine best of three, twice each), the commit of the "
     "2026-11-24 report (6da5a74, 205x there) ran 7.6 ms a run on the fast engine and 1.4-1.6 "
     "s on the reference engine; this model 9.7 ms and 1.5-1.6 s. The ratio fell with the "
-    "model, not with the host: the economics, the classifier and the worlds since then cost "
-    "the fast engine 28% more a run and the reference engine about nothing more (its time is "
-    "Python's overhead per agent step, which the new rules' arithmetic barely adds to). The "
-    "budget needs the fast engine near 8 ms a run again.",
+    "model, not with the host: the features since then cost the fast engine 28% more a run "
+    "and the reference engine about nothing more (its time is Python's overhead per agent "
+    "step, which the new rules' arithmetic barely adds to). Timed commit by commit against "
+    "this one (runs 0-5, about 0.3 ms of noise), the growth is spread over the features: "
+    "7.6 ms up to the end-state definitions (94bdb75), 8.9 after deployments became a "
+    "nested choice (739d190), 9.3 with the entering open families and the vendors' edge on "
+    "frontier-bound work (2b5b862), 10.0 after the classifier's merge (a041903), about the "
+    "same since. The budget needs the fast engine near 8 ms a run again: no single change "
+    "to undo, but the deployment nest and the larger set of open families to make cheaper.",
 )
 
 
