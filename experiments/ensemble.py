@@ -163,6 +163,31 @@ def _distinct_keys(ens: Ensemble) -> list[int]:
     return seen
 
 
+def _summary(
+    runs: pl.DataFrame, seed: int, worlds_file: dict[str, Any], ens: Ensemble | None, path: str
+) -> dict[str, Any]:
+    """The ensemble's figures of a batch drawn from ``worlds_file`` (path, sha256, worlds);
+    the separating parameters need the worlds themselves (``ens``)."""
+    ends = np.array([END_STATES.index(s) for s in runs["end_state"].cast(pl.Utf8)])
+    world = runs["world"].to_numpy()
+    share = between_worlds_share(ends, world)
+    sep: list[dict[str, Any]] = []
+    if ens is not None:
+        cols = _distinct_keys(ens)
+        keys = tuple(ens.keys[j] for j in cols)
+        sep = separating_parameters(ens.values[world][:, cols], keys, ends)
+    return {
+        "worlds": int(np.unique(world).size),
+        "between_worlds_share": share["overall"],
+        "between_worlds_by_state": share["by_state"],
+        "shares_over_worlds": two_stage_intervals(ends, world, seed),
+        "separating_parameters": sep,
+        "worlds_file": worlds_file,
+        "prior_influence": read_influence(str(worlds_file["path"]), str(worlds_file["sha256"])),
+        "prior_influence_for": Path(path).name,
+    }
+
+
 def ensemble_summary(
     runs: pl.DataFrame, ens: Ensemble | None, seed: int, scenario_path: str = ""
 ) -> dict[str, Any]:
@@ -172,21 +197,8 @@ def ensemble_summary(
     and a share of 0."""
     if ens is None or "world" not in runs.columns:
         return {"worlds": 1, "between_worlds_share": 0.0, "worlds_file": None}
-    ends = np.array([END_STATES.index(s) for s in runs["end_state"].cast(pl.Utf8)])
-    world = runs["world"].to_numpy()
-    share = between_worlds_share(ends, world)
-    cols = _distinct_keys(ens)
-    sep = separating_parameters(ens.values[world][:, cols], tuple(ens.keys[j] for j in cols), ends)
-    return {
-        "worlds": int(np.unique(world).size),
-        "between_worlds_share": share["overall"],
-        "between_worlds_by_state": share["by_state"],
-        "shares_over_worlds": two_stage_intervals(ends, world, seed),
-        "separating_parameters": sep,
-        "worlds_file": {"path": str(ens.path), "sha256": ens.digest, "worlds": ens.n},
-        "prior_influence": read_influence(ens.path, ens.digest),
-        "prior_influence_for": Path(scenario_path).name,
-    }
+    info = {"path": str(ens.path), "sha256": ens.digest, "worlds": ens.n}
+    return _summary(runs, seed, info, ens, scenario_path)
 
 
 def folder_ensemble_summary(runs: pl.DataFrame, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -207,23 +219,12 @@ def folder_ensemble_summary(runs: pl.DataFrame, manifest: dict[str, Any]) -> dic
         ens = None
     if ens is not None and ens.digest == info.get("sha256"):
         return ensemble_summary(runs, ens, seed, path)
-    ends = np.array([END_STATES.index(s) for s in runs["end_state"].cast(pl.Utf8)])
-    world = runs["world"].to_numpy()
-    share = between_worlds_share(ends, world)
-    return {
-        "worlds": int(np.unique(world).size),
-        "between_worlds_share": share["overall"],
-        "between_worlds_by_state": share["by_state"],
-        "shares_over_worlds": two_stage_intervals(ends, world, seed),
-        "separating_parameters": [],
-        "worlds_file": {
-            "path": str(info.get("path")),
-            "sha256": info.get("sha256"),
-            "worlds": info.get("worlds"),
-        },
-        "prior_influence": read_influence(str(info.get("path")), str(info.get("sha256"))),
-        "prior_influence_for": Path(path).name,
+    named = {
+        "path": str(info.get("path")),
+        "sha256": info.get("sha256"),
+        "worlds": info.get("worlds"),
     }
+    return _summary(runs, seed, named, None, path)
 
 
 def render_ensemble(e: dict[str, Any]) -> str:

@@ -45,8 +45,8 @@ SUFFIX = ".worlds.parquet"
 META_KEY = b"aimarket.worlds"
 _FIXED_COLUMNS = ("world", "weight", "implausibility")
 # metadata formats read: 1, 2 (adds worlds_hash and each wave's NROY fields) and 3 (each wave's
-# exact draw flag and the cap); a reader of
-# the waves treats a field a format-1 file lacks as not recorded
+# exact draw flag and the cap); a reader of the waves treats a field an older file lacks as
+# not recorded
 FORMATS = (1, 2, 3)
 _WORLD_STREAM = 0x574F524C44  # 'WORLD': the stream of the draw of a run's world
 

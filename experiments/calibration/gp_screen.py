@@ -29,7 +29,7 @@ target's figure, bound and fixed variance (observation and discrepancy) as array
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numba import njit, prange
@@ -67,27 +67,9 @@ class CompiledScreen:
         out = np.empty(u.shape[0])
         if u.shape[0] == 0:
             return out
-        _screen(
-            np.ascontiguousarray(u, dtype=np.float64),
-            self.length,
-            self.train,
-            self.n_train,
-            self.alpha,
-            self.chol,
-            self.const,
-            self.prior_var,
-            self.diag,
-            self.centre,
-            self.scale,
-            self.column,
-            self.value,
-            self.bound,
-            self.fixed_var,
-            self.n_targets,
-            self.rank,
-            float(cutoff),
-            out,
-        )
+        # _screen takes the packed arrays in the order this record declares them
+        packed = [getattr(self, f.name) for f in fields(self)]
+        _screen(np.ascontiguousarray(u, dtype=np.float64), *packed, float(cutoff), out)
         return out
 
     def mean_sd(self, u: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
